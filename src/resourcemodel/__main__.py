@@ -1,0 +1,7 @@
+"""Allow ``python -m resourcemodel``."""
+
+import sys
+
+from resourcemodel.cli import main
+
+sys.exit(main())

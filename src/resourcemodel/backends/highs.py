@@ -1,0 +1,194 @@
+"""HiGHS in process through highspy: the default backend.
+
+Gives primal values, row duals, reduced costs and the ranging of row bounds. For a MILP
+(``integer_measures``), the duals come from the LP with the integer variables fixed at
+their optimal values, and the result says so in ``message``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import highspy
+import numpy as np
+
+from resourcemodel.backends.base import Backend, Ranging, SolveResult, TerminationCondition
+from resourcemodel.program import LinearProgram
+
+_STATUS = {
+    highspy.HighsModelStatus.kOptimal: TerminationCondition.OPTIMAL,
+    highspy.HighsModelStatus.kInfeasible: TerminationCondition.INFEASIBLE,
+    highspy.HighsModelStatus.kUnbounded: TerminationCondition.UNBOUNDED,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: TerminationCondition.INFEASIBLE_OR_UNBOUNDED,
+    highspy.HighsModelStatus.kTimeLimit: TerminationCondition.TIME_LIMIT,
+    highspy.HighsModelStatus.kIterationLimit: TerminationCondition.ITERATION_LIMIT,
+}
+
+#: Options of this backend and the HiGHS option each one sets.
+OPTION_NAMES = {
+    "method": "solver",  # "simplex", "ipm", "pdlp", "choose"
+    "presolve": "presolve",  # "on", "off", "choose"
+    "threads": "threads",
+    "time_limit": "time_limit",
+    "primal_feasibility_tolerance": "primal_feasibility_tolerance",
+    "dual_feasibility_tolerance": "dual_feasibility_tolerance",
+    "mip_rel_gap": "mip_rel_gap",
+    "simplex_strategy": "simplex_strategy",
+}
+
+
+_quiet = {"done": False}
+
+
+def new_highs() -> highspy.Highs:
+    """Return a ``highspy.Highs`` with output off.
+
+    HiGHS prints a banner from C++ when the first instance of a process is created; it is
+    sent to the null device so that command-line summaries and notebooks stay clean.
+    """
+    if not _quiet["done"]:
+        _quiet["done"] = True
+        try:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            try:
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(devnull)
+        except OSError:
+            h = highspy.Highs()
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def version() -> str:
+    """Return the HiGHS version string."""
+    h = new_highs()
+    return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+
+def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
+    """Return the program as a ``highspy.HighsLp`` (column-wise matrix)."""
+    model = highspy.HighsLp()
+    m, n = lp.shape
+    model.num_col_ = n
+    model.num_row_ = m
+    model.col_cost_ = lp.c
+    model.col_lower_ = lp.col_lower
+    model.col_upper_ = lp.col_upper
+    model.row_lower_ = lp.row_lower
+    model.row_upper_ = lp.row_upper
+    model.offset_ = lp.c0
+    csc = lp.A.tocsc()
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    model.a_matrix_.index_ = csc.indices.astype(np.int32)
+    model.a_matrix_.value_ = csc.data
+    if lp.is_mip:
+        model.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in lp.integrality
+        ]
+    return model
+
+
+class HighsBackend(Backend):
+    """Solve with HiGHS (``highspy``).
+
+    Parameters
+    ----------
+    ranging : bool, default True
+        Compute the ranging of row bounds (the cap interval over which a shadow price holds).
+    **options
+        ``method`` (``simplex``/``ipm``/``pdlp``/``choose``), ``presolve``, ``threads``,
+        ``time_limit`` (s), ``primal_feasibility_tolerance``, ``dual_feasibility_tolerance``,
+        ``mip_rel_gap``, ``simplex_strategy``; or any other HiGHS option by its own name.
+    """
+
+    name = "highs"
+
+    def __init__(self, ranging: bool = True, **options: object) -> None:
+        super().__init__(**options)
+        self.ranging = ranging
+
+    def _new(self) -> highspy.Highs:
+        h = new_highs()
+        for key, value in self.options.items():
+            h.setOptionValue(OPTION_NAMES.get(key, key), value)
+        return h
+
+    def solve(self, lp: LinearProgram) -> SolveResult:
+        """Solve ``lp``; see :class:`~resourcemodel.backends.base.SolveResult`."""
+        start = time.perf_counter()
+        h = self._new()
+        h.passModel(to_highs_lp(lp))
+        return self.solve_loaded(h, lp, start)
+
+    def solve_loaded(self, h: highspy.Highs, lp: LinearProgram, start: float) -> SolveResult:
+        """Run a ``Highs`` object that already holds ``lp`` and collect the result."""
+        h.run()
+        status = _STATUS.get(h.getModelStatus(), TerminationCondition.ERROR)
+        meta = {
+            "solver": "highs",
+            "solver_version": version(),
+            "message": h.modelStatusToString(h.getModelStatus()),
+            "options": dict(self.options),
+        }
+        if status is not TerminationCondition.OPTIMAL:
+            return self.empty_result(lp, status, runtime=time.perf_counter() - start, **meta)
+        info = h.getInfo()
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        objective = float(info.objective_function_value)
+        iterations = int(info.simplex_iteration_count)
+        if lp.is_mip:
+            h2 = self._new()
+            fixed = to_highs_lp(lp)
+            fixed.integrality_ = []
+            integ = lp.integrality
+            lower = np.array(lp.col_lower, copy=True)
+            upper = np.array(lp.col_upper, copy=True)
+            lower[integ] = np.round(x[integ])
+            upper[integ] = np.round(x[integ])
+            fixed.col_lower_ = lower
+            fixed.col_upper_ = upper
+            h2.passModel(fixed)
+            h2.run()
+            h = h2
+            meta["message"] += "; duals from the LP with integer adoption fixed"
+        sol = h.getSolution()
+        row_dual = np.asarray(sol.row_dual, dtype=float)
+        col_dual = np.asarray(sol.col_dual, dtype=float)
+        ranging = None
+        if self.ranging and lp.shape[0] > 0:
+            ranging = _ranging(h)
+        return SolveResult(
+            status=status,
+            objective=lp.objective_sign * objective,
+            x=x,
+            row_dual=row_dual,
+            col_dual=col_dual,
+            ranging=ranging,
+            runtime=time.perf_counter() - start,
+            iterations=iterations,
+            **meta,  # type: ignore[arg-type]
+        )
+
+
+def _ranging(h: highspy.Highs) -> Ranging | None:
+    status, rng = h.getRanging()
+    if status != highspy.HighsStatus.kOk or not rng.valid:
+        return None
+    return Ranging(
+        bound_dn=np.asarray(rng.row_bound_dn.value_, dtype=float),
+        bound_up=np.asarray(rng.row_bound_up.value_, dtype=float),
+        objective_dn=np.asarray(rng.row_bound_dn.objective_, dtype=float),
+        objective_up=np.asarray(rng.row_bound_up.objective_, dtype=float),
+    )

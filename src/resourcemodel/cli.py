@@ -1,0 +1,178 @@
+"""Command line: ``resourcemodel run | validate | diff | examples``.
+
+Bad input gives one clear message and exit code 2, never a traceback (unless ``--debug``).
+An infeasible scenario exits with code 3 after saying so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="resourcemodel",
+        description="Allocate industrial water, energy and raw materials under caps.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="solve scenarios and print a summary")
+    run.add_argument(
+        "paths", nargs="+", type=Path, help="scenario .toml files, folders of them, or case folders"
+    )
+    run.add_argument("--backend", default="highs", choices=["highs", "pulp"])
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=Path("results"),
+        help="folder for results files (default: ./results)",
+    )
+    run.add_argument("--no-save", action="store_true", help="do not write results files")
+    run.add_argument("--objective", choices=["cost", "value_added"], default=None)
+    run.add_argument("--time-limit", type=float, default=None, help="solver time limit (s)")
+    run.add_argument(
+        "--write-lp",
+        type=Path,
+        default=None,
+        help="also write the LP as .lp or .mps (single scenario)",
+    )
+
+    val = sub.add_parser("validate", help="check input files without solving")
+    val.add_argument("paths", nargs="+", type=Path)
+
+    diff = sub.add_parser("diff", help="print every value a scenario changes")
+    diff.add_argument("scenario", type=Path)
+
+    sub.add_parser("examples", help="list the bundled example cases")
+    return parser
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    """Scenario files in the order given; a folder of .toml files expands to baseline first."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not (path / "plants.csv").exists():
+            files = sorted(path.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
+            if not files:
+                from resourcemodel.exceptions import InputError
+
+                msg = f"{str(path)!r}: no scenario .toml files (and not a case folder)."
+                raise InputError(msg)
+            out.extend(files)
+        else:
+            out.append(path)
+    return out
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import resourcemodel as rm
+    from resourcemodel import report
+
+    paths = _expand(args.paths)
+    options = {}
+    if args.time_limit is not None:
+        options["time_limit"] = args.time_limit
+    results = []
+    worst = 0
+    start = time.perf_counter()
+    for path in paths:
+        res = rm.run(path, backend=args.backend, objective=args.objective, **options)
+        results.append(res)
+        if len(paths) == 1:
+            print(report.summary(res))
+        if res.attrs["status"] != "optimal":
+            worst = EXIT_INFEASIBLE
+        if not args.no_save:
+            name = str(res.attrs.get("scenario", path.stem))
+            target = rm.save(res, args.out / f"{name}.nc")
+            print(f"wrote {target}", file=sys.stderr)
+    if args.write_lp is not None:
+        from resourcemodel.backends import pulp as pulp_backend
+
+        inputs, _, _ = rm.load(paths[0])
+        pulp_backend.write(rm.build(inputs), args.write_lp)
+        print(f"wrote {args.write_lp}", file=sys.stderr)
+    if len(paths) > 1:
+        import pandas as pd
+
+        table = report.comparison(results)
+        with pd.option_context(
+            "display.max_columns",
+            None,
+            "display.width",
+            250,
+            "display.float_format",
+            lambda v: f"{v:,.3g}",
+        ):
+            print(table.to_string(index=False))
+        print(f"\n{len(paths)} scenarios in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return worst
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    import resourcemodel as rm
+
+    for path in _expand(args.paths):
+        inputs, _, diff = rm.load(path)
+        sizes = ", ".join(f"{n} {d}" for d, n in inputs.sizes.items())
+        print(f"{path}: OK ({sizes}; {len(diff)} values changed by the scenario)")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    import resourcemodel as rm
+    from resourcemodel.scenario import format_diff
+
+    _, spec, diff = rm.load(args.scenario)
+    chain = " -> ".join(spec.chain) if spec else str(args.scenario)
+    print(f"Scenario chain: {chain}")
+    print(format_diff(diff))
+    return 0
+
+
+def _cmd_examples(args: argparse.Namespace) -> int:
+    from resourcemodel import examples
+
+    for name in examples.names():
+        print(f"{name}: {examples.path(name)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    from resourcemodel.exceptions import InfeasibleError, ResourceModelError
+
+    handlers = {
+        "run": _cmd_run,
+        "validate": _cmd_validate,
+        "diff": _cmd_diff,
+        "examples": _cmd_examples,
+    }
+    try:
+        return handlers[args.command](args)
+    except InfeasibleError as err:
+        if args.debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    except ResourceModelError as err:
+        if args.debug:
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; files already written are complete.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

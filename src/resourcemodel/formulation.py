@@ -1,0 +1,436 @@
+"""Turn a validated inputs Dataset into a :class:`~resourcemodel.program.LinearProgram`.
+
+Each ``add_*`` function adds one family of variables or constraints (design.md section
+4) with vectorised numpy; no Python loop runs per plant, process or period. Row and column
+families carry the names used for duals in the results (``resource-balance``,
+``source-cap``, ``group-cap``, ``permit``...).
+
+Units inside the LP are the canonical units of the inputs: production in the product's
+unit per period, supply and savings in the resource's unit per period, cost in USD.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from resourcemodel.program import Coords, LinearProgram, ProgramBuilder
+
+#: Objectives understood by :func:`build`.
+OBJECTIVES = ("cost", "value_added")
+
+#: Days in the year used to turn annual capacities and costs into per-period amounts.
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass
+class Options:
+    """Formulation options (set in a scenario's ``[options]`` table or as keywords).
+
+    Attributes
+    ----------
+    objective : {"cost", "value_added"}
+        ``cost`` minimises production, supply and measure costs plus the penalty of
+        unmet demand; ``value_added`` maximises revenue minus those costs.
+    integer_measures : bool
+        Adoption is all-or-nothing (a MILP) instead of a continuous share.
+    """
+
+    objective: str = "cost"
+    integer_measures: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class _Context:
+    ds: xr.Dataset
+    b: ProgramBuilder
+    coords: Coords
+    idx: dict[str, np.ndarray] = field(default_factory=dict)
+    # Derived arrays shared by several families.
+    proc_plant: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    proc_product: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    src_resource: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    xmax: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    year_share: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+
+def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> LinearProgram:
+    """Build the linear program of an inputs Dataset.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Validated inputs (see :func:`resourcemodel.load_inputs`).
+    options : Options, optional
+        Formulation options; keywords override its fields.
+
+    Returns
+    -------
+    LinearProgram
+        The sparse program with labelled blocks.
+
+    Examples
+    --------
+    >>> import resourcemodel as rm
+    >>> lp = rm.build(rm.load_inputs(rm.examples.path("two_plants")))
+    >>> sorted(lp.variables)
+    ['adoption', 'delivery', 'production', 'saving_amount', 'supply']
+    """
+    options = options or Options()
+    for key, value in kwargs.items():
+        setattr(options, key, value)
+    if options.objective not in OBJECTIVES:
+        msg = f"objective must be one of {list(OBJECTIVES)}, got {options.objective!r}."
+        raise ValueError(msg)
+    coords = {
+        d: ds[d].values
+        for d in ("period", "plant", "process", "product", "resource", "source", "group", "measure")
+    }
+    ctx = _Context(ds, ProgramBuilder(), coords)
+    plant_index = {p: i for i, p in enumerate(coords["plant"])}
+    product_index = {p: i for i, p in enumerate(coords["product"])}
+    resource_index = {r: i for i, r in enumerate(coords["resource"])}
+    ctx.proc_plant = np.array([plant_index[p] for p in ds["process_plant"].values], dtype=int)
+    ctx.proc_product = np.array([product_index[p] for p in ds["process_product"].values], dtype=int)
+    ctx.src_resource = np.array(
+        [resource_index[r] for r in ds["source_resource"].values], dtype=int
+    )
+    ctx.year_share = ds["period_duration"].values / DAYS_PER_YEAR
+
+    add_production(ctx)
+    add_supply(ctx)
+    add_measures(ctx, integer=options.integer_measures)
+    add_delivery(ctx, options.objective)
+    add_resource_balance(ctx)
+    add_measure_saving(ctx)
+    add_source_caps(ctx)
+    add_plant_caps(ctx)
+    add_product_balance(ctx)
+    c0 = _objective_constant(ctx, options.objective)
+    lp = ctx.b.finish(c0=c0, objective_sign=1 if options.objective == "cost" else -1)
+    lp.objective_name = options.objective
+    return lp
+
+
+def _v(ds: xr.Dataset, name: str) -> np.ndarray:
+    return np.asarray(ds[name].values, dtype=float)
+
+
+def add_production(ctx: _Context) -> None:
+    """Production ``x[process, period]`` within capacity x availability, above must-run."""
+    ds = ctx.ds
+    cap = np.nan_to_num(_v(ds, "capacity"), nan=0.0)
+    ctx.xmax = cap[:, None] * ctx.year_share[None, :] * _v(ds, "availability")
+    lower = _v(ds, "must_run") * ctx.xmax
+    cost = _v(ds, "production_cost")[:, None] * np.ones_like(ctx.xmax)
+    ctx.idx["x"] = ctx.b.add_variables(
+        "production",
+        {"process": ctx.coords["process"], "period": ctx.coords["period"]},
+        lower=lower,
+        upper=ctx.xmax,
+        cost=cost,
+        unit="{process.product}",
+    )
+
+
+def add_supply(ctx: _Context) -> None:
+    """Supply ``y[plant, source, period]`` only where the plant is connected to the source."""
+    ds = ctx.ds
+    mask = np.asarray(ds["connected"].values, dtype=bool)[:, :, None]
+    nt = len(ctx.coords["period"])
+    mask = np.broadcast_to(mask, (*mask.shape[:2], nt))
+    upper = _v(ds, "connection_cap")
+    cost = np.broadcast_to(_v(ds, "source_cost")[None, :, :], mask.shape)
+    ctx.idx["y"] = ctx.b.add_variables(
+        "supply",
+        {
+            "plant": ctx.coords["plant"],
+            "source": ctx.coords["source"],
+            "period": ctx.coords["period"],
+        },
+        mask,
+        upper=upper,
+        cost=cost,
+        unit="{source.resource}",
+    )
+
+
+def add_measures(ctx: _Context, *, integer: bool) -> None:
+    """Adoption ``a[plant, measure]`` in [0, max_adoption] and savings ``z``."""
+    ds = ctx.ds
+    max_adopt = _v(ds, "max_adoption")
+    mask = ~np.isnan(max_adopt)
+    total_years = ctx.year_share.sum()
+    cost = _v(ds, "measure_cost") * total_years
+    ctx.idx["a"] = ctx.b.add_variables(
+        "adoption",
+        {"plant": ctx.coords["plant"], "measure": ctx.coords["measure"]},
+        mask,
+        upper=np.nan_to_num(max_adopt, nan=0.0),
+        cost=cost,
+        integer=integer,
+        unit="fraction",
+    )
+    saving = _v(ds, "saving")
+    zmask = mask[:, :, None] & (saving > 0)
+    nt = len(ctx.coords["period"])
+    zmask4 = np.broadcast_to(zmask[..., None], (*zmask.shape, nt))
+    ctx.idx["z"] = ctx.b.add_variables(
+        "saving_amount",
+        {
+            "plant": ctx.coords["plant"],
+            "measure": ctx.coords["measure"],
+            "resource": ctx.coords["resource"],
+            "period": ctx.coords["period"],
+        },
+        zmask4,
+        unit="{resource}",
+    )
+
+
+def add_delivery(ctx: _Context, objective: str) -> None:
+    """Deliveries ``d[product, period]`` up to demand; unmet demand is ``demand - d``.
+
+    In the cost objective each delivered unit earns the unmet-demand penalty back (the
+    constant ``penalty * demand`` is added to the objective), so the objective equals
+    costs plus ``penalty * unmet``. In the value_added objective a delivered unit earns
+    its price.
+    """
+    ds = ctx.ds
+    demand = _v(ds, "demand")
+    mask = ~np.isnan(demand)
+    dem = np.nan_to_num(demand, nan=0.0)
+    lower = _v(ds, "min_delivery") * dem
+    if objective == "cost":
+        cost = -np.nan_to_num(_v(ds, "unmet_penalty"), nan=0.0)[:, None] * np.ones_like(dem)
+    else:
+        cost = -_v(ds, "price")[:, None] * np.ones_like(dem)
+    ctx.idx["d"] = ctx.b.add_variables(
+        "delivery",
+        {"product": ctx.coords["product"], "period": ctx.coords["period"]},
+        mask,
+        lower=lower,
+        upper=dem,
+        cost=cost,
+        unit="{product}",
+    )
+
+
+def _objective_constant(ctx: _Context, objective: str) -> float:
+    if objective != "cost":
+        return 0.0
+    ds = ctx.ds
+    dem = np.nan_to_num(_v(ds, "demand"), nan=0.0)
+    pen = np.nan_to_num(_v(ds, "unmet_penalty"), nan=0.0)
+    return float((dem * pen[:, None]).sum())
+
+
+def _positive_use(ctx: _Context) -> np.ndarray:
+    return np.clip(_v(ctx.ds, "intensity"), 0.0, None)
+
+
+def add_resource_balance(ctx: _Context) -> None:
+    """``resource-balance[plant, resource, period]``: supply + savings + own output >= use.
+
+    Use is the intensity times production of the plant's processes, plus measures' extra
+    use, plus reserved use (the row's lower bound).
+    """
+    ds = ctx.ds
+    npl, nr, nt = (len(ctx.coords[d]) for d in ("plant", "resource", "period"))
+    intensity = _v(ds, "intensity")
+    reserved = _v(ds, "reserved_use")
+    measure_use = _v(ds, "measure_use")
+    adopt_mask = ctx.idx["a"] >= 0
+    # Which (plant, resource) pairs need a row.
+    need = np.zeros((npl, nr), dtype=bool)
+    pi, ri = np.nonzero(intensity)
+    need[ctx.proc_plant[pi], ri] = True
+    conn = np.asarray(ds["connected"].values, dtype=bool)
+    ci, si = np.nonzero(conn)
+    need[ci, ctx.src_resource[si]] = True
+    need |= (reserved > 0).any(axis=2)
+    need |= ((measure_use > 0) & adopt_mask[:, :, None]).any(axis=1)
+    rows = ctx.b.add_constraints(
+        "resource-balance",
+        {
+            "plant": ctx.coords["plant"],
+            "resource": ctx.coords["resource"],
+            "period": ctx.coords["period"],
+        },
+        np.broadcast_to(need[:, :, None], (npl, nr, nt)),
+        lower=reserved,
+        unit="{resource}",
+    )
+    ctx.idx["resource-balance"] = rows
+    # + supply
+    y = ctx.idx["y"]
+    ctx.b.add_terms(rows[:, ctx.src_resource, :], y, 1.0)
+    # + savings
+    z = ctx.idx["z"]
+    ctx.b.add_terms(rows[:, None, :, :], z, 1.0)
+    # - intensity x production (negative intensity: the process yields the resource)
+    x = ctx.idx["x"]
+    ctx.b.add_terms(rows[ctx.proc_plant[pi], ri, :], x[pi, :], -intensity[pi, ri][:, None])
+    # - extra use of adopted measures, spread over periods by duration
+    pl, m, r = np.nonzero((measure_use > 0) & adopt_mask[:, :, None])
+    ctx.b.add_terms(
+        rows[pl, r, :],
+        ctx.idx["a"][pl, m][:, None],
+        -measure_use[pl, m, r][:, None] * ctx.year_share[None, :],
+    )
+
+
+def add_measure_saving(ctx: _Context) -> None:
+    """Bound savings ``z[plant, measure, resource, period]``.
+
+    ``measure-saving-use``: ``z <= s * use(x)`` (no more than the share of actual use);
+    ``measure-saving-adoption``: ``z <= s * use_max * a`` (no more than adoption allows).
+    """
+    ds = ctx.ds
+    z = ctx.idx["z"]
+    zmask = z >= 0
+    coords = {d: ctx.coords[d] for d in ("plant", "measure", "resource", "period")}
+    use_rows = ctx.b.add_constraints(
+        "measure-saving-use", coords, zmask, upper=0.0, unit="{resource}"
+    )
+    adopt_rows = ctx.b.add_constraints(
+        "measure-saving-adoption", coords, zmask, upper=0.0, unit="{resource}"
+    )
+    ctx.b.add_terms(use_rows, z, 1.0)
+    ctx.b.add_terms(adopt_rows, z, 1.0)
+    saving = _v(ds, "saving")
+    pos = _positive_use(ctx)
+    # use(x): for each z element (pl, m, r, t), processes p of plant pl with pos[p, r] > 0.
+    zpl, zm, zr = np.nonzero(zmask[..., 0])
+    pi, ri = np.nonzero(pos)
+    if len(zpl) and len(pi):
+        # Join z elements with processes on (plant, resource) using sorted keys.
+        nr = len(ctx.coords["resource"])
+        zkey = zpl * nr + zr
+        pkey = ctx.proc_plant[pi] * nr + ri
+        order = np.argsort(pkey, kind="stable")
+        pkey_s = pkey[order]
+        lo = np.searchsorted(pkey_s, zkey, side="left")
+        hi = np.searchsorted(pkey_s, zkey, side="right")
+        counts = hi - lo
+        zsel = np.repeat(np.arange(len(zkey)), counts)
+        psel = order[
+            np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
+            if len(lo)
+            else np.zeros(0, dtype=int)
+        ]
+        coef = -saving[zpl[zsel], zm[zsel], zr[zsel]] * pos[pi[psel], ri[psel]]
+        ctx.b.add_terms(
+            use_rows[zpl[zsel], zm[zsel], zr[zsel], :], ctx.idx["x"][pi[psel], :], coef[:, None]
+        )
+    # use_max: the plant's largest possible use of the resource in the period.
+    npl, nr, nt = (len(ctx.coords[d]) for d in ("plant", "resource", "period"))
+    use_max = np.zeros((npl, nr, nt))
+    np.add.at(use_max, (ctx.proc_plant[pi], ri), pos[pi, ri][:, None] * ctx.xmax[pi, :])
+    coef = -saving[:, :, :, None] * use_max[:, None, :, :]
+    ctx.b.add_terms(adopt_rows, np.broadcast_to(ctx.idx["a"][:, :, None, None], z.shape), coef)
+
+
+def add_source_caps(ctx: _Context) -> None:
+    """Regional caps: ``source-cap``, ``source-cap-annual``, ``group-cap``, ``group-cap-annual``."""
+    ds = ctx.ds
+    y = ctx.idx["y"]
+    ns, nt = len(ctx.coords["source"]), len(ctx.coords["period"])
+    cap = _v(ds, "source_cap")
+    rows = ctx.b.add_constraints(
+        "source-cap",
+        {"source": ctx.coords["source"], "period": ctx.coords["period"]},
+        np.isfinite(cap),
+        upper=cap,
+        unit="{source.resource}",
+    )
+    ctx.b.add_terms(np.broadcast_to(rows[None, :, :], y.shape), y, 1.0)
+    annual = _v(ds, "source_cap_annual")
+    rows = ctx.b.add_constraints(
+        "source-cap-annual",
+        {"source": ctx.coords["source"]},
+        np.isfinite(annual),
+        upper=annual,
+        unit="{source.resource}",
+    )
+    ctx.b.add_terms(np.broadcast_to(rows[None, :, None], y.shape), y, 1.0)
+    member = np.asarray(ds["group_member"].values, dtype=bool)
+    gi, si = np.nonzero(member)
+    gcap = _v(ds, "group_cap")
+    rows = ctx.b.add_constraints(
+        "group-cap",
+        {"group": ctx.coords["group"], "period": ctx.coords["period"]},
+        np.isfinite(gcap),
+        upper=gcap,
+        unit="{group.resource}",
+    )
+    # For each membership (g, s): rows[g, t] <- y[:, s, t]
+    ctx.b.add_terms(rows[gi][:, None, :], np.moveaxis(y[:, si, :], 1, 0), 1.0)
+    gann = _v(ds, "group_cap_annual")
+    rows = ctx.b.add_constraints(
+        "group-cap-annual",
+        {"group": ctx.coords["group"]},
+        np.isfinite(gann),
+        upper=gann,
+        unit="{group.resource}",
+    )
+    ctx.b.add_terms(rows[gi][:, None, None], np.moveaxis(y[:, si, :], 1, 0), 1.0)
+    del ns, nt
+
+
+def add_plant_caps(ctx: _Context) -> None:
+    """Cap a plant's ``contract[plant, source]`` and ``permit[plant, resource]``."""
+    ds = ctx.ds
+    y = ctx.idx["y"]
+    contract = _v(ds, "contract")
+    conn = np.asarray(ds["connected"].values, dtype=bool)
+    rows = ctx.b.add_constraints(
+        "contract",
+        {"plant": ctx.coords["plant"], "source": ctx.coords["source"]},
+        np.isfinite(contract) & conn,
+        upper=contract,
+        unit="{source.resource}",
+    )
+    ctx.b.add_terms(rows[:, :, None], y, 1.0)
+    permit = _v(ds, "permit")
+    npl, nr = permit.shape
+    has_source = np.zeros((npl, nr), dtype=bool)
+    ci, si = np.nonzero(conn)
+    has_source[ci, ctx.src_resource[si]] = True
+    rows = ctx.b.add_constraints(
+        "permit",
+        {"plant": ctx.coords["plant"], "resource": ctx.coords["resource"]},
+        np.isfinite(permit) & has_source,
+        upper=permit,
+        unit="{resource}",
+    )
+    ctx.b.add_terms(rows[:, ctx.src_resource][:, :, None], y, 1.0)
+
+
+def add_product_balance(ctx: _Context) -> None:
+    """Add ``product-balance[product, period]``: output - inputs - deliveries >= 0.
+
+    Inputs are the product's use by other processes (intermediate products).
+    """
+    ds = ctx.ds
+    npd, nt = len(ctx.coords["product"]), len(ctx.coords["period"])
+    pin = _v(ds, "product_input")
+    pi, qi = np.nonzero(pin)
+    need = np.zeros(npd, dtype=bool)
+    need[ctx.proc_product] = True
+    need[qi] = True
+    need |= (ctx.idx["d"] >= 0).any(axis=1)
+    rows = ctx.b.add_constraints(
+        "product-balance",
+        {"product": ctx.coords["product"], "period": ctx.coords["period"]},
+        np.broadcast_to(need[:, None], (npd, nt)),
+        lower=0.0,
+        unit="{product}",
+    )
+    x = ctx.idx["x"]
+    ctx.b.add_terms(rows[ctx.proc_product, :], x, 1.0)
+    ctx.b.add_terms(rows[qi, :], x[pi, :], -pin[pi, qi][:, None])
+    ctx.b.add_terms(rows, ctx.idx["d"], -1.0)

@@ -1,0 +1,302 @@
+"""Plain-text summaries of results in planner units (Mt, Mm3, GWh, million USD).
+
+Downstream and read-only: takes results Datasets, returns strings and tidy tables. Used by
+the command line and reusable in notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from resourcemodel import units
+from resourcemodel.results import CAP_FAMILIES, unit_of
+
+#: Display ladders: canonical unit -> units a planner reads, smallest first.
+LADDERS: dict[str, tuple[str, ...]] = {
+    "t": ("t", "kt", "Mt"),
+    "m3": ("m3", "Mm3", "bcm"),
+    "MWh": ("MWh", "GWh", "TWh"),
+    "GJ": ("GJ", "TJ", "PJ"),
+    "USD": ("USD", "kUSD", "MUSD", "BUSD"),
+    "bbl": ("bbl", "kbbl", "Mbbl"),
+}
+
+
+def planner_unit(unit: str, magnitude: float) -> tuple[str, float]:
+    """Return ``(display_unit, factor)`` so that ``magnitude * factor`` reads well.
+
+    Examples
+    --------
+    >>> planner_unit("m3", 3.2e7)
+    ('Mm3', 1e-06)
+    """
+    ladder = LADDERS.get(unit)
+    if ladder is None or not math.isfinite(magnitude) or magnitude == 0:
+        return unit, 1.0
+    best = ladder[0]
+    for candidate in ladder:
+        if abs(magnitude) * units.factor(unit, candidate) >= 1.0:
+            best = candidate
+    return best, units.factor(unit, best)
+
+
+def _fmt(value: float, digits: int = 3) -> str:
+    if value is None or not math.isfinite(value):
+        return "-" if value is None or math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}g}"
+
+
+def _money(usd: float) -> str:
+    unit, f = planner_unit("USD", usd)
+    return f"{_fmt(usd * f)} {unit}"
+
+
+def output_table(res: xr.Dataset) -> pd.DataFrame:
+    """Annual output by plant and product, in planner units."""
+    prod = res["production"].sum("period")
+    rows = []
+    for process in res.process.values:
+        product = str(res["process_product"].sel(process=process).item())
+        plant = str(res["process_plant"].sel(process=process).item())
+        unit = str(res["product_unit"].sel(product=product).item())
+        rows.append((plant, product, unit, float(prod.sel(process=process))))
+    frame = pd.DataFrame(rows, columns=["plant", "product", "unit", "value"])
+    frame = frame.groupby(["plant", "product", "unit"], sort=False, as_index=False)["value"].sum()
+    out = []
+    for row in frame.itertuples(index=False):
+        disp, f = planner_unit(row.unit, row.value)
+        out.append(
+            {"plant": row.plant, "product": row.product, "output": row.value * f, "unit": disp}
+        )
+    return pd.DataFrame(out)
+
+
+def binding_caps(res: xr.Dataset, limit: int | None = None) -> pd.DataFrame:
+    """Binding caps with their shadow prices (USD per unit) and valid ranges, largest first."""
+    rows = []
+    for name in CAP_FAMILIES.values():
+        bind = res[f"{name}_binding"]
+        if not bool(bind.any()):
+            continue
+        price = res[f"{name}_shadow_price"]
+        lo = res[f"{name}_range_lower"]
+        hi = res[f"{name}_range_upper"]
+        lim = res[f"{name}_limit"]
+        for idx in np.argwhere(bind.values):
+            labels = {d: str(bind[d].values[i]) for d, i in zip(bind.dims, idx, strict=True)}
+            sel = tuple(idx)
+            unit = unit_of(res, f"{name}_limit", **labels)
+            disp, f = planner_unit(unit, float(lim.values[sel]))
+            rows.append(
+                {
+                    "cap": name,
+                    "where": ", ".join(labels.values()),
+                    "limit": float(lim.values[sel]) * f,
+                    "unit": disp,
+                    "shadow_price": float(price.values[sel]),
+                    "price_unit": f"USD/{unit}",
+                    "range_lower": float(lo.values[sel]) * f,
+                    "range_upper": float(hi.values[sel]) * f,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    frame = frame.sort_values("shadow_price", ascending=False, kind="stable")
+    return frame.head(limit) if limit else frame
+
+
+def source_use_table(res: xr.Dataset) -> pd.DataFrame:
+    """Annual draw from each source against its annual cap (or the sum of monthly caps)."""
+    supply = res["supply"].fillna(0).sum(("plant", "period"))
+    monthly = res["source_cap_limit"].sum("period", min_count=1)
+    annual = res["source_cap_annual_limit"]
+    rows = []
+    for source in res.source.values:
+        unit = unit_of(res, "supply", source=str(source))
+        used = float(supply.sel(source=source))
+        cap_m = float(monthly.sel(source=source))
+        cap_a = float(annual.sel(source=source))
+        cap = np.nanmin([cap_m, cap_a]) if not (math.isnan(cap_m) and math.isnan(cap_a)) else np.nan
+        months_binding = int(res["source_cap_binding"].sel(source=source).sum())
+        disp, f = planner_unit(unit, max(used, cap if math.isfinite(cap) else 0.0))
+        rows.append(
+            {
+                "source": str(source),
+                "use": used * f,
+                "cap": cap * f if math.isfinite(cap) else np.nan,
+                "unit": disp,
+                "use_share": used / cap if math.isfinite(cap) and cap > 0 else np.nan,
+                "periods_binding": months_binding,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def unmet_table(res: xr.Dataset) -> pd.DataFrame:
+    """Annual unmet demand by product (only products with demand)."""
+    rows = []
+    demand_total = res["delivery"].fillna(0).sum("period") + res["unmet"].fillna(0).sum("period")
+    for product in res.product.values:
+        if bool(res["unmet"].sel(product=product).isnull().all()):
+            continue
+        unit = str(res["product_unit"].sel(product=product).item())
+        un = float(res["unmet"].sel(product=product).sum())
+        dem = float(demand_total.sel(product=product))
+        disp, f = planner_unit(unit, dem)
+        rows.append(
+            {
+                "product": str(product),
+                "unmet": un * f,
+                "demand": dem * f,
+                "unit": disp,
+                "unmet_share": un / dem if dem > 0 else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def headline(res: xr.Dataset) -> dict[str, float | str]:
+    """Return the few numbers a director reads first."""
+    totals = json.loads(res.attrs.get("cost_totals_usd", "{}"))
+    unmet = unmet_table(res)
+    return {
+        "scenario": str(res.attrs.get("scenario", "")),
+        "status": str(res.attrs.get("status", "")),
+        "objective_musd": float(res.attrs.get("objective", np.nan)) / 1e6,
+        "cost_musd": (
+            totals.get("production", 0) + totals.get("supply", 0) + totals.get("measures", 0)
+        )
+        / 1e6
+        if totals
+        else np.nan,
+        "unmet_penalty_musd": totals.get("unmet_penalty", np.nan) / 1e6 if totals else np.nan,
+        "unmet_share_max": float(unmet["unmet_share"].max()) if len(unmet) else 0.0,
+    }
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str]) -> str:
+    if frame.empty:
+        return "  (none)"
+    shown = frame[list(columns)].copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            shown[col] = [_fmt(v) for v in shown[col]]
+    shown.columns = list(columns.values())
+    return "\n".join("  " + line for line in shown.to_string(index=False).splitlines())
+
+
+def summary(res: xr.Dataset, *, top: int = 10) -> str:
+    """Return a readable multi-section summary of one results Dataset."""
+    head = headline(res)
+    lines = [
+        f"Scenario {head['scenario']!r}: {head['status']}",
+        f"  objective ({res.attrs.get('objective_name', 'cost')}): "
+        f"{_money(float(res.attrs.get('objective', np.nan)))}; "
+        f"solver {res.attrs.get('solver', '')} {res.attrs.get('solver_version', '')}, "
+        f"{float(res.attrs.get('solve_seconds', 0.0)):.2f} s",
+    ]
+    if head["status"] != "optimal":
+        lines.append("  No optimal solution: the caps, must-run levels and hard demand clash.")
+        return "\n".join(lines)
+    lines += [
+        "",
+        "Output by plant (per year):",
+        _table(
+            output_table(res),
+            {"plant": "plant", "product": "product", "output": "output", "unit": "unit"},
+        ),
+    ]
+    lines += [
+        "",
+        "Resource use against caps (per year):",
+        _table(
+            source_use_table(res),
+            {
+                "source": "source",
+                "use": "use",
+                "cap": "cap",
+                "unit": "unit",
+                "use_share": "share",
+                "periods_binding": "periods binding",
+            },
+        ),
+    ]
+    caps = binding_caps(res, limit=top)
+    lines += [
+        "",
+        f"Binding caps and what one more unit is worth (top {top}):",
+        _table(
+            caps,
+            {
+                "cap": "cap",
+                "where": "where",
+                "limit": "limit",
+                "unit": "unit",
+                "shadow_price": "value",
+                "price_unit": "per",
+                "range_lower": "holds from",
+                "range_upper": "to",
+            },
+        ),
+    ]
+    lines += [
+        "",
+        "Unmet demand (per year):",
+        _table(
+            unmet_table(res),
+            {
+                "product": "product",
+                "unmet": "unmet",
+                "demand": "demand",
+                "unit": "unit",
+                "unmet_share": "share",
+            },
+        ),
+    ]
+    totals = json.loads(res.attrs.get("cost_totals_usd", "{}"))
+    lines += [
+        "",
+        "Cost (million USD per year): "
+        + ", ".join(f"{k.replace('_', ' ')} {_fmt(v / 1e6)}" for k, v in totals.items()),
+    ]
+    return "\n".join(lines)
+
+
+def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
+    """One row per scenario: output, water by group, power, gas, cost, unmet, top cap."""
+    rows = []
+    for res in results:
+        head = headline(res)
+        row: dict[str, object] = {"scenario": head["scenario"], "status": head["status"]}
+        if head["status"] == "optimal":
+            supplied = res["resource_supplied"].sum(("plant", "period"))
+            for resource in res.resource.values:
+                unit = str(res["resource_unit"].sel(resource=resource).item())
+                value = float(supplied.sel(resource=resource))
+                disp, f = planner_unit(unit, value)
+                row[f"{resource} [{disp}]"] = value * f
+            row["cost [MUSD]"] = head["cost_musd"]
+            row["unmet penalty [MUSD]"] = head["unmet_penalty_musd"]
+            row["max unmet share"] = head["unmet_share_max"]
+            caps = binding_caps(res, limit=1)
+            row["top binding cap"] = (
+                (
+                    f"{caps.iloc[0]['cap']}[{caps.iloc[0]['where']}] "
+                    f"{_fmt(caps.iloc[0]['shadow_price'])} "
+                    f"{caps.iloc[0]['price_unit']}"
+                )
+                if len(caps)
+                else "-"
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

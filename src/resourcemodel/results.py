@@ -1,0 +1,332 @@
+"""Map a :class:`SolveResult` back onto labelled arrays: the results Dataset.
+
+Everything is reshaped from solver vectors through the program's block index arrays; no
+loop runs per variable. Sign convention for shadow prices: the value, in USD per unit of
+the capped resource, of one more unit of the cap (the decrease of cost, or increase of
+value added); ``>= 0`` for a binding cap, ``0`` for a slack one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from resourcemodel.backends.base import SolveResult
+from resourcemodel.program import Block, LinearProgram
+
+#: Cap families whose duals are reported as shadow prices, with their canonical names.
+CAP_FAMILIES = {
+    "source-cap": "source_cap",
+    "source-cap-annual": "source_cap_annual",
+    "group-cap": "group_cap",
+    "group-cap-annual": "group_cap_annual",
+    "contract": "contract",
+    "permit": "permit",
+}
+
+#: Relative tolerance for calling a cap binding.
+BINDING_RTOL = 1e-7
+
+
+def _da(block: Block, values: np.ndarray, units: str, description: str) -> xr.DataArray:
+    return xr.DataArray(
+        values,
+        dims=block.dims,
+        coords={d: block.coords[d] for d in block.dims},
+        attrs={"units": units, "description": description},
+    )
+
+
+def assemble(
+    inputs: xr.Dataset,
+    lp: LinearProgram,
+    result: SolveResult,
+    run_card: dict[str, Any] | None = None,
+) -> xr.Dataset:
+    """Return the results Dataset of one solve.
+
+    Parameters
+    ----------
+    inputs : xarray.Dataset
+        The inputs the program was built from (for coordinates and demand).
+    lp : LinearProgram
+        The program.
+    result : SolveResult
+        The backend's result.
+    run_card : dict, optional
+        Extra run-card entries (scenario name, resolved diff...) stored in ``attrs``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Variables: ``production``, ``supply``, ``adoption``, ``saving_amount``,
+        ``delivery``, ``unmet``, ``resource_use``, ``resource_saved``,
+        ``resource_supplied``, ``resource_generated``, cost components, and for each cap
+        family ``<cap>_shadow_price``, ``<cap>_range_lower``/``_range_upper``,
+        ``<cap>_binding``, ``<cap>_slack``, ``<cap>_use`` and ``<cap>_limit``; plus
+        ``resource_value`` and ``product_value`` (duals of the balances). ``attrs`` hold
+        the run card.
+    """
+    x = result.x
+    v = lp.variables
+    out: dict[str, xr.DataArray] = {}
+    out["production"] = _da(
+        v["production"],
+        v["production"].gather(x, 0.0),
+        "{process.product}",
+        "Production of each process in each period.",
+    )
+    out["supply"] = _da(
+        v["supply"],
+        v["supply"].gather(x),
+        "{source.resource}",
+        "Amount drawn by each plant from each source (NaN: not connected).",
+    )
+    out["adoption"] = _da(
+        v["adoption"],
+        v["adoption"].gather(x),
+        "fraction",
+        "Share of each measure adopted (NaN: not applicable).",
+    )
+    out["saving_amount"] = _da(
+        v["saving_amount"],
+        v["saving_amount"].gather(x, 0.0),
+        "{resource}",
+        "Resource saved by each adopted measure.",
+    )
+    delivery = v["delivery"].gather(x)
+    out["delivery"] = _da(v["delivery"], delivery, "{product}", "Deliveries to final demand.")
+    demand = inputs["demand"].values
+    unmet = np.where(np.isnan(demand), np.nan, np.clip(demand - np.nan_to_num(delivery), 0, None))
+    out["unmet"] = _da(v["delivery"], unmet, "{product}", "Final demand not met.")
+
+    # Resource accounting per plant.
+    prod = out["production"].values
+    intensity = inputs["intensity"].values
+    proc_plant = _positions(inputs["process_plant"].values, inputs["plant"].values)
+    npl, nr, nt = inputs.sizes["plant"], inputs.sizes["resource"], inputs.sizes["period"]
+    use = np.zeros((npl, nr, nt))
+    gen = np.zeros((npl, nr, nt))
+    pos = np.clip(intensity, 0, None)
+    neg = np.clip(-intensity, 0, None)
+    np.add.at(use, proc_plant, pos[:, :, None] * prod[:, None, :])
+    np.add.at(gen, proc_plant, neg[:, :, None] * prod[:, None, :])
+    use += inputs["reserved_use"].values
+    year_share = inputs["period_duration"].values / 365.0
+    adopt = np.nan_to_num(out["adoption"].values)
+    use += np.einsum("pmr,pm,t->prt", inputs["measure_use"].values, adopt, year_share)
+    dims3 = ("plant", "resource", "period")
+    coords3 = {d: inputs[d].values for d in dims3}
+    out["resource_use"] = xr.DataArray(
+        use,
+        dims=dims3,
+        coords=coords3,
+        attrs={
+            "units": "{resource}",
+            "description": "Gross use before savings: processes, reserved "
+            "use and measures' extra use.",
+        },
+    )
+    out["resource_saved"] = xr.DataArray(
+        out["saving_amount"].values.sum(axis=1),
+        dims=dims3,
+        coords=coords3,
+        attrs={"units": "{resource}", "description": "Use avoided by measures."},
+    )
+    out["resource_generated"] = xr.DataArray(
+        gen,
+        dims=dims3,
+        coords=coords3,
+        attrs={
+            "units": "{resource}",
+            "description": "Resource made at the plant (own generation).",
+        },
+    )
+    src_res = _positions(inputs["source_resource"].values, inputs["resource"].values)
+    supplied = np.zeros((npl, nr, nt))
+    np.add.at(
+        supplied,
+        (slice(None), src_res, slice(None)),
+        np.nan_to_num(out["supply"].values),
+    )  # type: ignore[arg-type]
+    out["resource_supplied"] = xr.DataArray(
+        supplied,
+        dims=dims3,
+        coords=coords3,
+        attrs={"units": "{resource}", "description": "Drawn from all sources."},
+    )
+
+    # Costs by component.
+    c = lp.c
+    cost_x = v["production"].gather(c * np.nan_to_num(x), 0.0)
+    cost_y = v["supply"].gather(c * np.nan_to_num(x), 0.0)
+    cost_a = v["adoption"].gather(c * np.nan_to_num(x), 0.0)
+    out["cost_production"] = _da(v["production"], cost_x, "USD", "Variable production cost.")
+    out["cost_supply"] = _da(v["supply"], cost_y, "USD", "Cost of resources drawn.")
+    out["cost_measures"] = _da(v["adoption"], cost_a, "USD", "Annualised cost of measures.")
+    penalty = np.nan_to_num(inputs["unmet_penalty"].values)[:, None] * np.nan_to_num(unmet)
+    out["cost_unmet"] = _da(v["delivery"], penalty, "USD", "Penalty of unmet demand.")
+    price = inputs["price"].values[:, None] * np.nan_to_num(delivery)
+    out["revenue"] = _da(v["delivery"], price, "USD", "Sales at the product price.")
+
+    # Duals: balances and caps.
+    cons = lp.constraints
+    dual = result.row_dual
+    out["resource_value"] = _da(
+        cons["resource-balance"],
+        cons["resource-balance"].gather(dual),
+        "USD/{resource}",
+        "Marginal value of one more unit of the resource at the plant in the period.",
+    )
+    out["product_value"] = _da(
+        cons["product-balance"],
+        cons["product-balance"].gather(dual),
+        "USD/{product}",
+        "Marginal value of one more unit of the product in the period.",
+    )
+    activity = lp.A @ np.nan_to_num(x) if result.status.is_ok else np.full(lp.shape[0], np.nan)
+    for family, name in CAP_FAMILIES.items():
+        block = cons[family]
+        limit = block.gather(lp.row_upper)
+        used = block.gather(activity)
+        price_ = block.gather(-dual) if result.status.is_ok else block.gather(dual)
+        # Minimising: a binding <= cap has row_dual <= 0; report the value of one more unit.
+        price_ = np.where(np.abs(price_) < 1e-12, 0.0, price_) + 0.0
+        slack = limit - used
+        binding = np.abs(slack) <= BINDING_RTOL * (1 + np.abs(limit))
+        unit = block.unit
+        desc = name.replace("_", " ")
+        out[f"{name}_limit"] = _da(block, limit, unit, f"Limit of the {desc}.")
+        out[f"{name}_use"] = _da(block, used, unit, f"Use against the {desc}.")
+        out[f"{name}_slack"] = _da(block, slack, unit, f"Unused part of the {desc}.")
+        out[f"{name}_binding"] = _da(
+            block,
+            np.where(np.isnan(limit), False, binding).astype(bool),
+            "",
+            f"Whether the {desc} is binding.",
+        )
+        out[f"{name}_shadow_price"] = _da(
+            block,
+            price_,
+            f"USD/{unit}",
+            f"Value of one more unit of the {desc} (decrease of cost or increase of value "
+            "added); >= 0.",
+        )
+        lo, hi = _ranges(block, result, limit)
+        # A slack cap is worth nothing for any limit above its use.
+        lo = np.where(binding, lo, used)
+        hi = np.where(binding, hi, np.where(np.isnan(limit), np.nan, np.inf))
+        out[f"{name}_range_lower"] = _da(
+            block, lo, unit, f"Lowest {desc} for which the shadow price holds."
+        )
+        out[f"{name}_range_upper"] = _da(
+            block, hi, unit, f"Highest {desc} for which the shadow price holds."
+        )
+
+    ds = xr.Dataset(out)
+    # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
+    for name, coord in inputs.coords.items():
+        if name not in ds.coords and set(coord.dims) <= set(ds.dims):
+            ds = ds.assign_coords({name: coord})
+    objective = result.objective
+    total = {
+        "production": float(cost_x.sum()),
+        "supply": float(cost_y.sum()),
+        "measures": float(cost_a.sum()),
+        "unmet_penalty": float(penalty.sum()),
+        "revenue": float(price.sum()),
+    }
+    card = {
+        "status": str(result.status),
+        "objective": float(objective),
+        "objective_name": lp.objective_name,
+        "objective_units": "USD",
+        "cost_totals_usd": json.dumps(total),
+        "solver": result.solver,
+        "solver_version": result.solver_version,
+        "solver_options": json.dumps(result.options, default=str),
+        "solver_message": result.message,
+        "solve_seconds": float(result.runtime),
+        "input_hash": str(inputs.attrs.get("input_hash", "")),
+        "package_version": _package_version(),
+        "python_version": platform.python_version(),
+        "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "lp_rows": int(lp.shape[0]),
+        "lp_columns": int(lp.shape[1]),
+        "lp_nonzeros": int(lp.A.nnz),
+        "provenance": inputs.attrs.get("provenance", "[]"),
+    }
+    for key, value in (run_card or {}).items():
+        card[key] = (
+            value if isinstance(value, str | int | float) else json.dumps(value, default=str)
+        )
+    ds.attrs.update(card)
+    return ds
+
+
+def _positions(labels: np.ndarray, universe: np.ndarray) -> np.ndarray:
+    lookup = {label: i for i, label in enumerate(universe)}
+    return np.array([lookup[label] for label in labels], dtype=int)
+
+
+def _ranges(block: Block, result: SolveResult, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cap interval over which the shadow price holds (NaN where unknown)."""
+    nan = np.full(block.index.shape, np.nan)
+    rng = result.ranging
+    if rng is None or not result.status.is_ok:
+        return nan, nan.copy()
+    lo = block.gather(rng.bound_dn)
+    hi = block.gather(rng.bound_up)
+    lo = np.where(np.isnan(limit), np.nan, lo)
+    hi = np.where(np.isnan(limit), np.nan, hi)
+    # HiGHS reports +-1e30-ish sentinels as infinities.
+    lo = np.where(np.abs(lo) >= 1e29, -np.inf, lo)
+    hi = np.where(np.abs(hi) >= 1e29, np.inf, hi)
+    return lo, hi
+
+
+def _package_version() -> str:
+    from resourcemodel import __version__
+
+    return __version__
+
+
+def unit_of(ds: xr.Dataset, name: str, **labels: str) -> str:
+    """Resolve the unit template of variable ``name`` for one element.
+
+    Examples
+    --------
+    >>> unit_of(results, "supply", source="river")  # doctest: +SKIP
+    'm3'
+    """
+    template = str(ds[name].attrs.get("units", ""))
+    subs = {
+        "{process.product}": lambda: _unit_of_product(
+            ds, str(ds["process_product"].sel(process=labels["process"]).item())
+        ),
+        "{source.resource}": lambda: str(
+            ds["resource_unit"]
+            .sel(resource=str(ds["source_resource"].sel(source=labels["source"]).item()))
+            .item()
+        ),
+        "{group.resource}": lambda: str(
+            ds["resource_unit"]
+            .sel(resource=str(ds["group_resource"].sel(group=labels["group"]).item()))
+            .item()
+        ),
+        "{resource}": lambda: str(ds["resource_unit"].sel(resource=labels["resource"]).item()),
+        "{product}": lambda: _unit_of_product(ds, labels["product"]),
+    }
+    for token, fn in subs.items():
+        if token in template:
+            template = template.replace(token, fn())
+    return template
+
+
+def _unit_of_product(ds: xr.Dataset, product: str) -> str:
+    return str(ds["product_unit"].sel(product=product).item())

@@ -1,0 +1,80 @@
+"""The unit registry shared by every module.
+
+pint's default registry has traps for this field: ``kt`` is a knot, ``bbl`` a 31.5-gallon
+barrel, ``Mm3`` a cubic megametre and ``c`` the speed of light. This registry redefines
+them the way planners read them and adds currency as its own dimension.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import pint
+
+_DEFINITIONS = [
+    "USD = [currency] = usd",
+    "kUSD = 1e3 * USD",
+    "MUSD = 1e6 * USD = million_USD",
+    "BUSD = 1e9 * USD",
+    "US_cent = 0.01 * USD = USc",
+    "m3 = meter ** 3",
+    "Mm3 = 1e6 * meter ** 3 = MCM = million_m3",
+    "bcm = 1e9 * meter ** 3",
+    "kt = 1000 * metric_ton",
+    "bbl = oil_barrel",
+    "kbbl = 1000 * oil_barrel",
+    "Mbbl = 1e6 * oil_barrel",
+    "Nm3 = meter ** 3",
+    "fraction = [] = frac",
+]
+
+_SUPERSCRIPTS = str.maketrans({"³": "**3", "²": "**2"})
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
+    """Return the package's unit registry (created once)."""
+    ureg: pint.UnitRegistry = pint.UnitRegistry(on_redefinition="ignore")  # type: ignore[type-arg]
+    ureg._on_redefinition = "ignore"
+    for definition in _DEFINITIONS:
+        name = definition.split("=")[0].strip()
+        # Remove the default meaning first so our definition wins.
+        ureg._units.pop(name, None)
+        ureg.define(definition)
+    return ureg
+
+
+def normalise(unit: str) -> str:
+    """Return a unit string pint can parse (``m³`` -> ``m**3``, ``-`` -> dimensionless)."""
+    text = str(unit).strip().translate(_SUPERSCRIPTS)
+    if text in {"", "-", "1", "none", "None"}:
+        return "dimensionless"
+    return re.sub(r"\s+", " ", text)
+
+
+@functools.cache
+def parse(unit: str) -> Any:
+    """Parse a unit string into a pint ``Unit``; raises ``pint`` errors on failure."""
+    return registry().Unit(normalise(unit))
+
+
+@functools.cache
+def factor(from_unit: str, to_unit: str) -> float:
+    """Return the multiplier converting a value in ``from_unit`` into ``to_unit``.
+
+    Raises
+    ------
+    pint.errors.UndefinedUnitError
+        If either unit is unknown.
+    pint.errors.DimensionalityError
+        If the units measure different things.
+    """
+    ureg = registry()
+    return float(ureg.Quantity(1.0, parse(from_unit)).to(parse(to_unit)).magnitude)
+
+
+def dimensionality(unit: str) -> str:
+    """Return a readable dimensionality of ``unit`` (for error messages)."""
+    return str(parse(unit).dimensionality)

@@ -1,0 +1,590 @@
+"""Load a case folder into one validated inputs :class:`xarray.Dataset`.
+
+Every problem in every table is collected and raised together as one
+:class:`~resourcemodel.exceptions.ValidationError`, each line naming the file, line,
+column, what was expected and what was found. Values are converted to canonical units
+(see :mod:`resourcemodel.schema`). Absent stays absent: parameters whose default is
+``nan`` keep ``nan`` where no row is given, and the formulation creates no variable there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pint
+import xarray as xr
+
+from resourcemodel import units
+from resourcemodel.exceptions import ValidationError
+from resourcemodel.schema import (
+    CONFIDENCE_LABELS,
+    ENTITIES,
+    MEMBERSHIPS,
+    OPTIONAL_COLUMNS,
+    PARAMETERS,
+    PROVENANCE_COLUMNS,
+    RESOURCE_GROUPS,
+    VALUE_COLUMNS,
+    WILDCARD,
+    ParameterSpec,
+)
+from resourcemodel.tables import LINE, Table, read_table
+
+#: Coordinate attributes taken from entity tables onto their dimension.
+_ENTITY_ATTRS = {
+    "period": ("name",),
+    "plant": ("name", "name_fa", "sector"),
+    "product": ("unit", "name", "name_fa"),
+    "resource": ("group", "unit", "name", "name_fa"),
+    "source": ("resource", "name", "name_fa"),
+    "process": ("plant", "product", "name"),
+    "measure": ("name", "name_fa"),
+}
+
+
+#: Entity tables that must have at least one row.
+_NON_EMPTY = ("period", "plant", "product", "process")
+
+
+def load_inputs(
+    path: str | Path,
+    *,
+    overlays: list[str | Path] | tuple[str | Path, ...] = (),
+) -> xr.Dataset:
+    """Read, check and convert a case folder into the inputs Dataset.
+
+    Parameters
+    ----------
+    path : str or Path
+        Case folder holding the CSV tables described in ``docs/data-format.md``.
+    overlays : sequence of str or Path, optional
+        Further folders whose tables' rows are appended to the case's (a new plant, a
+        new source). A row in an overlay parameter table for labels the case already
+        has replaces the case's row.
+
+    Returns
+    -------
+    xarray.Dataset
+        One variable per parameter in canonical units (``units`` in attrs), coordinates
+        for every dimension, ``connected[plant, source]`` and ``group_member[group, source]``
+        masks, and ``attrs["provenance"]`` (JSON) with the source and confidence of every
+        number.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem found.
+    """
+    folders = [Path(path), *[Path(p) for p in overlays]]
+    problems: list[str] = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise ValidationError(f"{str(folder)!r}: case folder not found (or not a folder).")
+    loader = _Loader(folders, problems)
+    ds = loader.load()
+    if problems:
+        raise ValidationError(problems)
+    assert ds is not None
+    check_values(ds, problems, where="input tables")
+    if problems:
+        raise ValidationError(problems)
+    return ds
+
+
+class _Loader:
+    """Holds the state of one load: folders, problems found, the labels seen."""
+
+    def __init__(self, folders: list[Path], problems: list[str]) -> None:
+        self.folders = folders
+        self.problems = problems
+        self.labels: dict[str, pd.Index] = {}
+        self.entity: dict[str, pd.DataFrame] = {}
+        self.provenance: list[list[object]] = []
+        self.digest = hashlib.sha256()
+        self.memberships: dict[str, pd.DataFrame | None] = {}
+
+    # -- reading -------------------------------------------------------------------
+    def _read(
+        self, file: str, required: tuple[str, ...], optional: tuple[str, ...], *, must_exist: bool
+    ) -> list[Table]:
+        found = []
+        for i, folder in enumerate(self.folders):
+            path = folder / file
+            if not path.exists():
+                if must_exist and i == 0:
+                    self.problems.append(f"{file!r}: required table missing from {str(folder)!r}.")
+                continue
+            self.digest.update(file.encode() + b"\0" + path.read_bytes())
+            table = read_table(path, required, optional, self.problems)
+            if table is not None:
+                found.append(table)
+        return found
+
+    def load(self) -> xr.Dataset | None:
+        for dim, spec in ENTITIES.items():
+            self._load_entity(dim, spec)
+        if any(dim not in self.labels for dim in ENTITIES):
+            return None
+        self._check_entity_references()
+        memberships = {
+            name: self._load_membership(name, spec) for name, spec in MEMBERSHIPS.items()
+        }
+        self.memberships = memberships
+        self.labels["group"] = pd.Index(
+            pd.unique(memberships["group"]["group"]) if memberships["group"] is not None else [],
+            dtype=object,
+            name="group",
+        )
+        coords = self._coords(memberships)
+        arrays = {}
+        for name, spec in PARAMETERS.items():
+            arr = self._load_parameter(spec, coords)
+            if arr is not None:
+                arrays[name] = arr
+        if self.problems:
+            return None
+        ds = xr.Dataset(arrays, coords=coords)
+        ds["connected"] = self._mask("plant", "source", memberships["connection"])
+        ds["group_member"] = self._mask("group", "source", memberships["group"])
+        ds.attrs["provenance"] = json.dumps(self.provenance, ensure_ascii=False)
+        ds.attrs["input_hash"] = self.digest.hexdigest()[:16]
+        ds.attrs["case"] = str(self.folders[0])
+        return ds
+
+    def _load_entity(self, dim: str, spec: object) -> None:
+        assert hasattr(spec, "file")
+        tables = self._read(spec.file, spec.required, spec.optional, must_exist=True)  # type: ignore[attr-defined]
+        if not tables:
+            return
+        frames = []
+        for table in tables:
+            f = table.frame.copy()
+            f["_where"] = [table.where(int(line)) for line in f[LINE]]
+            frames.append(f)
+        frame = pd.concat(frames, ignore_index=True)
+        dupes = frame[dim].duplicated(keep="first")
+        for where, label in zip(frame.loc[dupes, "_where"], frame.loc[dupes, dim], strict=True):
+            self.problems.append(f"{where}: duplicate {dim} {label!r} (already defined above).")
+        frame = frame.loc[~dupes]
+        bad = frame[dim].str.contains(r"[*,\s]", regex=True) | (frame[dim] == "")
+        for where, label in zip(frame.loc[bad, "_where"], frame.loc[bad, dim], strict=True):
+            self.problems.append(
+                f"{where}, column {dim!r}: label {label!r} may not be empty or contain "
+                "'*', ',' or spaces."
+            )
+        if frame.empty and dim in _NON_EMPTY:
+            self.problems.append(
+                f"{spec.file!r}: the table has no rows; at least one {dim} is needed."
+            )  # type: ignore[attr-defined]
+        self.labels[dim] = pd.Index(frame[dim].to_numpy(dtype=object), name=dim)
+        self.entity[dim] = frame.set_index(dim, drop=False)
+
+    def _check_entity_references(self) -> None:
+        for dim, spec in ENTITIES.items():
+            frame = self.entity[dim]
+            for column, ref in spec.references.items():
+                known = self.labels[ref]
+                bad = ~frame[column].isin(known)
+                for where, label in zip(
+                    frame.loc[bad, "_where"], frame.loc[bad, column], strict=True
+                ):
+                    self.problems.append(
+                        f"{where}, column {column!r}: unknown {ref} {label!r}; known: "
+                        f"{_short(known)}."
+                    )
+        for dim in ("product", "resource"):
+            frame = self.entity[dim]
+            for where, unit in zip(frame["_where"], frame["unit"], strict=True):
+                try:
+                    units.parse(unit)
+                except (
+                    pint.errors.PintError,
+                    ValueError,
+                    TypeError,
+                    AttributeError,
+                    AssertionError,
+                ):
+                    self.problems.append(f"{where}, column 'unit': unknown unit {unit!r}.")
+        res = self.entity["resource"]
+        bad = ~res["group"].isin(RESOURCE_GROUPS)
+        for where, group in zip(res.loc[bad, "_where"], res.loc[bad, "group"], strict=True):
+            self.problems.append(
+                f"{where}, column 'group': {group!r} is not one of {list(RESOURCE_GROUPS)}."
+            )
+        per = self.entity["period"]
+        for where, value, unit in zip(per["_where"], per["duration"], per["unit"], strict=True):
+            try:
+                days = float(value) * units.factor(unit, "d")
+            except (ValueError, pint.errors.PintError, AttributeError, TypeError, AssertionError):
+                self.problems.append(
+                    f"{where}: duration {value!r} {unit!r} is not a time span "
+                    "(expected e.g. 31, d)."
+                )
+                continue
+            if not days > 0 or not math.isfinite(days):
+                self.problems.append(f"{where}, column 'duration': must be > 0, got {value!r}.")
+
+    def _load_membership(self, name: str, spec: object) -> pd.DataFrame | None:
+        tables = self._read(spec.file, spec.required, spec.optional, must_exist=False)  # type: ignore[attr-defined]
+        frames = []
+        for table in tables:
+            f = table.frame.copy()
+            f["_where"] = [table.where(int(line)) for line in f[LINE]]
+            for column, ref in spec.references.items():  # type: ignore[attr-defined]
+                bad = ~f[column].isin(self.labels[ref])
+                for where, label in zip(f.loc[bad, "_where"], f.loc[bad, column], strict=True):
+                    self.problems.append(
+                        f"{where}, column {column!r}: unknown {ref} {label!r}; known: "
+                        f"{_short(self.labels[ref])}."
+                    )
+            frames.append(f)
+        if not frames:
+            return None
+        frame = pd.concat(frames, ignore_index=True)
+        key = list(spec.required)  # type: ignore[attr-defined]
+        dupes = frame.duplicated(key, keep="first")
+        for where in frame.loc[dupes, "_where"]:
+            self.problems.append(f"{where}: duplicate {name} row {key}.")
+        return frame.loc[~dupes]
+
+    def _coords(self, memberships: dict[str, pd.DataFrame | None]) -> dict[str, object]:
+        coords: dict[str, object] = {}
+        for dim, attrs in _ENTITY_ATTRS.items():
+            labels = self.labels[dim]
+            coords[dim] = labels.to_numpy(dtype=str)
+            frame = self.entity[dim]
+            for attr in attrs:
+                if attr in frame.columns:
+                    coords[f"{dim}_{attr}"] = (dim, frame[attr].to_numpy(dtype=str))
+        per = self.entity["period"]
+        days = [
+            float(v) * units.factor(u, "d")
+            for v, u in zip(per["duration"], per["unit"], strict=True)
+        ]
+        coords["period_duration"] = ("period", np.asarray(days, dtype=float))
+        # Groups: name and the resource their sources supply.
+        groups = memberships["group"]
+        coords["group"] = self.labels["group"].to_numpy(dtype=str)
+        src_res = self.entity["source"]["resource"]
+        group_res = []
+        for group in self.labels["group"]:
+            members = groups.loc[groups["group"] == group] if groups is not None else None
+            resources = (
+                sorted(set(src_res.reindex(members["source"]).dropna()))
+                if members is not None
+                else []
+            )
+            if len(resources) > 1:
+                self.problems.append(
+                    f"'source_groups.csv': group {group!r} mixes sources of resources "
+                    f"{resources}; all sources of a group must supply one resource."
+                )
+            group_res.append(resources[0] if resources else "")
+        coords["group_resource"] = ("group", np.asarray(group_res, dtype=str))
+        return coords
+
+    def _mask(self, row_dim: str, col_dim: str, frame: pd.DataFrame | None) -> xr.DataArray:
+        rows, cols = self.labels[row_dim], self.labels[col_dim]
+        mask = np.zeros((len(rows), len(cols)), dtype=bool)
+        if frame is not None and not frame.empty:
+            r = rows.get_indexer(frame[row_dim])
+            c = cols.get_indexer(frame[col_dim])
+            ok = (r >= 0) & (c >= 0)
+            mask[r[ok], c[ok]] = True
+        return xr.DataArray(mask, dims=(row_dim, col_dim))
+
+    # -- parameters -----------------------------------------------------------------
+    def _canonical_units(self, spec: ParameterSpec, frame: pd.DataFrame) -> pd.Series:
+        """Resolve the unit template of ``spec`` for every (expanded) row."""
+        template = spec.unit
+        result = pd.Series(template, index=frame.index, dtype=object)
+        lookups = {
+            "{process.product}": lambda f: self.entity["product"]["unit"].reindex(
+                self.entity["process"]["product"].reindex(f["process"]).to_numpy()
+            ),
+            "{source.resource}": lambda f: self.entity["resource"]["unit"].reindex(
+                self.entity["source"]["resource"].reindex(f["source"]).to_numpy()
+            ),
+            "{group.resource}": lambda f: self.entity["resource"]["unit"].reindex(
+                pd.Series(
+                    dict(zip(self.labels["group"], self._group_resource(), strict=True)),
+                    dtype=object,
+                )
+                .reindex(f["group"])
+                .to_numpy()
+            ),
+            "{resource}": lambda f: self.entity["resource"]["unit"].reindex(f["resource"]),
+            "{product}": lambda f: self.entity["product"]["unit"].reindex(f["product"]),
+        }
+        for token, lookup in lookups.items():
+            if token in template:
+                values = lookup(frame).to_numpy(dtype=object)
+                result = pd.Series(
+                    [r.replace(token, f"({v})") for r, v in zip(result, values, strict=True)],
+                    index=frame.index,
+                    dtype=object,
+                )
+        return result
+
+    def _group_resource(self) -> list[str]:
+        groups = self.memberships.get("group")
+        src_res = self.entity["source"]["resource"]
+        out = []
+        for group in self.labels["group"]:
+            members = groups.loc[groups["group"] == group, "source"] if groups is not None else []
+            res = src_res.reindex(members).dropna()
+            out.append(str(res.iloc[0]) if len(res) else "")
+        return out
+
+    def _load_parameter(
+        self, spec: ParameterSpec, coords: dict[str, object]
+    ) -> xr.DataArray | None:
+        dims = spec.dims
+        shape = tuple(len(self.labels[d]) for d in dims)
+        data = np.full(shape, spec.default, dtype=float)
+        array = xr.DataArray(
+            data, dims=dims, attrs={"units": spec.unit, "description": spec.description}
+        )
+        tables = self._read(
+            spec.file,
+            (*VALUE_COLUMNS, *PROVENANCE_COLUMNS),
+            (*dims, *OPTIONAL_COLUMNS),
+            must_exist=False,
+        )
+        if not tables:
+            return array
+        frames = []
+        for order, table in enumerate(tables):
+            f = table.frame.copy()
+            f["_where"] = [table.where(int(line)) for line in f[LINE]]
+            f["_order"] = order
+            frames.append(f)
+        frame = pd.concat(frames, ignore_index=True)
+        for dim in dims:
+            if dim not in frame.columns:
+                frame[dim] = WILDCARD
+            frame[dim] = frame[dim].fillna(WILDCARD).replace("", WILDCARD)
+        n_before = len(self.problems)
+        # Provenance labels.
+        bad_conf = ~frame["confidence"].isin(CONFIDENCE_LABELS)
+        for where, conf in zip(
+            frame.loc[bad_conf, "_where"], frame.loc[bad_conf, "confidence"], strict=True
+        ):
+            self.problems.append(
+                f"{where}, column 'confidence': {conf!r} is not one of {list(CONFIDENCE_LABELS)}; "
+                "every number needs a confidence label."
+            )
+        no_src = frame["reference"].str.len() == 0
+        for where in frame.loc[no_src, "_where"]:
+            self.problems.append(
+                f"{where}, column 'reference': empty; every number needs a reference (a "
+                "source id or URL; for an assumption write 'assumption' and give the "
+                "reasoning in 'note')."
+            )
+        # Values.
+        values = pd.to_numeric(frame["value"], errors="coerce")
+        bad_val = values.isna() | ~np.isfinite(values.to_numpy(dtype=float))
+        # 'inf' is allowed for caps whose upper bound is inf (meaning 'no cap').
+        inf_ok = np.isinf(values.to_numpy(dtype=float)) & (values > 0) & math.isinf(spec.upper)
+        bad_val &= ~inf_ok
+        for where, raw in zip(
+            frame.loc[bad_val, "_where"], frame.loc[bad_val, "value"], strict=True
+        ):
+            self.problems.append(
+                f"{where}, column 'value': expected a number, found {raw!r}"
+                + (
+                    " (NaN/empty is not allowed; leave the row out if the value is absent)."
+                    if raw.lower() in {"", "nan", "na", "n/a", "none"}
+                    else "."
+                )
+            )
+        frame["_value"] = values
+        # Labels.
+        for dim in dims:
+            known = self.labels[dim]
+            bad = ~(frame[dim].isin(known) | (frame[dim] == WILDCARD))
+            for where, label in zip(frame.loc[bad, "_where"], frame.loc[bad, dim], strict=True):
+                self.problems.append(
+                    f"{where}, column {dim!r}: unknown {dim} {label!r}; known: {_short(known)}."
+                )
+        if len(self.problems) > n_before:
+            return None
+        # Expand wildcards; more specific rows override less specific ones.
+        frame["_specificity"] = sum((frame[d] != WILDCARD).astype(int) for d in dims)
+        frame["_row"] = np.arange(len(frame))
+        orig_dupes = frame.duplicated([*dims, "_order"], keep=False)
+        for where in frame.loc[
+            orig_dupes & frame.duplicated([*dims, "_order"], keep="first"), "_where"
+        ]:
+            self.problems.append(
+                f"{where}: duplicate row for the same {list(dims)} as an earlier row."
+            )
+        expanded = frame
+        for dim in dims:
+            wild = expanded[dim] == WILDCARD
+            if wild.any():
+                expanded = expanded.copy()
+                expanded[dim] = [
+                    list(self.labels[dim]) if w else [v]
+                    for w, v in zip(wild, expanded[dim], strict=True)
+                ]
+                expanded = expanded.explode(dim, ignore_index=True)
+        if expanded.empty:
+            return array
+        expanded = expanded.sort_values(["_order", "_specificity", "_row"], kind="stable")
+        top = expanded.groupby(list(dims), sort=False)[["_order", "_specificity"]].transform("max")
+        is_top = (expanded["_order"] == top["_order"]) & (
+            expanded["_specificity"] == top["_specificity"]
+        )
+        winners = expanded.loc[is_top]
+        clash = winners.duplicated(list(dims), keep=False) & (winners["_specificity"] < len(dims))
+        if clash.any():
+            for where in winners.loc[clash, "_where"].drop_duplicates():
+                self.problems.append(
+                    f"{where}: wildcard rows overlap with equal specificity; it is ambiguous "
+                    "which value applies. Give the overlapping labels explicitly."
+                )
+            return None
+        winners = winners.drop_duplicates(list(dims), keep="last")
+        # Units.
+        canonical = self._canonical_units(spec, winners)
+        factors = np.empty(len(winners))
+        for (given, target), idx in winners.groupby([winners["unit"], canonical]).indices.items():
+            try:
+                factors[idx] = units.factor(given, target)
+            except pint.errors.DimensionalityError:
+                for where in winners["_where"].iloc[idx].drop_duplicates():
+                    self.problems.append(
+                        f"{where}, column 'unit': {given!r} cannot measure {spec.name!r}; "
+                        f"expected a unit convertible to {_pretty(target)} "
+                        f"({units.dimensionality(target)}), found {units.dimensionality(given)}."
+                    )
+            except (
+                pint.errors.UndefinedUnitError,
+                ValueError,
+                AttributeError,
+                TypeError,
+                AssertionError,
+            ):
+                for where in winners["_where"].iloc[idx].drop_duplicates():
+                    self.problems.append(
+                        f"{where}, column 'unit': unknown unit {given!r} for {spec.name!r} "
+                        f"(expected {_pretty(target)})."
+                    )
+        if len(self.problems) > n_before:
+            return None
+        converted = winners["_value"].to_numpy(dtype=float) * factors
+        index = tuple(self.labels[d].get_indexer(winners[d]) for d in dims)
+        data[index] = converted
+        # Provenance: one record per original row that contributed.
+        used = winners.drop_duplicates("_row")
+        for row in used.itertuples(index=False):
+            key = {d: getattr(row, d) for d in dims}
+            key = {d: v for d, v in key.items()}
+            self.provenance.append(
+                [spec.name, key, row.reference, row.confidence, getattr(row, "note", "") or ""]
+            )
+        # Keep the bounds check here, where file and line are known.
+        lo_bad = converted < spec.lower
+        hi_bad = converted > spec.upper
+        for mask, word, bound in (
+            (lo_bad, "at least", spec.lower),
+            (hi_bad, "at most", spec.upper),
+        ):
+            if mask.any():
+                sub = winners.loc[mask]
+                for where, raw, unit in (
+                    sub[["_where", "value", "unit"]].drop_duplicates().itertuples(index=False)
+                ):
+                    self.problems.append(
+                        f"{where}, column 'value': {spec.name!r} must be {word} {bound:g} "
+                        f"(in {_pretty(spec.unit)}), found {raw} {unit}."
+                    )
+        return array
+
+
+def _pretty(unit: str) -> str:
+    return unit.replace("(", "").replace(")", "")
+
+
+def _short(labels: pd.Index, limit: int = 8) -> str:
+    items = [str(x) for x in labels[:limit]]
+    more = f", ... ({len(labels)} in all)" if len(labels) > limit else ""
+    return "[" + ", ".join(repr(i) for i in items) + more + "]"
+
+
+def check_values(ds: xr.Dataset, problems: list[str], *, where: str) -> None:
+    """Check cross-parameter rules on a Dataset (after loading or after scenario changes).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Inputs Dataset.
+    problems : list of str
+        Problems found are appended.
+    where : str
+        What to name as the origin of the values (a file or a scenario).
+    """
+    for name, spec in PARAMETERS.items():
+        if name not in ds:
+            continue
+        values = ds[name].values
+        finite = ~np.isnan(values)
+        low = finite & (values < spec.lower)
+        high = finite & (values > spec.upper)
+        for mask, word, bound in ((low, "at least", spec.lower), (high, "at most", spec.upper)):
+            if mask.any():
+                idx = np.argwhere(mask)[:5]
+                for i in idx:
+                    labels = {d: str(ds[d].values[j]) for d, j in zip(spec.dims, i, strict=True)}
+                    problems.append(
+                        f"{where}: {name!r} must be {word} {bound:g} for {labels}, "
+                        f"found {values[tuple(i)]:g} (in {_pretty(spec.unit)})."
+                    )
+    # Savings of one plant and resource may not exceed the whole use.
+    if "saving" in ds and "max_adoption" in ds:
+        applicable = ds["max_adoption"].notnull()
+        total = ds["saving"].where(applicable, 0.0).sum("measure")
+        over = total > 1 + 1e-9
+        for plant, resource in zip(*np.nonzero(over.values), strict=True):
+            p, r = str(ds.plant.values[plant]), str(ds.resource.values[resource])
+            measures = ds["saving"].sel(plant=p, resource=r)
+            listed = {
+                str(m): round(float(v), 4)
+                for m, v in zip(ds.measure.values, measures.values, strict=True)
+                if v > 0
+            }
+            problems.append(
+                f"{where}: the 'saving' fractions of plant {p!r} for resource {r!r} sum to "
+                f"{float(total.values[plant, resource]):.3g} > 1 over measures {listed}; "
+                "together they cannot save more than the whole use."
+            )
+    if "demand" in ds:
+        has_demand = ds["demand"].notnull().any("period")
+        no_penalty = has_demand & ds["unmet_penalty"].isnull()
+        for product in ds.product.values[no_penalty.values]:
+            problems.append(
+                f"{where}: product {str(product)!r} has 'demand' but no 'unmet_penalty'; "
+                "give the cost of a unit of unmet demand (unmet_penalty.csv)."
+            )
+    cap = ds["capacity"]
+    for process in ds.process.values[cap.isnull().values]:
+        problems.append(
+            f"{where}: process {str(process)!r} has no 'capacity' row (capacity.csv); "
+            "a process cannot run without one."
+        )
+    # A group must hold sources of one resource (checked on load) and not be empty.
+    if "group_member" in ds:
+        empty = ~ds["group_member"].any("source")
+        for group in ds.group.values[empty.values]:
+            problems.append(f"{where}: source group {str(group)!r} has no member sources.")
+
+
+def input_summary(ds: xr.Dataset) -> dict[str, int]:
+    """Return the size of each dimension (for logs and the run card)."""
+    return {str(d): int(n) for d, n in ds.sizes.items()}

@@ -1,0 +1,72 @@
+"""The command line: summaries, exit codes, no tracebacks on bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import resourcemodel as rm
+from resourcemodel.cli import main
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "resourcemodel", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_run_prints_summary_and_writes_file(tmp_path: Path) -> None:
+    proc = _cli("run", str(rm.examples.path("two_plants")), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "Scenario 'two_plants': optimal" in proc.stdout
+    assert "source_cap" in proc.stdout and "USD/m3" in proc.stdout
+    assert "Running HiGHS" not in proc.stdout
+    back = rm.load_results(tmp_path / "two_plants.nc")
+    assert back.attrs["objective"] == 2250
+
+
+def test_bad_input_exit_2_without_traceback(
+    tmp_path: Path, case_copy: Callable[[str], Path]
+) -> None:
+    case = case_copy("two_plants")
+    (case / "capacity.csv").write_text(
+        "process,value,unit,reference,confidence\n"
+        "a_mill,-1,t/yr,x,sourced\nb_mill,1,t/yr,x,sourced\n"
+    )
+    out = tmp_path / "out"
+    proc = _cli("run", str(case), "--out", str(out))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "'capacity.csv', line 2" in proc.stderr
+    assert not out.exists()
+
+
+def test_missing_path_exit_2() -> None:
+    proc = _cli("run", "/nonexistent/scenario.toml")
+    assert proc.returncode == 2
+    assert "no such scenario file or case folder" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_infeasible_exit_3(tmp_path: Path) -> None:
+    assert main(["run", str(rm.examples.path("infeasible")), "--out", str(tmp_path)]) == 3
+
+
+def test_validate_command(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["validate", str(rm.examples.path("product_chain"))]) == 0
+    assert "OK" in capsys.readouterr().out
+
+
+def test_write_lp(tmp_path: Path) -> None:
+    target = tmp_path / "m.lp"
+    code = main(
+        ["run", str(rm.examples.path("two_plants")), "--no-save", "--write-lp", str(target)]
+    )
+    assert code == 0
+    assert "Subject To" in target.read_text() or "SUBJECT TO" in target.read_text().upper()
