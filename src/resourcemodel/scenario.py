@@ -1,0 +1,577 @@
+"""Scenario files: a case folder, parent scenarios and changes to its parameters.
+
+A scenario is a TOML file (design section 5). :func:`load_scenario` resolves its parents
+(``extends``), case folder (``data``), overlays, options and changes into a frozen
+:class:`Scenario`; :func:`apply_changes` applies the changes to a loaded inputs Dataset and
+returns every effective value that differs from the case, with the change it came from.
+All problems in one file are raised together as one
+:class:`~resourcemodel.exceptions.ScenarioError`, each naming the file and the key
+(``water-crisis.toml, [[change]] #2, where.source``), what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pint
+import xarray as xr
+
+from resourcemodel import units, validate
+from resourcemodel.exceptions import ScenarioError
+from resourcemodel.schema import PARAMETERS, ParameterSpec
+
+#: Folders searched for a bundled case named by ``data = "<name>"``.
+BUNDLED = (Path(__file__).parent / "data", Path(__file__).parent / "examples_data")
+_KEYS = ("name", "description", "extends", "data", "overlay", "options", "change", "curtailment")
+_CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
+_CURTAIL_KEYS = ("source", "resource", "periods", "available", "note")
+_OPS = ("scale", "set", "add")
+#: Curtailment key -> selector of ``source_cap`` it becomes.
+_CURTAIL_WHERE = {"source": "source", "resource": "source.resource", "periods": "period"}
+_RECORD = ("parameter", "labels", "before", "after", "unit", "origin")
+_OPTIONS: dict[str, tuple[object, ...]] = {"objective": ("cost", "value_added")}
+_OPTIONS["integer_measures"] = (True, False)
+#: Unit-template token -> (dim it varies along, coord mapping to the entity, entity, unit coord).
+_TOKENS = {
+    "{process.product}": ("process", "process_product", "product", "product_unit"),
+    "{source.resource}": ("source", "source_resource", "resource", "resource_unit"),
+    "{group.resource}": ("group", "group_resource", "resource", "resource_unit"),
+    "{resource}": ("resource", "resource", "resource", "resource_unit"),
+    "{product}": ("product", "product", "product", "product_unit"),
+}
+_UNIT_ERRORS = (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to one parameter.
+
+    Attributes
+    ----------
+    parameter : str
+        Parameter name (a key of :data:`resourcemodel.schema.PARAMETERS`).
+    where : dict of str to tuple of str
+        Selectors: dimension (or ``dim.attr``, e.g. ``source.resource``) -> labels or
+        fnmatch patterns. Dimensions not given mean every label.
+    op : {"scale", "set", "add"}
+        What to do with the selected values.
+    value : float
+        Factor (``scale``, dimensionless) or amount (``set``/``add``, in ``unit``).
+    unit : str or None
+        Unit of ``value`` for set/add; ``None`` means the canonical unit.
+    origin : str
+        File and key, e.g. ``"water-crisis.toml, [[change]] #2"``.
+    curtailment : bool
+        Made from a ``[[curtailment]]`` entry (no cap to curtail is then an error).
+    """
+
+    parameter: str
+    where: dict[str, tuple[str, ...]]
+    op: str
+    value: float
+    unit: str | None
+    origin: str
+    curtailment: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario: the case to load and the changes to apply, parents first.
+
+    Attributes
+    ----------
+    name, description : str
+        From the top-level file (``name`` defaults to the file stem; neither is inherited).
+    path : Path or None
+        The top-level scenario file.
+    data : Path
+        Case folder (the nearest file in the chain that gives ``data`` wins).
+    overlays : tuple of Path
+        Overlay folders, accumulated down the chain, root first.
+    options : dict
+        ``objective`` and ``integer_measures``; a child overrides its parents.
+    changes : tuple of Change
+        Every change in the order it is applied.
+    chain : tuple of str
+        Names of the scenarios in inheritance order, root first, this one last.
+    """
+
+    name: str
+    description: str
+    path: Path | None
+    data: Path
+    overlays: tuple[Path, ...]
+    options: dict[str, object]
+    changes: tuple[Change, ...]
+    chain: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _File:
+    name: str
+    description: str
+    parents: tuple[Path, ...]
+    data: Path | None
+    overlays: tuple[Path, ...]
+    options: dict[str, object]
+    changes: tuple[Change, ...]
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file and resolve its parents, case folder, overlays and changes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario TOML file. Every file it refers to (parents, ``data``, overlays) must
+        lie inside this file's folder tree or be a bundled case.
+
+    Returns
+    -------
+    Scenario
+        With the changes of the whole chain in the order they are applied.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem in the first file that has one (syntax, keys, types,
+        unknown parameters, units, missing or escaping paths, inheritance cycles).
+    """
+    top = Path(path).resolve()
+    if not top.is_file():
+        raise ScenarioError(f"{str(path)!r}: scenario file not found.")
+    resolver = _Resolver(top.parent)
+    files = [resolver.files[p] for p in resolver.linearise(top, ())]
+    own = files[-1]
+    data = next((f.data for f in reversed(files) if f.data is not None), None)
+    chain = tuple(f.name for f in files)
+    if data is None:
+        msg = f"{resolver.label(top)}, data: no case folder given in the file or its parents "
+        raise ScenarioError(msg + f'({" -> ".join(chain)}); add e.g. data = "isfahan".')
+    options = {k: v for f in files for k, v in f.options.items()}
+    overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
+    changes = tuple(c for f in files for c in f.changes)
+    return Scenario(own.name, own.description, top, data, overlays, options, changes, chain)
+
+
+class _Problems(list[str]):
+    """Problems found in one file; :meth:`add` prefixes the file name and the key."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def add(self, key: str, msg: str) -> None:
+        self.append(f"{self.label}, {key}: {msg}")
+
+
+class _Resolver:
+    """Parses the files of one scenario chain; ``files`` caches each file once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.bundled = tuple(b.resolve() for b in BUNDLED)
+        self.files: dict[Path, _File] = {}
+
+    def label(self, path: Path) -> str:
+        if path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        for base in self.bundled:
+            if path.is_relative_to(base):
+                return f"resourcemodel/{base.name}/{path.relative_to(base).as_posix()}"
+        return str(path)
+
+    def linearise(self, path: Path, stack: tuple[Path, ...]) -> list[Path]:
+        if path in stack:
+            cycle = " -> ".join(self.label(p) for p in (*stack[stack.index(path) :], path))
+            raise ScenarioError(f"{self.label(stack[-1])}, extends: inheritance cycle {cycle}.")
+        if path not in self.files:
+            self.files[path] = self.parse(path)
+        order: list[Path] = []
+        for parent in self.files[path].parents:
+            order += [p for p in self.linearise(parent, (*stack, path)) if p not in order]
+        return [*order, path]
+
+    def parse(self, path: Path) -> _File:
+        label = self.label(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ScenarioError(f"{label}: TOML syntax error: {err}.") from None
+        except UnicodeDecodeError:
+            raise ScenarioError(f"{label}: the file is not UTF-8 text.") from None
+        bad = _Problems(label)
+        _unknown_keys(raw, _KEYS, "", bad)
+        text = {"name": raw.get("name", path.stem), "description": raw.get("description", "")}
+        for key, value in text.items():
+            if not isinstance(value, str):
+                bad.add(key, f"expected a string, found {_show(value)}.")
+        parents = [self.path(path, ref, "extends", bad) for ref in _strs(raw, "extends", bad)]
+        data = None
+        if isinstance(raw.get("data"), str):
+            data = self.path(path, raw["data"], "data", bad)
+        elif "data" in raw:
+            bad.add("data", f"expected a case name or folder path, found {_show(raw['data'])}.")
+        overlays = [self.path(path, ref, "overlay", bad) for ref in _strs(raw, "overlay", bad)]
+        options = raw.get("options", {})
+        if not isinstance(options, dict):
+            bad.add("options", f"expected a table, found {_show(options)}.")
+            options = {}
+        _unknown_keys(options, tuple(_OPTIONS), "options.", bad)
+        for key, value in options.items():
+            allowed = _OPTIONS.get(key, (value,))
+            if not any(value is a or (isinstance(a, str) and value == a) for a in allowed):
+                bad.add(f"options.{key}", f"expected one of {allowed}, found {_show(value)}.")
+        changes = [
+            _parse_change(e, f"[[change]] #{i}", bad) for i, e in _tables(raw, "change", bad)
+        ]
+        changes += [
+            _parse_curtailment(e, f"[[curtailment]] #{i}", bad)
+            for i, e in _tables(raw, "curtailment", bad)
+        ]
+        if bad:
+            raise ScenarioError(bad, during=f"Errors in scenario file {label}")
+        return _File(
+            name=text["name"],
+            description=text["description"],
+            parents=tuple(p for p in parents if p is not None),
+            data=data,
+            overlays=tuple(p for p in overlays if p is not None),
+            options=dict(options),
+            changes=tuple(c for c in changes if c is not None),
+        )
+
+    def path(self, file: Path, ref: str, key: str, bad: _Problems) -> Path | None:
+        """Resolve ``ref`` (a parent, case or overlay) relative to ``file`` and check it."""
+        if key == "extends" and not ref.endswith(".toml"):
+            ref += ".toml"
+        target = (file.parent / ref).resolve()
+        if key == "data" and not target.exists() and not re.search(r"[/\\]", ref):
+            target = next((b / ref for b in self.bundled if (b / ref).is_dir()), target)
+        if not any(target.is_relative_to(r) for r in (self.root, *self.bundled)):
+            bad.add(
+                key,
+                f"{ref!r} resolves to {str(target)!r}, outside the scenario's folder "
+                f"{str(self.root)!r}; refer only to files inside it (no '..' or absolute "
+                "paths leading elsewhere) or to a bundled case by name.",
+            )
+            return None
+        if not (target.is_file() if key == "extends" else target.is_dir()):
+            what = "parent scenario" if key == "extends" else "folder"
+            extra = " and no bundled case of that name" if key == "data" else ""
+            bad.add(key, f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}).")
+            return None
+        return target
+
+
+def _unknown_keys(raw: dict[str, Any], allowed: tuple[str, ...], at: str, bad: _Problems) -> None:
+    for key in raw:
+        if key not in allowed:
+            near = difflib.get_close_matches(key, allowed, n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            bad.add(f"{at}{key}", f"unknown key {key!r}{hint}; allowed: {list(allowed)}.")
+
+
+def _show(value: object) -> str:
+    kinds = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}
+    kind = kinds.get(type(value), "a table" if isinstance(value, dict) else "a list")
+    return f"{value!r} ({kind})"
+
+
+def _labels(value: object, key: str, bad: _Problems) -> tuple[str, ...]:
+    """Return a selector as a tuple of labels/patterns (a string or a list of strings)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    bad.add(key, f"expected a label, a list of labels or a pattern, found {_show(value)}.")
+    return ()
+
+
+def _strs(raw: dict[str, Any], key: str, bad: _Problems) -> tuple[str, ...]:
+    return _labels(raw[key], key, bad) if raw.get(key, []) != [] else ()
+
+
+def _tables(raw: dict[str, Any], kind: str, bad: _Problems) -> list[tuple[int, dict[str, Any]]]:
+    entries = raw.get(kind, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        bad.add(kind, f"expected [[{kind}]] tables, found {_show(entries)}.")
+        return []
+    return list(enumerate(entries, start=1))
+
+
+def _number(raw: dict[str, Any], key: str, at: str, bad: _Problems, inf: bool = False) -> float:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        bad.add(f"{at}, {key}", f"expected a number, found {_show(value)}.")
+    elif math.isnan(value) or (math.isinf(value) and not inf):
+        bad.add(f"{at}, {key}", f"expected a finite number, found {value!r}.")
+    return float(value) if isinstance(value, int | float) else math.nan
+
+
+def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None:
+    """Parse one ``[[change]]`` table; return ``None`` if it has problems."""
+    n = len(bad)
+    _unknown_keys(raw, _CHANGE_KEYS, f"{at}, ", bad)
+    param = raw.get("parameter")
+    spec = PARAMETERS.get(param) if isinstance(param, str) else None
+    if spec is None:
+        near = difflib.get_close_matches(str(param), PARAMETERS, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        found = "no 'parameter' key" if param is None else _show(param)
+        msg = f"expected a known parameter{hint}, found {found}; known: {list(PARAMETERS)}."
+        bad.add(f"{at}, parameter", msg)
+    where_raw = raw.get("where", {})
+    if not isinstance(where_raw, dict):
+        bad.add(
+            f"{at}, where",
+            f"expected a table like {{ source = 'river_*' }}, found {_show(where_raw)}.",
+        )
+        where_raw = {}
+    where = {}
+    for dim, sel in where_raw.items():
+        items = (
+            [(f"{dim}.{a}", v) for a, v in sel.items()] if isinstance(sel, dict) else [(dim, sel)]
+        )
+        for key, value in items:
+            if spec is not None and key.partition(".")[0] not in spec.dims:
+                msg = f"{param!r} has no dimension {key.partition('.')[0]!r}; its dimensions are "
+                msg += f"{list(spec.dims)}."
+                bad.add(f"{at}, where.{key}", msg)
+            where[key] = _labels(value, f"{at}, where.{key}", bad)
+    ops = [k for k in _OPS if k in raw]
+    if len(ops) != 1:
+        bad.add(at, f"give exactly one of 'scale', 'set' or 'add', found {ops or 'none'}.")
+    op = ops[0] if ops else "scale"
+    value = _number(raw, op, at, bad, inf=op == "set") if len(ops) == 1 else math.nan
+    unit = raw.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        bad.add(f"{at}, unit", f"expected a unit such as 'Mm3', found {_show(unit)}.")
+    elif unit is not None and op == "scale":
+        bad.add(f"{at}, unit", "'scale' is a dimensionless factor; remove 'unit' or use set/add.")
+    elif unit is not None:
+        try:
+            units.parse(unit)
+        except _UNIT_ERRORS:
+            bad.add(f"{at}, unit", f"unknown unit {unit!r} (expected e.g. m3, Mm3, MWh, t, USD).")
+    if len(bad) > n:
+        return None
+    return Change(str(param), where, op, value, unit, f"{bad.label}, {at}")
+
+
+def _parse_curtailment(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None:
+    """Parse one ``[[curtailment]]`` table into a ``scale`` change of ``source_cap``."""
+    n = len(bad)
+    _unknown_keys(raw, _CURTAIL_KEYS, f"{at}, ", bad)
+    given = [k for k in ("source", "resource") if k in raw]
+    if len(given) != 1:
+        bad.add(at, f"give exactly one of 'source' or 'resource', found {given or 'neither'}.")
+    where = {_CURTAIL_WHERE[k]: _labels(raw[k], f"{at}, {k}", bad) for k in given}
+    if "periods" not in raw:
+        bad.add(at, "missing 'periods' (the periods of the curtailment, e.g. ['jul', 'aug']).")
+    else:
+        where["period"] = _labels(raw["periods"], f"{at}, periods", bad)
+    available = _number(raw, "available", at, bad)
+    if not 0 <= available <= 1 and len(bad) == n:
+        bad.add(f"{at}, available", f"expected a share of the cap in [0, 1], found {available:g}.")
+    if len(bad) > n:
+        return None
+    return Change("source_cap", where, "scale", available, None, f"{bad.label}, {at}", True)
+
+
+def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, list[dict]]:
+    """Apply a scenario's changes to a copy of an inputs Dataset.
+
+    Parameters
+    ----------
+    inputs : xarray.Dataset
+        Validated inputs (:func:`resourcemodel.validate.load_inputs`); not modified.
+    scenario : Scenario
+        From :func:`load_scenario`.
+
+    Returns
+    -------
+    inputs : xarray.Dataset
+        A copy with every change applied in order.
+    diff : list of dict
+        One record per element whose value differs from ``inputs``: ``parameter``,
+        ``labels`` ({dim: label}), ``before`` and ``after`` (``None`` if absent), ``unit``
+        (canonical) and ``origin`` (file and key of the last change that touched it).
+
+    Raises
+    ------
+    ScenarioError
+        If a selector matches nothing, a unit does not fit, a value becomes invalid...
+    """
+    ds = inputs.copy(deep=True)
+    problems: list[str] = []
+    origins: dict[str, np.ndarray] = {}
+    for change in scenario.changes:
+        _apply(ds, change, origins, problems)
+    for name, origin in origins.items():
+        spec, values = PARAMETERS[name], ds[name].values
+        for word, bound, out in (
+            ("at least", spec.lower, values < spec.lower),
+            ("at most", spec.upper, values > spec.upper),
+        ):
+            wrong = [tuple(i) for i in np.argwhere(out & origin.astype(bool))]
+            for culprit in dict.fromkeys(origin[i] for i in wrong):
+                mine = [i for i in wrong if origin[i] == culprit]
+                msg = f"{name!r} must be {word} {bound:g} (in {_unit(ds, spec, mine[0])}), but "
+                more = f" and {len(mine) - 1} more" if len(mine) > 1 else ""
+                problems.append(
+                    f"{culprit}: {msg}it becomes {values[mine[0]]:g} for "
+                    f"{_labels_at(ds, spec, mine[0])}{more}."
+                )
+    if not problems:
+        validate.check_values(ds, problems, where=f"scenario {scenario.name!r}")
+    if problems:
+        raise ScenarioError(problems, during=f"Errors in scenario {scenario.name!r}")
+    ds.attrs["scenario"] = scenario.name
+    records = []
+    for name, origin in origins.items():
+        spec, before, after = PARAMETERS[name], inputs[name].values, ds[name].values
+        canonical = _canonical(ds, spec, {d: np.arange(ds.sizes[d]) for d in spec.dims})
+        for i in map(tuple, np.argwhere((before != after) & ~(np.isnan(before) & np.isnan(after)))):
+            row = (name, _labels_at(ds, spec, i), _num(before[i]), _num(after[i]))
+            records.append(
+                dict(zip(_RECORD, (*row, _pretty(canonical[i]), origin[i]), strict=True))
+            )
+    return ds, records
+
+
+def _apply(ds: xr.Dataset, change: Change, origins: dict[str, np.ndarray], bad: list[str]) -> None:
+    """Apply one change in place; append problems to ``bad``."""
+    spec = PARAMETERS.get(change.parameter)
+    if spec is None or change.parameter not in ds:
+        bad.append(f"{change.origin}: parameter {change.parameter!r} is not in the inputs.")
+        return
+    n = len(bad)
+    index = {dim: np.arange(ds.sizes[dim]) for dim in spec.dims}
+    for name, patterns in change.where.items():
+        dim, _, attr = name.partition(".")
+        coord = f"{dim}_{attr}" if attr else dim
+        key = {v: k for k, v in _CURTAIL_WHERE.items()}[name] if change.curtailment else ""
+        at = f"{change.origin}, {key or 'where.' + name}"
+        if dim not in spec.dims or coord not in ds.coords:
+            bad.append(f"{at}: {change.parameter!r} has no selector {name!r}.")
+            continue
+        labels = ds[coord].values.astype(str)
+        hit = np.zeros(len(labels), dtype=bool)
+        for pattern in patterns:
+            match = np.array([fnmatch.fnmatchcase(x, pattern) for x in labels], dtype=bool)
+            if not match.any():
+                what = f"{attr} of any {dim}" if attr else dim
+                known = list(dict.fromkeys(labels.tolist()))
+                bad.append(f"{at}: {pattern!r} matches no {what}; there are {known}.")
+            hit |= match
+        index[dim] = np.intersect1d(index[dim], np.flatnonzero(hit))
+        if hit.any() and not index[dim].size:
+            bad.append(f"{at}: the selectors together match no {dim}.")
+    if len(bad) > n:
+        return
+    sel = np.ix_(*(index[d] for d in spec.dims))
+    data = ds[change.parameter].values
+    old = data[sel]
+    factor = np.ones(old.shape)
+    if change.unit is not None:
+        canonical = _canonical(ds, spec, index)
+        for target in set(canonical.ravel()):
+            try:
+                factor[canonical == target] = units.factor(change.unit, target)
+            except pint.errors.DimensionalityError:
+                msg = f"{change.unit!r} ({units.dimensionality(change.unit)}) cannot measure "
+                bad.append(
+                    f"{change.origin}, unit: {msg}{change.parameter!r}; expected a unit "
+                    f"convertible to {_pretty(target)} ({units.dimensionality(target)})."
+                )
+            except _UNIT_ERRORS:
+                bad.append(f"{change.origin}, unit: unknown unit {change.unit!r}.")
+    present = np.ones(old.shape, dtype=bool) if change.op == "set" else np.isfinite(old)
+    if change.curtailment and np.isinf(old).any():
+        uncapped = [str(x) for x in ds.source.values[index["source"][np.isinf(old).any(1)]]]
+        bad.append(
+            f"{change.origin}: no cap to curtail: source(s) {uncapped} have no 'source_cap' "
+            "(unlimited) in these periods; set 'source_cap' first with a [[change]] "
+            "set = ... (in this file or a parent)."
+        )
+    elif not present.any():
+        bad.append(
+            f"{change.origin}: matches only absent values of {change.parameter!r} "
+            f"(no row in the case, or unlimited); '{change.op}' would change nothing. "
+            "Use 'set' to give them values."
+        )
+    if len(bad) > n:
+        return
+    value = change.value * factor
+    new = {"set": value, "scale": old * change.value, "add": old + value}[change.op]
+    data[sel] = np.where(present, new, old)
+    origin = origins.setdefault(change.parameter, np.full(data.shape, "", dtype=object))
+    touched = origin[sel]
+    touched[present] = change.origin
+    origin[sel] = touched
+
+
+def _canonical(ds: xr.Dataset, spec: ParameterSpec, index: dict[str, np.ndarray]) -> np.ndarray:
+    """Return the canonical unit of every selected element (object array, parenthesised)."""
+    out = np.full(tuple(len(index[d]) for d in spec.dims), spec.unit, dtype=object)
+    for token, (dim, via, entity, unit_coord) in _TOKENS.items():
+        if token not in spec.unit:
+            continue
+        table = dict(zip(ds[entity].values.astype(str), ds[unit_coord].values, strict=True))
+        along = [f"({table.get(str(x), '?')})" for x in ds[via].values[index[dim]]]
+        shape = [-1 if d == dim else 1 for d in spec.dims]
+        tokens = np.asarray(along, dtype=object).reshape(shape)
+        out = np.vectorize(lambda t, u, k=token: t.replace(k, u), otypes=[object])(out, tokens)
+    return out
+
+
+def _unit(ds: xr.Dataset, spec: ParameterSpec, i: tuple[int, ...]) -> str:
+    index = {d: np.array([j]) for d, j in zip(spec.dims, i, strict=True)}
+    return _pretty(str(_canonical(ds, spec, index).ravel()[0]))
+
+
+def _pretty(unit: str) -> str:
+    return re.sub(r"\(([\w.]+)\)", r"\1", unit)
+
+
+def _labels_at(ds: xr.Dataset, spec: ParameterSpec, i: tuple[int, ...]) -> dict[str, str]:
+    return {d: str(ds[d].values[j]) for d, j in zip(spec.dims, i, strict=True)}
+
+
+def _num(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def format_diff(records: list[dict]) -> str:
+    """Return diff records (from :func:`apply_changes`) as an aligned text table.
+
+    Examples
+    --------
+    >>> rec = {"parameter": "source_cap", "labels": {"source": "river", "period": "jul"},
+    ...        "before": 1000.0, "after": 700.0, "unit": "m3", "origin": "dry.toml, [[change]] #1"}
+    >>> print(format_diff([rec]))
+    value                                 before  after  unit  origin
+    source_cap[source=river, period=jul]    1000    700  m3    dry.toml, [[change]] #1
+    """
+    if not records:
+        return "No value differs from the case data."
+
+    rows = [("value", "before", "after", "unit", "origin")]
+    for r in records:
+        labels = ", ".join(f"{d}={x}" for d, x in r["labels"].items())
+        numbers = ["absent" if x is None else f"{x:.6g}" for x in (r["before"], r["after"])]
+        rows.append((f"{r['parameter']}[{labels}]", *numbers, r["unit"], r["origin"]))
+    widths = [max(len(row[k]) for row in rows) for k in range(4)]
+    return "\n".join(
+        f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}  {u:<{widths[3]}}  {o}".rstrip()
+        for a, b, c, u, o in rows
+    )
