@@ -93,7 +93,7 @@ def save(ds: xr.Dataset, path: str | Path) -> Path:
     enc.attrs = _encode_attrs(dict(ds.attrs))
     for name in list(enc.variables):
         enc[name].attrs = _encode_attrs(dict(ds[name].attrs))
-    return write_with(path, lambda tmp: enc.to_netcdf(tmp, engine=ENGINE))
+    return write_with(path, lambda tmp: enc.to_netcdf(str(tmp), engine="netcdf4"))
 
 
 def load(path: str | Path) -> xr.Dataset:

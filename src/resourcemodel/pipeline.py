@@ -96,12 +96,10 @@ def run(
     """
     start = time.perf_counter()
     inputs, spec, diff = load(scenario)
+    scenario_options = spec.options if spec else {}
     opts = Options(
-        **{
-            k: v
-            for k, v in (spec.options if spec else {}).items()
-            if k in ("objective", "integer_measures")
-        }
+        objective=str(scenario_options.get("objective", "cost")),
+        integer_measures=bool(scenario_options.get("integer_measures", False)),
     )
     if objective is not None:
         opts.objective = objective

@@ -69,14 +69,12 @@ def output_table(res: xr.Dataset) -> pd.DataFrame:
         plant = str(res["process_plant"].sel(process=process).item())
         unit = str(res["product_unit"].sel(product=product).item())
         rows.append((plant, product, unit, float(prod.sel(process=process))))
-    frame = pd.DataFrame(rows, columns=["plant", "product", "unit", "value"])
-    frame = frame.groupby(["plant", "product", "unit"], sort=False, as_index=False)["value"].sum()
+    table = pd.DataFrame(rows, columns=["plant", "product", "unit", "value"])
+    totals = table.groupby(["plant", "product", "unit"], sort=False)["value"].sum()
     out = []
-    for row in frame.itertuples(index=False):
-        disp, f = planner_unit(row.unit, row.value)
-        out.append(
-            {"plant": row.plant, "product": row.product, "output": row.value * f, "unit": disp}
-        )
+    for (plant, product, unit), value in totals.items():  # type: ignore[misc]
+        disp, f = planner_unit(str(unit), float(value))
+        out.append({"plant": plant, "product": product, "output": float(value) * f, "unit": disp})
     return pd.DataFrame(out)
 
 
@@ -92,7 +90,7 @@ def binding_caps(res: xr.Dataset, limit: int | None = None) -> pd.DataFrame:
         hi = res[f"{name}_range_upper"]
         lim = res[f"{name}_limit"]
         for idx in np.argwhere(bind.values):
-            labels = {d: str(bind[d].values[i]) for d, i in zip(bind.dims, idx, strict=True)}
+            labels = {str(d): str(bind[d].values[i]) for d, i in zip(bind.dims, idx, strict=True)}
             sel = tuple(idx)
             unit = unit_of(res, f"{name}_limit", **labels)
             disp, f = planner_unit(unit, float(lim.values[sel]))

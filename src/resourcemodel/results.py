@@ -151,9 +151,9 @@ def assemble(
     supplied = np.zeros((npl, nr, nt))
     np.add.at(
         supplied,
-        (slice(None), src_res, slice(None)),
+        (slice(None), src_res, slice(None)),  # type: ignore[arg-type]
         np.nan_to_num(out["supply"].values),
-    )  # type: ignore[arg-type]
+    )
     out["resource_supplied"] = xr.DataArray(
         supplied,
         dims=dims3,
@@ -230,9 +230,9 @@ def assemble(
 
     ds = xr.Dataset(out)
     # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
-    for name, coord in inputs.coords.items():
-        if name not in ds.coords and set(coord.dims) <= set(ds.dims):
-            ds = ds.assign_coords({name: coord})
+    for cname, coord in inputs.coords.items():
+        if cname not in ds.coords and set(coord.dims) <= set(ds.dims):
+            ds = ds.assign_coords({cname: coord})
     objective = result.objective
     total = {
         "production": float(cost_x.sum()),
@@ -304,7 +304,7 @@ def unit_of(ds: xr.Dataset, name: str, **labels: str) -> str:
     >>> unit_of(results, "supply", source="river")  # doctest: +SKIP
     'm3'
     """
-    template = str(ds[name].attrs.get("units", ""))
+    template: str = str(ds[name].attrs.get("units", ""))
     subs = {
         "{process.product}": lambda: _unit_of_product(
             ds, str(ds["process_product"].sel(process=labels["process"]).item())

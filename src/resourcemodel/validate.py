@@ -142,8 +142,8 @@ class _Loader:
         )
         coords = self._coords(memberships)
         arrays = {}
-        for name, spec in PARAMETERS.items():
-            arr = self._load_parameter(spec, coords)
+        for name, pspec in PARAMETERS.items():
+            arr = self._load_parameter(pspec, coords)
             if arr is not None:
                 arrays[name] = arr
         if self.problems:
@@ -292,8 +292,8 @@ class _Loader:
         rows, cols = self.labels[row_dim], self.labels[col_dim]
         mask = np.zeros((len(rows), len(cols)), dtype=bool)
         if frame is not None and not frame.empty:
-            r = rows.get_indexer(frame[row_dim])
-            c = cols.get_indexer(frame[col_dim])
+            r = rows.get_indexer(pd.Index(frame[row_dim]))
+            c = cols.get_indexer(pd.Index(frame[col_dim]))
             ok = (r >= 0) & (c >= 0)
             mask[r[ok], c[ok]] = True
         return xr.DataArray(mask, dims=(row_dim, col_dim))
@@ -454,7 +454,9 @@ class _Loader:
         # Units.
         canonical = self._canonical_units(spec, winners)
         factors = np.empty(len(winners))
-        for (given, target), idx in winners.groupby([winners["unit"], canonical]).indices.items():
+        groups = winners.groupby([winners["unit"], canonical]).indices
+        for key, idx in groups.items():
+            given, target = (str(k) for k in key)  # type: ignore[attr-defined]
             try:
                 factors[idx] = units.factor(given, target)
             except pint.errors.DimensionalityError:
@@ -479,15 +481,15 @@ class _Loader:
         if len(self.problems) > n_before:
             return None
         converted = winners["_value"].to_numpy(dtype=float) * factors
-        index = tuple(self.labels[d].get_indexer(winners[d]) for d in dims)
+        index = tuple(self.labels[d].get_indexer(pd.Index(winners[d])) for d in dims)
         data[index] = converted
         # Provenance: one record per original row that contributed.
-        used = winners.drop_duplicates("_row")
-        for row in used.itertuples(index=False):
-            key = {d: getattr(row, d) for d in dims}
-            key = {d: v for d, v in key.items()}
+        used = frame.loc[frame["_row"].isin(winners["_row"].unique())]
+        notes = used["note"] if "note" in used.columns else pd.Series("", index=used.index)
+        for (_, row), note in zip(used.iterrows(), notes, strict=True):
+            labels: dict[str, str] = {d: str(row[d]) for d in dims}
             self.provenance.append(
-                [spec.name, key, row.reference, row.confidence, getattr(row, "note", "") or ""]
+                [spec.name, labels, str(row["reference"]), str(row["confidence"]), note or ""]
             )
         # Keep the bounds check here, where file and line are known.
         lo_bad = converted < spec.lower

@@ -122,7 +122,7 @@ class HighsBackend(Backend):
     def _new(self) -> highspy.Highs:
         h = new_highs()
         for key, value in self.options.items():
-            h.setOptionValue(OPTION_NAMES.get(key, key), value)
+            h.setOptionValue(OPTION_NAMES.get(key, key), value)  # type: ignore[arg-type]
         return h
 
     def solve(self, lp: LinearProgram) -> SolveResult:
@@ -162,7 +162,7 @@ class HighsBackend(Backend):
             h2.passModel(fixed)
             h2.run()
             h = h2
-            meta["message"] += "; duals from the LP with integer adoption fixed"
+            meta["message"] = f"{meta['message']}; duals from the LP with integer adoption fixed"
         sol = h.getSolution()
         row_dual = np.asarray(sol.row_dual, dtype=float)
         col_dual = np.asarray(sol.col_dual, dtype=float)
