@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
 	touch $(STAMP)
 
-## Main job: the baseline and every scenario in scenarios/, one comparison table.
+## Main job: every shipped case, one comparison table (results in ./results).
 run: $(STAMP)
-	$(BIN)/resourcemodel run scenarios/ --out results
+	$(BIN)/resourcemodel run --examples --out results
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)

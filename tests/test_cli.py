@@ -70,3 +70,20 @@ def test_write_lp(tmp_path: Path) -> None:
     )
     assert code == 0
     assert "Subject To" in target.read_text() or "SUBJECT TO" in target.read_text().upper()
+
+
+def test_run_examples_comparison(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Several runs: one comparison table; an infeasible one is a row, not a failure."""
+    assert main(["run", "--examples", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "infeasible" in out and "two_plants" in out
+    assert "source_cap[river, year] 5 USD/m3" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f"{n}.nc" for n in sorted(rm.examples.names())
+    ]
+
+
+def test_nothing_to_run() -> None:
+    proc = _cli("run")
+    assert proc.returncode == 2
+    assert "Nothing to run" in proc.stderr

@@ -26,8 +26,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="solve scenarios and print a summary")
     run.add_argument(
-        "paths", nargs="+", type=Path, help="scenario .toml files, folders of them, or case folders"
+        "paths", nargs="*", type=Path, help="scenario .toml files, folders of them, or case folders"
     )
+    run.add_argument("--examples", action="store_true", help="also run every bundled example")
     run.add_argument("--backend", default="highs", choices=["highs", "pulp"])
     run.add_argument(
         "--out",
@@ -77,6 +78,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from resourcemodel import report
 
     paths = _expand(args.paths)
+    if args.examples:
+        paths += [rm.examples.path(name) for name in rm.examples.names()]
+    if not paths:
+        from resourcemodel.exceptions import InputError
+
+        msg = "Nothing to run: give scenario files or folders (or --examples)."
+        raise InputError(msg)
     options = {}
     if args.time_limit is not None:
         options["time_limit"] = args.time_limit
@@ -88,7 +96,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         results.append(res)
         if len(paths) == 1:
             print(report.summary(res))
-        if res.attrs["status"] != "optimal":
+        if res.attrs["status"] != "optimal" and len(paths) == 1:
             worst = EXIT_INFEASIBLE
         if not args.no_save:
             name = str(res.attrs.get("scenario", path.stem))
