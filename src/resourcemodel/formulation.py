@@ -233,10 +233,11 @@ def _positive_use(ctx: _Context) -> np.ndarray:
 
 
 def add_resource_balance(ctx: _Context) -> None:
-    """``resource-balance[plant, resource, period]``: supply + savings + own output >= use.
+    """``resource-balance[plant, resource, period]``: supply + savings + own output = use.
 
     Use is the intensity times production of the plant's processes, plus measures' extra
-    use, plus reserved use (the row's lower bound).
+    use, plus reserved use (the row's right-hand side). The balance is an equality so that
+    no plant draws more than it uses: a cap's reported use is real use, not a free draw.
     """
     ds = ctx.ds
     npl, nr, nt = (len(ctx.coords[d]) for d in ("plant", "resource", "period"))
@@ -262,6 +263,7 @@ def add_resource_balance(ctx: _Context) -> None:
         },
         np.broadcast_to(need[:, :, None], (npl, nr, nt)),
         lower=reserved,
+        upper=reserved,
         unit="{resource}",
     )
     ctx.idx["resource-balance"] = rows
