@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import platform
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,13 +34,17 @@ CAP_FAMILIES = {
 BINDING_RTOL = 1e-7
 
 
-def _da(block: Block, values: np.ndarray, units: str, description: str) -> xr.DataArray:
-    return xr.DataArray(
-        values,
-        dims=block.dims,
-        coords={d: block.coords[d] for d in block.dims},
-        attrs={"units": units, "description": description},
-    )
+@dataclass
+class _Var:
+    """A results variable before the Dataset is built (avoids xarray alignment costs)."""
+
+    dims: tuple[str, ...]
+    values: np.ndarray
+    attrs: dict[str, str]
+
+
+def _da(block: Block, values: np.ndarray, units: str, description: str) -> _Var:
+    return _Var(block.dims, values, {"units": units, "description": description})
 
 
 def assemble(
@@ -74,7 +79,7 @@ def assemble(
     """
     x = result.x
     v = lp.variables
-    out: dict[str, xr.DataArray] = {}
+    out: dict[str, _Var] = {}
     out["production"] = _da(
         v["production"],
         v["production"].gather(x, 0.0),
@@ -121,28 +126,24 @@ def assemble(
     adopt = np.nan_to_num(out["adoption"].values)
     use += np.einsum("pmr,pm,t->prt", inputs["measure_use"].values, adopt, year_share)
     dims3 = ("plant", "resource", "period")
-    coords3 = {d: inputs[d].values for d in dims3}
-    out["resource_use"] = xr.DataArray(
+    out["resource_use"] = _Var(
+        dims3,
         use,
-        dims=dims3,
-        coords=coords3,
-        attrs={
+        {
             "units": "{resource}",
             "description": "Gross use before savings: processes, reserved "
             "use and measures' extra use.",
         },
     )
-    out["resource_saved"] = xr.DataArray(
+    out["resource_saved"] = _Var(
+        dims3,
         out["saving_amount"].values.sum(axis=1),
-        dims=dims3,
-        coords=coords3,
-        attrs={"units": "{resource}", "description": "Use avoided by measures."},
+        {"units": "{resource}", "description": "Use avoided by measures."},
     )
-    out["resource_generated"] = xr.DataArray(
+    out["resource_generated"] = _Var(
+        dims3,
         gen,
-        dims=dims3,
-        coords=coords3,
-        attrs={
+        {
             "units": "{resource}",
             "description": "Resource made at the plant (own generation).",
         },
@@ -154,11 +155,10 @@ def assemble(
         (slice(None), src_res, slice(None)),  # type: ignore[arg-type]
         np.nan_to_num(out["supply"].values),
     )
-    out["resource_supplied"] = xr.DataArray(
+    out["resource_supplied"] = _Var(
+        dims3,
         supplied,
-        dims=dims3,
-        coords=coords3,
-        attrs={"units": "{resource}", "description": "Drawn from all sources."},
+        {"units": "{resource}", "description": "Drawn from all sources."},
     )
 
     # Costs by component.
@@ -228,11 +228,14 @@ def assemble(
             block, hi, unit, f"Highest {desc} for which the shadow price holds."
         )
 
-    ds = xr.Dataset(out)
+    used_dims = {d for var in out.values() for d in var.dims}
     # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
-    for cname, coord in inputs.coords.items():
-        if cname not in ds.coords and set(coord.dims) <= set(ds.dims):
-            ds = ds.assign_coords({cname: coord})
+    coords = {
+        str(cname): (coord.dims, coord.values)
+        for cname, coord in inputs.coords.items()
+        if set(coord.dims) <= used_dims
+    }
+    ds = xr.Dataset({k: (var.dims, var.values, var.attrs) for k, var in out.items()}, coords)
     objective = result.objective
     total = {
         "production": float(cost_x.sum()),

@@ -192,3 +192,82 @@ def _ranging(h: highspy.Highs) -> Ranging | None:
         objective_dn=np.asarray(rng.row_bound_dn.objective_, dtype=float),
         objective_up=np.asarray(rng.row_bound_up.objective_, dtype=float),
     )
+
+
+class HighsModel:
+    """A HiGHS model kept in memory for warm re-solves (sweeps, what-ifs).
+
+    :meth:`update` pushes only the numbers that differ from what the model holds (column
+    bounds and costs, row bounds, matrix values, objective constant) and keeps the basis,
+    so the next solve starts warm. A program with a different structure (shape or sparsity
+    pattern) is passed afresh (a cold solve).
+
+    Parameters
+    ----------
+    lp : LinearProgram
+        The program to load.
+    ranging : bool, default False
+        Compute row-bound ranging after each solve (costly on large models).
+    **options
+        As for :class:`HighsBackend`.
+    """
+
+    def __init__(self, lp: LinearProgram, ranging: bool = False, **options: object) -> None:
+        self.backend = HighsBackend(ranging=ranging, **options)
+        self.h = self.backend._new()
+        self.cold_loads = 0
+        self.warm_updates = 0
+        self._load(lp)
+
+    def _load(self, lp: LinearProgram) -> None:
+        self.h.passModel(to_highs_lp(lp))
+        self.lp = lp
+        self._csc = lp.A.tocsc()
+        self.cold_loads += 1
+
+    def update(self, lp: LinearProgram) -> bool:
+        """Make the model hold ``lp``; return True if it was a warm (in-place) update."""
+        old = self.lp
+        same = (
+            lp.shape == old.shape
+            and lp.A.nnz == old.A.nnz
+            and np.array_equal(lp.integrality, old.integrality)
+        )
+        csc = lp.A.tocsc() if lp.A is not old.A else self._csc
+        if same and lp.A is not old.A:
+            same = np.array_equal(csc.indptr, self._csc.indptr) and np.array_equal(
+                csc.indices, self._csc.indices
+            )
+        if not same:
+            self._load(lp)
+            return False
+        h = self.h
+        cols = np.flatnonzero((lp.col_lower != old.col_lower) | (lp.col_upper != old.col_upper))
+        if cols.size:
+            h.changeColsBounds(
+                cols.size, cols.astype(np.int32), lp.col_lower[cols], lp.col_upper[cols]
+            )
+        cost = np.flatnonzero(lp.c != old.c)
+        if cost.size:
+            h.changeColsCost(cost.size, cost.astype(np.int32), lp.c[cost])
+        rows = np.flatnonzero((lp.row_lower != old.row_lower) | (lp.row_upper != old.row_upper))
+        if rows.size:
+            h.changeRowsBounds(
+                rows.size, rows.astype(np.int32), lp.row_lower[rows], lp.row_upper[rows]
+            )
+        if lp.A is not old.A:
+            diff = np.flatnonzero(csc.data != self._csc.data)
+            if diff.size:
+                col_of = np.repeat(np.arange(csc.shape[1]), np.diff(csc.indptr))
+                for k in diff:
+                    h.changeCoeff(int(csc.indices[k]), int(col_of[k]), float(csc.data[k]))
+            self._csc = csc
+        if lp.c0 != old.c0:
+            h.changeObjectiveOffset(lp.c0)
+        self.lp = lp
+        self.warm_updates += 1
+        return True
+
+    def solve(self) -> SolveResult:
+        """Solve what the model holds (warm when the basis from a previous solve fits)."""
+        return self.backend.solve_loaded(self.h, self.lp, time.perf_counter())
