@@ -252,7 +252,7 @@ class HighsModel:
             h.changeColsCost(cost.size, cost.astype(np.int32), lp.c[cost])
         rows = np.flatnonzero((lp.row_lower != old.row_lower) | (lp.row_upper != old.row_upper))
         if rows.size:
-            h.changeRowsBounds(
+            h.changeRowsBounds(  # type: ignore[attr-defined]
                 rows.size, rows.astype(np.int32), lp.row_lower[rows], lp.row_upper[rows]
             )
         if lp.A is not old.A:
