@@ -52,6 +52,12 @@ class ScenarioError(InputError):
     heading = "Errors in scenario"
 
 
+class SweepError(InputError):
+    """A sweep specification is invalid (factors, sampler, outcomes, output folder)."""
+
+    heading = "Errors in sweep specification"
+
+
 class BackendError(ResourceModelError):
     """A solver backend is unknown, missing or failed in a way that is not a status."""
 
