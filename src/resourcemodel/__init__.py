@@ -32,6 +32,7 @@ from resourcemodel.io import load as load_results
 from resourcemodel.io import save
 from resourcemodel.pipeline import load, run, solve
 from resourcemodel.program import LinearProgram
+from resourcemodel.sweeps import load_sweep, sweep
 from resourcemodel.validate import load_inputs
 
 __all__ = [
@@ -51,7 +52,9 @@ __all__ = [
     "load",
     "load_inputs",
     "load_results",
+    "load_sweep",
     "run",
     "save",
     "solve",
+    "sweep",
 ]

@@ -272,10 +272,15 @@ def _factor(raw: Any, kind: str, at: str, sampler: str, bad: list[str]) -> Facto
         else:
             values = tuple(float(v) for v in spec)
     elif isinstance(spec, dict):
-        low, high = spec.get("low"), spec.get("high")
-        if not isinstance(low, int | float) or not isinstance(high, int | float) or low > high:
+        raw_low, raw_high = spec.get("low"), spec.get("high")
+        if (
+            not isinstance(raw_low, int | float)
+            or not isinstance(raw_high, int | float)
+            or raw_low > raw_high
+        ):
             bad.append(f"{at}, {op}: a range needs numbers low <= high, found {spec!r}.")
-            low = high = float("nan")
+        else:
+            low, high = float(raw_low), float(raw_high)
         levels = spec.get("levels")
         if levels is not None:
             if not isinstance(levels, int) or levels < 2:
