@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
 	touch $(STAMP)
 
-## Main job: every shipped case, one comparison table (results in ./results).
+## Main job: the Isfahan baseline and every scenario in scenarios/, one comparison table.
 run: $(STAMP)
-	$(BIN)/resourcemodel run --examples --out results
+	$(BIN)/resourcemodel run scenarios/ --out results
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)

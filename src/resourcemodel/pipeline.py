@@ -17,7 +17,7 @@ from resourcemodel.backends import SolveResult, get_backend
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import Options, build
 from resourcemodel.program import LinearProgram
-from resourcemodel.results import assemble
+from resourcemodel.results import assemble, unit_of
 
 if TYPE_CHECKING:
     from resourcemodel.scenario import Scenario
@@ -46,8 +46,40 @@ def load(
 
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     inputs = validate.load_inputs(spec.data, overlays=spec.overlays)
+    added = _overlay_records(validate.load_inputs(spec.data), inputs, spec) if spec.overlays else []
     inputs, diff = apply_changes(inputs, spec)
-    return inputs, spec, diff
+    return inputs, spec, added + diff
+
+
+def _overlay_records(base: xr.Dataset, ds: xr.Dataset, spec: Scenario) -> list[dict[str, Any]]:
+    """Diff records of every value an overlay adds or replaces (before ``None`` if new)."""
+    import numpy as np
+
+    from resourcemodel.schema import PARAMETERS
+
+    origin = "overlay " + ", ".join(str(p.name) for p in spec.overlays)
+    records: list[dict[str, Any]] = []
+    for name, pspec in PARAMETERS.items():
+        new = ds[name]
+        old = base[name].reindex({d: new[d].values for d in pspec.dims})
+        a, b = old.values, new.values
+        same = (a == b) | (np.isnan(a) & np.isnan(b))
+        # A new label at the parameter's default is not news.
+        same |= np.isnan(a) & ((b == pspec.default) | (np.isnan(b) & np.isnan(pspec.default)))
+        for idx in np.argwhere(~same):
+            labels = {d: str(new[d].values[i]) for d, i in zip(pspec.dims, idx, strict=True)}
+            before, after = a[tuple(idx)], b[tuple(idx)]
+            records.append(
+                {
+                    "parameter": name,
+                    "labels": labels,
+                    "before": None if np.isnan(before) else float(before),
+                    "after": None if np.isnan(after) else float(after),
+                    "unit": unit_of(ds, name, **labels),
+                    "origin": origin,
+                }
+            )
+    return records
 
 
 def solve(lp: LinearProgram, backend: str = "highs", **solver_options: Any) -> SolveResult:

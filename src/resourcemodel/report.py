@@ -270,31 +270,79 @@ def summary(res: xr.Dataset, *, top: int = 10) -> str:
     return "\n".join(lines)
 
 
+def _indicators(res: xr.Dataset) -> list[tuple[str, str, float]]:
+    """Return ``(label, canonical unit, value)`` of the comparison indicators of a run."""
+    rows: list[tuple[str, str, float]] = []
+    delivered = res["delivery"].fillna(0).sum("period")
+    units_of = {
+        str(p): str(u) for p, u in zip(res.product.values, res["product_unit"].values, strict=True)
+    }
+    final = [
+        str(p) for p in res.product.values if not bool(res["unmet"].sel(product=p).isnull().all())
+    ]
+    for unit in sorted({units_of[p] for p in final}):
+        total = float(delivered.sel(product=[p for p in final if units_of[p] == unit]).sum())
+        rows.append((f"output ({unit})", unit, total))
+    supply = res["supply"].fillna(0).sum(("plant", "period"))
+    groups = dict(zip(res.resource.values, res["resource_group"].values, strict=True))
+    for source in res.source.values:
+        resource = str(res["source_resource"].sel(source=source).item())
+        if groups[resource] == "water":
+            unit = str(res["resource_unit"].sel(resource=resource).item())
+            rows.append((str(source), unit, float(supply.sel(source=source))))
+    supplied = res["resource_supplied"].sum(("plant", "period"))
+    for resource in res.resource.values:
+        if groups[resource] == "energy":
+            unit = str(res["resource_unit"].sel(resource=resource).item())
+            rows.append((str(resource), unit, float(supplied.sel(resource=resource))))
+    totals = json.loads(res.attrs.get("cost_totals_usd", "{}"))
+    cost = totals.get("production", 0) + totals.get("supply", 0) + totals.get("measures", 0)
+    rows.append(("cost", "USD", float(cost)))
+    rows.append(("unmet penalty", "USD", float(totals.get("unmet_penalty", 0.0))))
+    return rows
+
+
 def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
-    """One row per scenario: output, water by group, power, gas, cost, unmet, top cap."""
-    rows = []
+    """One row per scenario: output, water by source, energy, cost, unmet, top binding cap.
+
+    Each column uses one planner unit for all scenarios (chosen from the largest value).
+    """
+    values: dict[str, dict[str, float]] = {}
+    units_of: dict[str, str] = {}
+    order: list[str] = []
+    extra: dict[str, dict[str, object]] = {}
     for res in results:
         head = headline(res)
-        row: dict[str, object] = {"scenario": head["scenario"], "status": head["status"]}
-        if head["status"] == "optimal":
-            supplied = res["resource_supplied"].sum(("plant", "period"))
-            for resource in res.resource.values:
-                unit = str(res["resource_unit"].sel(resource=resource).item())
-                value = float(supplied.sel(resource=resource))
-                disp, f = planner_unit(unit, value)
-                row[f"{resource} [{disp}]"] = value * f
-            row["cost [MUSD]"] = head["cost_musd"]
-            row["unmet penalty [MUSD]"] = head["unmet_penalty_musd"]
-            row["max unmet share"] = head["unmet_share_max"]
-            caps = binding_caps(res, limit=1)
-            row["top binding cap"] = (
-                (
-                    f"{caps.iloc[0]['cap']}[{caps.iloc[0]['where']}] "
-                    f"{_fmt(caps.iloc[0]['shadow_price'])} "
-                    f"{caps.iloc[0]['price_unit']}"
-                )
-                if len(caps)
-                else "-"
-            )
+        name = str(head["scenario"])
+        extra[name] = {"status": head["status"]}
+        values[name] = {}
+        if head["status"] != "optimal":
+            continue
+        for label, unit, value in _indicators(res):
+            if label not in units_of:
+                units_of[label] = unit
+                order.append(label)
+            values[name][label] = value
+        extra[name]["max unmet"] = f"{100 * float(head['unmet_share_max']):.1f}%"
+        caps = binding_caps(res, limit=1)
+        extra[name]["top binding cap"] = (
+            f"{caps.iloc[0]['cap']}[{caps.iloc[0]['where']}] "
+            f"{_fmt(caps.iloc[0]['shadow_price'])} {caps.iloc[0]['price_unit']}"
+            if len(caps)
+            else "-"
+        )
+    display: dict[str, tuple[str, float]] = {}
+    for label in order:
+        biggest = max((abs(v.get(label, 0.0)) for v in values.values()), default=0.0)
+        display[label] = planner_unit(units_of[label], biggest)
+    rows = []
+    for name in extra:
+        row: dict[str, object] = {"scenario": name, "status": extra[name]["status"]}
+        for label in order:
+            unit, factor = display[label]
+            value = values[name].get(label, np.nan)
+            row[f"{label} [{unit}]"] = value * factor
+        row["max unmet"] = extra[name].get("max unmet", "-")
+        row["top binding cap"] = extra[name].get("top binding cap", "-")
         rows.append(row)
     return pd.DataFrame(rows)
