@@ -485,7 +485,10 @@ def _cap_relevant(inputs: xr.Dataset, name: str) -> np.ndarray:
 
 
 def update_program(
-    lp: LinearProgram, inputs: xr.Dataset, changed: dict[str, np.ndarray]
+    lp: LinearProgram,
+    inputs: xr.Dataset,
+    changed: dict[str, np.ndarray],
+    base: dict[str, np.ndarray] | None = None,
 ) -> LinearProgram | None:
     """Return ``lp`` with new values of some parameters, without rebuilding it.
 
@@ -498,6 +501,8 @@ def update_program(
     changed : dict of str to numpy.ndarray
         New full arrays (same shape as in ``inputs``) of parameters in
         :data:`FAST_PARAMETERS`.
+    base : dict of str to numpy.ndarray, optional
+        Cached arrays of ``inputs`` (saves xarray look-ups in tight sweep loops).
 
     Returns
     -------
@@ -516,7 +521,11 @@ def update_program(
     v, r = lp.variables, lp.constraints
 
     def value(name: str) -> np.ndarray:
-        return changed[name] if name in changed else np.asarray(inputs[name].values, float)
+        if name in changed:
+            return changed[name]
+        if base is not None and name in base:
+            return base[name]
+        return np.asarray(inputs[name].values, float)
 
     for name, family in _ROW_CAPS.items():
         if name not in changed:

@@ -7,6 +7,7 @@ their optimal values, and the result says so in ``message``.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -69,6 +70,7 @@ def new_highs() -> highspy.Highs:
     return h
 
 
+@functools.cache
 def version() -> str:
     """Return the HiGHS version string."""
     h = new_highs()

@@ -98,6 +98,10 @@ class Evaluator:
         )
         self.lp = build(inputs, self.options)
         self.levers = [_Lever(inputs, f) for f in spec.factors]
+        self.base = {
+            name: np.asarray(inputs[name].values, dtype=float)
+            for name in ("demand", "min_delivery", "unmet_penalty", "price", "measure_cost")
+        }
         needs_ranging = any("range" in outcome_name(o) for o in spec.outcomes)
         self.model = HighsModel(self.lp, ranging=needs_ranging, **spec.solver)
         self.outcomes = list(spec.outcomes)
@@ -110,14 +114,19 @@ class Evaluator:
             for lever, value in zip(self.levers, values, strict=True):
                 array = changed.get(lever.parameter)
                 if array is None:
-                    array = np.array(self.inputs[lever.parameter].values, dtype=float, copy=True)
+                    source = self.base.get(lever.parameter)
+                    if source is None:
+                        source = self.base[lever.parameter] = np.asarray(
+                            self.inputs[lever.parameter].values, dtype=float
+                        )
+                    array = source.copy()
                     changed[lever.parameter] = array
                 lever.apply(array, float(value))
             problem = _check(changed)
             if problem:
                 return {"status": "error", "message": problem, "mode": "", "outcomes": {}}
             inputs = self.inputs
-            lp = update_program(self.lp, inputs, changed)
+            lp = update_program(self.lp, inputs, changed, self.base)
             mode = "warm"
             if lp is None:
                 inputs = self.inputs.copy()
