@@ -177,8 +177,10 @@ class Evaluator:
         return out
 
     def dims_of(self) -> dict[str, tuple[str, ...]]:
-        """Dims each outcome keeps (after sums), from a solve of the base run."""
-        result = self.model.solve()
+        """Dims each outcome keeps (after sums); needs no solve."""
+        from resourcemodel.backends.base import Backend, TerminationCondition
+
+        result = Backend.empty_result(self.lp, TerminationCondition.ERROR)
         dims: dict[str, tuple[str, ...]] = {}
         for outcome in self.outcomes:
             spec = {"variable": outcome} if isinstance(outcome, str) else outcome

@@ -94,6 +94,7 @@ def sweep(
     start = time.perf_counter()
     from tqdm.auto import tqdm
 
+    main = Evaluator(spec)  # coordinates and outcome dims; also the serial worker
     bar = tqdm(
         total=n,
         initial=sum(len(chunks[k]) for k in done),
@@ -102,7 +103,7 @@ def sweep(
         unit="run",
     )
     try:
-        for k, payload in _execute(spec, todo, values, workers, scheduler, client):
+        for k, payload in _execute(spec, todo, values, workers, scheduler, client, main):
             done[k] = payload
             if folder is not None:
                 _save_chunk(folder, k, payload)
@@ -111,7 +112,7 @@ def sweep(
         bar.close()
     elapsed = time.perf_counter() - start
     ds = _assemble(
-        spec, values, [done[k] for k in sorted(done)], elapsed, workers, scheduler, client
+        spec, values, [done[k] for k in sorted(done)], elapsed, workers, scheduler, client, main
     )
     if folder is not None:
         io.save(ds, folder / "sweep.nc")
@@ -125,6 +126,7 @@ def _execute(
     workers: int,
     scheduler: str | None,
     client: Any,
+    evaluator: Evaluator,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     if not todo:
         return
@@ -132,7 +134,6 @@ def _execute(
         yield from _dask(spec, todo, values, scheduler, client)
         return
     if workers <= 1:
-        evaluator = Evaluator(spec)
         for k, runs in todo:
             yield k, {"runs": runs, "results": [evaluator.run(values[i]) for i in runs]}
         return
@@ -241,6 +242,7 @@ def _assemble(
     workers: int,
     scheduler: str | None,
     client: Any,
+    main: Evaluator,
 ) -> xr.Dataset:
     n = len(values)
     status = np.full(n, "not_run", dtype=object)
@@ -251,10 +253,8 @@ def _assemble(
         for i, result in zip(payload["runs"], payload["results"], strict=True):
             status[i], message[i], mode[i] = result["status"], result["message"], result["mode"]
             per_run[i] = result["outcomes"]
-    from resourcemodel import pipeline
-
-    inputs, _, _ = pipeline.load(spec.base)
-    dims = Evaluator(spec).dims_of()
+    inputs = main.inputs
+    dims = main.dims_of()
     data: dict[str, Any] = {
         "status": ("run", status.astype(str)),
         "message": ("run", message.astype(str)),

@@ -1,0 +1,183 @@
+"""Sweep throughput on the Isfahan case, all routes measured in one run, as ratios.
+
+Routes (same runs: river and summer-grid caps scaled by Latin-hypercube factors):
+
+- ``pulp_rebuild``: apply the changes, rebuild the LP and solve it through PuLP + CBC
+  (what a PuLP-based tool does per scenario);
+- ``highspy_warm_raw``: the floor: one ``highspy.Highs`` holding the LP, only the changed
+  row bounds pushed, re-run, objective and duals read back;
+- ``package_1_worker``, ``package_2_workers``: ``resourcemodel.sweep`` with the serial and
+  the process-pool executor (start-up included);
+- ``dask_2_workers``: ``resourcemodel.sweep`` on a local Dask cluster of 2 workers
+  (cluster start-up excluded, model start-up included).
+
+Usage::
+
+    python benchmarks/sweep_throughput.py --runs 400 [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+import resourcemodel as rm
+from resourcemodel.backends.highs import new_highs, to_highs_lp
+from resourcemodel.scenario import Change, load_scenario
+from resourcemodel.sweeps import load_sweep, sample
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def spec_for(runs: int) -> dict[str, object]:
+    return {
+        "name": "throughput",
+        "base": str(ROOT / "scenarios/baseline.toml"),
+        "sampler": "latin_hypercube",
+        "samples": runs,
+        "seed": 11,
+        "outcomes": ["objective", "source_cap_shadow_price"],
+        "lever": [
+            {
+                "name": "river",
+                "parameter": "source_cap",
+                "where": {"source": "river_*"},
+                "scale": {"low": 0.5, "high": 1.0},
+            },
+            {
+                "name": "summer_grid",
+                "parameter": "source_cap",
+                "where": {"source": "grid_electricity", "period": ["jun", "jul", "aug", "sep"]},
+                "scale": {"low": 0.3, "high": 1.0},
+            },
+        ],
+    }
+
+
+def pulp_rebuild(values: np.ndarray, limit: int) -> tuple[float, list[float]]:
+    base = load_scenario(ROOT / "scenarios/baseline.toml")
+    objectives = []
+    start = time.perf_counter()
+    for river, grid in values[:limit]:
+        changes = (
+            *base.changes,
+            Change("source_cap", {"source": ("river_*",)}, "scale", float(river), None, "b"),
+            Change(
+                "source_cap",
+                {"source": ("grid_electricity",), "period": ("jun", "jul", "aug", "sep")},
+                "scale",
+                float(grid),
+                None,
+                "b",
+            ),
+        )
+        scenario = type(base)(**{**base.__dict__, "changes": changes})
+        res = rm.run(scenario, backend="pulp")
+        objectives.append(float(res.attrs["objective"]))
+    return (time.perf_counter() - start) / min(limit, len(values)), objectives
+
+
+def highspy_warm_raw(values: np.ndarray) -> tuple[float, list[float]]:
+    inputs, _, _ = rm.load(ROOT / "scenarios/baseline.toml")
+    lp = rm.build(inputs)
+    block = lp.constraints["source-cap"]
+    sources = list(inputs.source.values)
+    periods = list(inputs.period.values)
+    river = block.index[sources.index("river_zayandeh"), :]
+    grid = block.index[
+        sources.index("grid_electricity"), [periods.index(p) for p in ("jun", "jul", "aug", "sep")]
+    ]
+    rows = np.concatenate([river, grid]).astype(np.int32)
+    base = lp.row_upper[rows].copy()
+    start = time.perf_counter()
+    h = new_highs()
+    h.passModel(to_highs_lp(lp))
+    objectives = []
+    for r, g in values:
+        factor = np.concatenate([np.full(river.size, r), np.full(grid.size, g)])
+        h.changeRowsBounds(rows.size, rows, lp.row_lower[rows], base * factor)  # type: ignore[attr-defined]
+        h.run()
+        objectives.append(h.getInfo().objective_function_value)
+        _ = np.asarray(h.getSolution().row_dual)
+    return (time.perf_counter() - start) / len(values), objectives
+
+
+def package(values_spec: dict[str, object], **kw: object) -> tuple[float, list[float]]:
+    start = time.perf_counter()
+    ds = rm.sweep(values_spec, progress=False, **kw)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    return seconds / ds.sizes["run"], [float(v) for v in ds["objective"].values]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument(
+        "--pulp-runs",
+        type=int,
+        default=20,
+        help="runs timed on the slow PuLP route (its per-run time is flat)",
+    )
+    parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    spec = spec_for(args.runs)
+    values = sample(load_sweep(spec))
+    per_run: dict[str, float] = {}
+    per_run["pulp_rebuild"], pulp_obj = pulp_rebuild(values, args.pulp_runs)
+    per_run["highspy_warm_raw"], raw_obj = highspy_warm_raw(values)
+    per_run["package_1_worker"], one = package(spec, workers=1)
+    per_run["package_2_workers"], two = package(spec, workers=2)
+    if not args.no_dask:
+        from dask.distributed import Client, LocalCluster
+
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            per_run["dask_2_workers"], dsk = package(spec, client=client)
+        assert np.allclose(dsk, one, rtol=1e-6)
+    # The routes must agree before their speeds mean anything.
+    assert np.allclose(one, two, rtol=1e-6)
+    assert np.allclose(one, raw_obj, rtol=1e-6), "package and raw highspy disagree"
+    assert np.allclose(one[: len(pulp_obj)], pulp_obj, rtol=1e-5), "PuLP disagrees"
+    rate = {k: 1.0 / v for k, v in per_run.items()}
+    report = {
+        "runs": args.runs,
+        "runs_per_second": rate,
+        "ratios": {
+            "package_1_worker / pulp_rebuild": rate["package_1_worker"] / rate["pulp_rebuild"],
+            "package_1_worker / highspy_warm_raw": rate["package_1_worker"]
+            / rate["highspy_warm_raw"],
+            "package_2_workers / package_1_worker": rate["package_2_workers"]
+            / rate["package_1_worker"],
+            **(
+                {
+                    "dask_2_workers / package_1_worker": rate["dask_2_workers"]
+                    / rate["package_1_worker"]
+                }
+                if "dask_2_workers" in rate
+                else {}
+            ),
+        },
+    }
+    print(
+        f"Sweep throughput on the Isfahan baseline, {args.runs} runs "
+        f"(PuLP route timed on {args.pulp_runs}):"
+    )
+    for name, value in rate.items():
+        print(f"  {name:22s} {value:9.1f} runs/s")
+    for name, value in report["ratios"].items():
+        print(f"  {name:40s} {value:7.2f}x")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
