@@ -85,6 +85,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         msg = "Nothing to run: give scenario files or folders (or --examples)."
         raise InputError(msg)
+    _check_before_solving(args, paths)
     options = {}
     if args.time_limit is not None:
         options["time_limit"] = args.time_limit
@@ -100,13 +101,17 @@ def _cmd_run(args: argparse.Namespace) -> int:
             worst = EXIT_INFEASIBLE
         if not args.no_save:
             name = str(res.attrs.get("scenario", path.stem))
-            target = rm.save(res, args.out / f"{name}.nc")
+            target = rm.save(res, result_path(args.out, name))
             print(f"wrote {target}", file=sys.stderr)
     if args.write_lp is not None:
         from resourcemodel.backends import pulp as pulp_backend
+        from resourcemodel.io import atomic_path
 
         inputs, _, _ = rm.load(paths[0])
-        pulp_backend.write(rm.build(inputs), args.write_lp)
+        lp = rm.build(inputs)
+        # pulp picks the format by suffix: the temporary file keeps it (.m.lp.xyz.part.lp).
+        with atomic_path(args.write_lp, suffix=f".part{args.write_lp.suffix}") as tmp:
+            pulp_backend.write(lp, tmp)
         print(f"wrote {args.write_lp}", file=sys.stderr)
     if len(paths) > 1:
         import pandas as pd
@@ -123,6 +128,40 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(table.to_string(index=False))
         print(f"\n{len(paths)} scenarios in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return worst
+
+
+def result_path(out: Path, name: str) -> Path:
+    """Return the results file of scenario ``name`` inside ``out``, never outside it.
+
+    A scenario's ``name`` is free text: path separators, ``..``, control characters and
+    characters Windows forbids become ``_``; letters of any script (Persian) stay.
+
+    Examples
+    --------
+    >>> result_path(Path("results"), "../../evil").as_posix()
+    'results/_.._evil.nc'
+    >>> result_path(Path("results"), "آب-کم").as_posix()
+    'results/آب-کم.nc'
+    """
+    import re
+
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", name).strip().lstrip(".") or "scenario"
+    target = out / f"{safe[:200]}.nc"
+    assert target.parent == out
+    return target
+
+
+def _check_before_solving(args: argparse.Namespace, paths: list[Path]) -> None:
+    """Refuse bad options and, for several runs, bad inputs before anything is written."""
+    import resourcemodel as rm
+    from resourcemodel.exceptions import InputError
+
+    if args.write_lp is not None and args.write_lp.suffix.lower() not in (".lp", ".mps"):
+        msg = f"--write-lp {str(args.write_lp)!r}: the file name must end in .lp or .mps."
+        raise InputError(msg)
+    if len(paths) > 1:  # a bad file found after hours of solving would leave half a sweep
+        for path in paths:
+            rm.load(path)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -176,6 +215,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as err:  # e.g. --out is a file or not writable
+        if args.debug:
+            raise
+        where = f" {str(err.filename)!r}" if err.filename else ""
+        print(f"error: cannot read or write{where} ({err.strerror or err}).", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; files already written are complete.", file=sys.stderr)

@@ -23,15 +23,17 @@ ENGINE = "netcdf4"
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
+def atomic_path(target: str | Path, suffix: str = ".part") -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` on success.
 
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
-    ``target`` is left as it was.
+    ``target`` is left as it was. If the process is killed outright (SIGKILL, power
+    loss) ``target`` is still intact and a hidden ``.<name>.<random><suffix>`` file may
+    remain beside it.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:

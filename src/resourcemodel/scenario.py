@@ -24,7 +24,7 @@ import numpy as np
 import pint
 import xarray as xr
 
-from resourcemodel import units, validate
+from resourcemodel import tables, units, validate
 from resourcemodel.exceptions import ScenarioError
 from resourcemodel.schema import PARAMETERS, ParameterSpec
 
@@ -48,6 +48,8 @@ _TOKENS = {
     "{product}": ("product", "product", "product", "product_unit"),
 }
 _UNIT_ERRORS = (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError)
+#: Largest scenario file accepted (a scenario is a page of text, not data).
+MAX_SCENARIO_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -202,12 +204,13 @@ class _Resolver:
 
     def parse(self, path: Path) -> _File:
         label = self.label(path)
+        content, problem = tables.read_text(path, label, MAX_SCENARIO_BYTES, "a TOML scenario file")
+        if content is None:
+            raise ScenarioError(str(problem))
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            raw = tomllib.loads(content)
         except tomllib.TOMLDecodeError as err:
             raise ScenarioError(f"{label}: TOML syntax error: {err}.") from None
-        except UnicodeDecodeError:
-            raise ScenarioError(f"{label}: the file is not UTF-8 text.") from None
         bad = _Problems(label)
         _unknown_keys(raw, _KEYS, "", bad)
         text = {"name": raw.get("name", path.stem), "description": raw.get("description", "")}
@@ -352,6 +355,10 @@ def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None
         bad.add(at, f"give exactly one of 'scale', 'set' or 'add', found {ops or 'none'}.")
     op = ops[0] if ops else "scale"
     value = _number(raw, op, at, bad, inf=op == "set") if len(ops) == 1 else math.nan
+    if math.isinf(value) and spec is not None and not validate.no_cap_allowed(spec):
+        caps = [n for n, p in PARAMETERS.items() if validate.no_cap_allowed(p)]
+        msg = f"{param!r} cannot be set to {value!r}: 'inf' means 'no cap' and only caps "
+        bad.add(f"{at}, {op}", msg + f"take it ({', '.join(caps)}).")
     unit = raw.get("unit")
     if unit is not None and not isinstance(unit, str):
         bad.add(f"{at}, unit", f"expected a unit such as 'Mm3', found {_show(unit)}.")

@@ -20,17 +20,92 @@ MAX_TABLE_BYTES = 200 * 1024 * 1024
 LINE = "_line"
 FILE = "_file"
 
+#: Byte-order marks of encodings that are not UTF-8, checked before anything else.
+_FOREIGN_BOMS = (
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\xfe\xff", "UTF-16"),
+    (b"\xff\xfe", "UTF-16"),
+)
+#: Extra advice for an empty required cell, by column.
+_EMPTY_HINTS = {
+    "reference": " Every number needs a reference (a source id or URL; for an assumption "
+    "write 'assumption' and give the reasoning in 'note').",
+}
+
+
+def read_text(path: Path, label: str, limit: int, what: str) -> tuple[str | None, str | None]:
+    r"""Read a UTF-8 text file (with or without BOM) that a planner wrote.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    label : str
+        How to name the file in a message (already quoted if it should be).
+    limit : int
+        Largest size accepted, in bytes.
+    what : str
+        What the file should be, for messages (``"a CSV text table"``).
+
+    Returns
+    -------
+    text : str or None
+        The decoded text, or ``None`` if the file cannot be used.
+    problem : str or None
+        Why not, naming the file (and the line for a decoding error).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "plants.csv"
+    >>> _ = f.write_bytes("plant\nmühle\n".encode("utf-16"))
+    >>> read_text(f, "'plants.csv'", 1000, "a CSV text table")[1]
+    "'plants.csv': the file is UTF-16 text; save it as UTF-8 (Excel: 'CSV UTF-8')."
+    """
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            return None, f"{label}: is a folder, not {what}."
+        if size > limit:
+            return None, (
+                f"{label}: the file is {size / 2**20:,.1f} MiB, larger than the "
+                f"{limit / 2**20:,.0f} MiB {what} may be; is it the right file?"
+            )
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, f"{label}: cannot read the file ({err.strerror or err})."
+    how = "(Excel: 'CSV UTF-8')" if "CSV" in what else "(your editor's 'Save with encoding')"
+    for bom, encoding in _FOREIGN_BOMS:
+        if raw.startswith(bom):
+            return None, f"{label}: the file is {encoding} text; save it as UTF-8 {how}."
+    if b"\x00" in raw[:65536]:
+        return None, f"{label}: the file is binary, not {what}."
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return None, (
+            f"{label}, line {line}: the file is not UTF-8 text (byte {raw[err.start]:#04x}). "
+            f"Save it as UTF-8 {how}; Latin-1 and Windows-1256 are not accepted."
+        )
+
 
 @dataclass
 class Table:
-    """A CSV table read as text, with the line number of every row."""
+    """A CSV table read as text, with the line number of every row.
+
+    ``label`` names the file in messages (default: its file name); tables from an
+    overlay folder are labelled ``overlay/file.csv`` so the two are told apart.
+    """
 
     path: Path
     frame: pd.DataFrame
+    label: str = ""
 
     def where(self, line: int | None = None, column: str | None = None) -> str:
         """Return a location string such as ``'plants.csv', line 4, column 'plant'``."""
-        text = f"{self.path.name!r}"
+        text = repr(self.label or self.path.name)
         if line is not None:
             text += f", line {line}"
         if column is not None:
@@ -45,6 +120,7 @@ def read_table(
     problems: list[str],
     *,
     allow_extra: bool = False,
+    label: str | None = None,
 ) -> Table | None:
     """Read one CSV file as strings.
 
@@ -58,49 +134,41 @@ def read_table(
         Problems found are appended here.
     allow_extra : bool
         Accept columns that are neither required nor optional.
+    label : str, optional
+        How to name the file in messages (default: its file name).
 
     Returns
     -------
     Table or None
         ``None`` if the file could not be read at all.
     """
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        problems.append(f"{name!r}: cannot read the file ({err.strerror}).")
-        return None
-    if size > MAX_TABLE_BYTES:
-        problems.append(
-            f"{name!r}: the file is {size / 1e6:.0f} MB, larger than the "
-            f"{MAX_TABLE_BYTES / 1e6:.0f} MB a data table may be; is it the right file?"
-        )
-        return None
-    raw = path.read_bytes()
-    if b"\x00" in raw[:65536]:
-        problems.append(f"{name!r}: the file is binary, not a CSV text table.")
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(
-            f"{name!r}, line {line}: the file is not UTF-8 text (byte {raw[err.start]:#04x}). "
-            "Save it as UTF-8 (Excel: 'CSV UTF-8'); Latin-1 and Windows-1256 are not accepted."
-        )
+    label = label or path.name
+    name = label
+    text, problem = read_text(path, repr(label), MAX_TABLE_BYTES, "a CSV text table")
+    if text is None:
+        problems.append(str(problem))
         return None
     if not text.strip():
         problems.append(f"{name!r}: the file is empty; it needs at least a header row.")
         return None
     parsed: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text), strict=True)
+    first = 1  # line on which the row being read starts
     try:
         for row in reader:
-            parsed.append((reader.line_num, row))
+            parsed.append((first, row))
+            first = reader.line_num + 1
     except csv.Error as err:
-        problems.append(f"{name!r}, line {reader.line_num}: the CSV text is malformed ({err}).")
+        if "unexpected end of data" in str(err):
+            problems.append(
+                f"{name!r}, line {first}: the CSV text is malformed: a quote opened in this "
+                "row is never closed (unexpected end of data)."
+            )
+        else:
+            problems.append(f"{name!r}, line {reader.line_num}: the CSV text is malformed ({err}).")
         return None
     header = [h.strip() for h in parsed[0][1]]
+    shown = _show_header(header)
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         hint = (
@@ -121,13 +189,13 @@ def read_table(
         problems.append(
             f"{name!r}, line 1: missing column(s) {missing}{hint}; expected {list(required)}"
             + (f" and optionally {list(optional)}" if optional else "")
-            + f", found {header}."
+            + f", found {shown}."
         )
         return None
     unknown = [c for c in header if c not in required and c not in optional and c]
     if unknown and not allow_extra:
         problems.append(
-            f"{name!r}, line 1: unknown column(s) {unknown}; allowed: "
+            f"{name!r}, line 1: unknown column(s) {_show_header(unknown)}; allowed: "
             f"{list(required) + list(optional)}."
         )
         return None
@@ -148,11 +216,20 @@ def read_table(
     if frame.empty:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in header})
     frame[LINE] = pd.Series(lines, dtype="int64")
-    table = Table(path, frame)
+    table = Table(path, frame, label)
     for column in required:
         empty = frame[column].astype(str).str.len() == 0
         for line in frame.loc[empty, LINE]:
             problems.append(
                 f"{table.where(int(line), column)}: the cell is empty; a value is required."
+                + _EMPTY_HINTS.get(column, "")
             )
     return table
+
+
+def _show_header(columns: list[str], limit: int = 200) -> str:
+    """Return a list of column names for a message, cut short if it is long (junk files)."""
+    text = repr(columns)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(columns)} columns)"

@@ -50,6 +50,29 @@ _ENTITY_ATTRS = {
 #: Entity tables that must have at least one row.
 _NON_EMPTY = ("period", "plant", "product", "process")
 
+#: What a malformed unit string can raise inside pint.
+_UNIT_ERRORS = (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError)
+
+
+def no_cap_allowed(spec: ParameterSpec) -> bool:
+    """Whether ``inf`` is a valid value of a parameter: its default is "no cap" (``inf``).
+
+    Examples
+    --------
+    >>> from resourcemodel.schema import PARAMETERS
+    >>> no_cap_allowed(PARAMETERS["source_cap"]), no_cap_allowed(PARAMETERS["demand"])
+    (True, False)
+    """
+    return math.isinf(spec.default) and spec.default > 0
+
+
+def _days(value: str, unit: str) -> float | None:
+    """Return a period's duration in days, or ``None`` if it is not a time span."""
+    try:
+        return float(value) * units.factor(unit, "d")
+    except _UNIT_ERRORS:
+        return None
+
 
 def load_inputs(
     path: str | Path,
@@ -90,7 +113,7 @@ def load_inputs(
     if problems:
         raise ValidationError(problems)
     assert ds is not None
-    check_values(ds, problems, where="input tables")
+    check_values(ds, problems, where="input tables", name_files=True)
     if problems:
         raise ValidationError(problems)
     return ds
@@ -107,6 +130,11 @@ class _Loader:
         self.provenance: list[list[object]] = []
         self.digest = hashlib.sha256()
         self.memberships: dict[str, pd.DataFrame | None] = {}
+        #: Dimensions whose entity table is empty: references to them are not reported
+        #: again (the empty table is the problem).
+        self.broken_dims: set[str] = set()
+        #: Units in resources.csv/products.csv that do not parse (reported once there).
+        self.bad_units: set[str] = set()
 
     # -- reading -------------------------------------------------------------------
     def _read(
@@ -119,9 +147,17 @@ class _Loader:
                 if must_exist and i == 0:
                     self.problems.append(f"{file!r}: required table missing from {str(folder)!r}.")
                 continue
-            self.digest.update(file.encode() + b"\0" + path.read_bytes())
-            table = read_table(path, required, optional, self.problems)
+            label = file if i == 0 else f"{folder.name}/{file}"
+            real = path.resolve()
+            if not real.is_relative_to(folder.resolve()):
+                self.problems.append(
+                    f"{label!r}: is a link to {str(real)!r}, outside the case folder "
+                    f"{str(folder)!r}; copy the table into the case folder instead."
+                )
+                continue
+            table = read_table(path, required, optional, self.problems, label=label)
             if table is not None:
+                self.digest.update(file.encode() + b"\0" + path.read_bytes())
                 found.append(table)
         return found
 
@@ -179,8 +215,9 @@ class _Loader:
             )
         if frame.empty and dim in _NON_EMPTY:
             self.problems.append(
-                f"{spec.file!r}: the table has no rows; at least one {dim} is needed."
-            )  # type: ignore[attr-defined]
+                f"{spec.file!r}: the table has no rows; at least one {dim} is needed."  # type: ignore[attr-defined]
+            )
+            self.broken_dims.add(dim)
         self.labels[dim] = pd.Index(frame[dim].to_numpy(dtype=object), name=dim)
         self.entity[dim] = frame.set_index(dim, drop=False)
 
@@ -189,6 +226,8 @@ class _Loader:
             frame = self.entity[dim]
             for column, ref in spec.references.items():
                 known = self.labels[ref]
+                if ref in self.broken_dims:
+                    continue
                 bad = ~frame[column].isin(known)
                 for where, label in zip(
                     frame.loc[bad, "_where"], frame.loc[bad, column], strict=True
@@ -202,14 +241,9 @@ class _Loader:
             for where, unit in zip(frame["_where"], frame["unit"], strict=True):
                 try:
                     units.parse(unit)
-                except (
-                    pint.errors.PintError,
-                    ValueError,
-                    TypeError,
-                    AttributeError,
-                    AssertionError,
-                ):
+                except _UNIT_ERRORS:
                     self.problems.append(f"{where}, column 'unit': unknown unit {unit!r}.")
+                    self.bad_units.add(str(unit))
         res = self.entity["resource"]
         bad = ~res["group"].isin(RESOURCE_GROUPS)
         for where, group in zip(res.loc[bad, "_where"], res.loc[bad, "group"], strict=True):
@@ -218,16 +252,16 @@ class _Loader:
             )
         per = self.entity["period"]
         for where, value, unit in zip(per["_where"], per["duration"], per["unit"], strict=True):
-            try:
-                days = float(value) * units.factor(unit, "d")
-            except (ValueError, pint.errors.PintError, AttributeError, TypeError, AssertionError):
+            days = _days(value, unit)
+            if days is None:
                 self.problems.append(
                     f"{where}: duration {value!r} {unit!r} is not a time span "
                     "(expected e.g. 31, d)."
                 )
-                continue
-            if not days > 0 or not math.isfinite(days):
-                self.problems.append(f"{where}, column 'duration': must be > 0, got {value!r}.")
+            elif not days > 0 or not math.isfinite(days):
+                self.problems.append(
+                    f"{where}, column 'duration': must be a finite number > 0, got {value!r}."
+                )
 
     def _load_membership(self, name: str, spec: object) -> pd.DataFrame | None:
         tables = self._read(spec.file, spec.required, spec.optional, must_exist=False)  # type: ignore[attr-defined]
@@ -236,6 +270,8 @@ class _Loader:
             f = table.frame.copy()
             f["_where"] = [table.where(int(line)) for line in f[LINE]]
             for column, ref in spec.references.items():  # type: ignore[attr-defined]
+                if ref in self.broken_dims:
+                    continue
                 bad = ~f[column].isin(self.labels[ref])
                 for where, label in zip(f.loc[bad, "_where"], f.loc[bad, column], strict=True):
                     self.problems.append(
@@ -262,11 +298,11 @@ class _Loader:
                 if attr in frame.columns:
                     coords[f"{dim}_{attr}"] = (dim, frame[attr].to_numpy(dtype=str))
         per = self.entity["period"]
-        days = [
-            float(v) * units.factor(u, "d")
-            for v, u in zip(per["duration"], per["unit"], strict=True)
-        ]
-        coords["period_duration"] = ("period", np.asarray(days, dtype=float))
+        days = [_days(v, u) for v, u in zip(per["duration"], per["unit"], strict=True)]
+        coords["period_duration"] = (
+            "period",
+            np.asarray([np.nan if d is None else d for d in days], dtype=float),
+        )
         # Groups: name and the resource their sources supply.
         groups = memberships["group"]
         coords["group"] = self.labels["group"].to_numpy(dtype=str)
@@ -388,13 +424,25 @@ class _Loader:
             )
         # Values.
         values = pd.to_numeric(frame["value"], errors="coerce")
-        bad_val = values.isna() | ~np.isfinite(values.to_numpy(dtype=float))
-        # 'inf' is allowed for caps whose upper bound is inf (meaning 'no cap').
-        inf_ok = np.isinf(values.to_numpy(dtype=float)) & (values > 0) & math.isinf(spec.upper)
+        number = values.to_numpy(dtype=float)
+        bad_val = values.isna() | ~np.isfinite(number)
+        # 'inf' means 'no cap': allowed only where the default is no cap.
+        inf_ok = np.isposinf(number) & no_cap_allowed(spec)
         bad_val &= ~inf_ok
-        for where, raw in zip(
-            frame.loc[bad_val, "_where"], frame.loc[bad_val, "value"], strict=True
+        for where, raw, num in zip(
+            frame.loc[bad_val, "_where"],
+            frame.loc[bad_val, "value"],
+            number[bad_val.to_numpy()],
+            strict=True,
         ):
+            if np.isinf(num):
+                caps = ", ".join(n for n, p in PARAMETERS.items() if no_cap_allowed(p))
+                hint = f" ('inf' means 'no cap' and is accepted only for caps: {caps})."
+                hint = hint if num > 0 else "."
+                self.problems.append(
+                    f"{where}, column 'value': expected a finite number, found {raw!r}{hint}"
+                )
+                continue
             self.problems.append(
                 f"{where}, column 'value': expected a number, found {raw!r}"
                 + (
@@ -407,6 +455,8 @@ class _Loader:
         # Labels.
         for dim in dims:
             known = self.labels[dim]
+            if dim in self.broken_dims:
+                continue
             bad = ~(frame[dim].isin(known) | (frame[dim] == WILDCARD))
             for where, label in zip(frame.loc[bad, "_where"], frame.loc[bad, dim], strict=True):
                 self.problems.append(
@@ -457,6 +507,10 @@ class _Loader:
         groups = winners.groupby([winners["unit"], canonical]).indices
         for key, idx in groups.items():
             given, target = (str(k) for k in key)  # type: ignore[attr-defined]
+            if "(nan)" in target or any(f"({u})" in target for u in self.bad_units):
+                # The product or resource unit is unknown: reported on its own row already.
+                factors[idx] = np.nan
+                continue
             try:
                 factors[idx] = units.factor(given, target)
             except pint.errors.DimensionalityError:
@@ -466,19 +520,13 @@ class _Loader:
                         f"expected a unit convertible to {_pretty(target)} "
                         f"({units.dimensionality(target)}), found {units.dimensionality(given)}."
                     )
-            except (
-                pint.errors.UndefinedUnitError,
-                ValueError,
-                AttributeError,
-                TypeError,
-                AssertionError,
-            ):
+            except _UNIT_ERRORS:
                 for where in winners["_where"].iloc[idx].drop_duplicates():
                     self.problems.append(
                         f"{where}, column 'unit': unknown unit {given!r} for {spec.name!r} "
                         f"(expected {_pretty(target)})."
                     )
-        if len(self.problems) > n_before:
+        if len(self.problems) > n_before or np.isnan(factors).any():
             return None
         converted = winners["_value"].to_numpy(dtype=float) * factors
         index = tuple(self.labels[d].get_indexer(pd.Index(winners[d])) for d in dims)
@@ -520,7 +568,9 @@ def _short(labels: pd.Index, limit: int = 8) -> str:
     return "[" + ", ".join(repr(i) for i in items) + more + "]"
 
 
-def check_values(ds: xr.Dataset, problems: list[str], *, where: str) -> None:
+def check_values(
+    ds: xr.Dataset, problems: list[str], *, where: str, name_files: bool = False
+) -> None:
     """Check cross-parameter rules on a Dataset (after loading or after scenario changes).
 
     Parameters
@@ -531,7 +581,14 @@ def check_values(ds: xr.Dataset, problems: list[str], *, where: str) -> None:
         Problems found are appended.
     where : str
         What to name as the origin of the values (a file or a scenario).
+    name_files : bool
+        Name the table each problem is about (``'saving.csv': ...``) instead of ``where``:
+        for values that come straight from a case folder.
     """
+
+    def at(*files: str) -> str:
+        return ", ".join(repr(f) for f in files) if name_files else where
+
     for name, spec in PARAMETERS.items():
         if name not in ds:
             continue
@@ -545,7 +602,7 @@ def check_values(ds: xr.Dataset, problems: list[str], *, where: str) -> None:
                 for i in idx:
                     labels = {d: str(ds[d].values[j]) for d, j in zip(spec.dims, i, strict=True)}
                     problems.append(
-                        f"{where}: {name!r} must be {word} {bound:g} for {labels}, "
+                        f"{at(spec.file)}: {name!r} must be {word} {bound:g} for {labels}, "
                         f"found {values[tuple(i)]:g} (in {_pretty(spec.unit)})."
                     )
     # Savings of one plant and resource may not exceed the whole use.
@@ -562,7 +619,8 @@ def check_values(ds: xr.Dataset, problems: list[str], *, where: str) -> None:
                 if v > 0
             }
             problems.append(
-                f"{where}: the 'saving' fractions of plant {p!r} for resource {r!r} sum to "
+                f"{at('saving.csv', 'max_adoption.csv')}: the 'saving' fractions of plant "
+                f"{p!r} for resource {r!r} sum to "
                 f"{float(total.values[plant, resource]):.3g} > 1 over measures {listed}; "
                 "together they cannot save more than the whole use."
             )
@@ -571,20 +629,24 @@ def check_values(ds: xr.Dataset, problems: list[str], *, where: str) -> None:
         no_penalty = has_demand & ds["unmet_penalty"].isnull()
         for product in ds.product.values[no_penalty.values]:
             problems.append(
-                f"{where}: product {str(product)!r} has 'demand' but no 'unmet_penalty'; "
+                f"{at('demand.csv', 'unmet_penalty.csv')}: product {str(product)!r} has 'demand' "
+                "but no 'unmet_penalty'; "
                 "give the cost of a unit of unmet demand (unmet_penalty.csv)."
             )
     cap = ds["capacity"]
     for process in ds.process.values[cap.isnull().values]:
         problems.append(
-            f"{where}: process {str(process)!r} has no 'capacity' row (capacity.csv); "
-            "a process cannot run without one."
+            f"{at('capacity.csv')}: process {str(process)!r} has no 'capacity' row"
+            + ("; " if name_files else " (capacity.csv); ")
+            + "a process cannot run without one."
         )
     # A group must hold sources of one resource (checked on load) and not be empty.
     if "group_member" in ds:
         empty = ~ds["group_member"].any("source")
         for group in ds.group.values[empty.values]:
-            problems.append(f"{where}: source group {str(group)!r} has no member sources.")
+            problems.append(
+                f"{at('source_groups.csv')}: source group {str(group)!r} has no member sources."
+            )
 
 
 def input_summary(ds: xr.Dataset) -> dict[str, int]:
