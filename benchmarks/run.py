@@ -1,0 +1,264 @@
+"""Province-scale benchmark: the package against raw highspy (the floor) and PuLP.
+
+For each size, the synthetic generator (``synthetic.py``) writes a case in the package's
+own CSV format; each route then runs in a fresh subprocess (so peak memory is its own):
+
+- ``package``: ``load_inputs`` (read + validate + units), ``build``, solve (HiGHS through
+  the package backend, ranging off so the work matches the floor), results assembly;
+- ``package_ranging``: the same with HiGHS ranging of cap rows (what ``resourcemodel run``
+  does by default);
+- ``highspy``: the floor: the same matrix (built beforehand, not timed) handed straight to
+  ``highspy`` (passModel, run, objective, primal and duals read back);
+- ``pulp``: the same matrix through PuLP 3.3 objects and CBC (sizes up to ``--pulp-max``);
+- ``highspy_<method>``: the floor with HiGHS ``simplex``/``ipm``/``pdlp`` (``--methods``);
+- ``whatif``: the province what-if: cold solve, then one cap cut by 10% and re-solved warm.
+
+Usage::
+
+    python benchmarks/run.py --sizes 10 100 1000 --json docs/benchmark.json
+    python benchmarks/run.py --sizes 8500 --methods simplex ipm   # about 30 minutes
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(route: str, case: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """Run one route in this process and return its timings (seconds) and peak memory."""
+    import numpy as np
+
+    out: dict[str, Any] = {"route": route}
+    if route.startswith("highspy"):
+        # The floor imports only numpy and highspy and reads the matrix from a .npz file.
+        import highspy
+
+        data = np.load(case / "lp.npz")
+        t0 = time.perf_counter()
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        for key, value in options.items():
+            h.setOptionValue({"method": "solver"}.get(key, key), value)
+        model = highspy.HighsLp()
+        model.num_col_ = int(data["c"].size)
+        model.num_row_ = int(data["row_lower"].size)
+        model.col_cost_ = data["c"]
+        model.col_lower_ = data["col_lower"]
+        model.col_upper_ = data["col_upper"]
+        model.row_lower_ = data["row_lower"]
+        model.row_upper_ = data["row_upper"]
+        model.offset_ = float(data["c0"])
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.start_ = data["indptr"]
+        model.a_matrix_.index_ = data["indices"]
+        model.a_matrix_.value_ = data["data"]
+        h.passModel(model)
+        h.run()
+        info = h.getInfo()
+        sol = h.getSolution()
+        _ = np.asarray(sol.col_value), np.asarray(sol.row_dual)
+        out.update(
+            total=time.perf_counter() - t0,
+            objective=info.objective_function_value + 0,
+            status=h.modelStatusToString(h.getModelStatus()),
+            iterations=int(info.simplex_iteration_count),
+            peak_mb=_peak_mb(),
+        )
+        return out
+
+    import resourcemodel as rm
+    from resourcemodel.backends.highs import HighsBackend, HighsModel
+    from resourcemodel.results import assemble
+
+    if route in ("package", "package_ranging"):
+        t0 = time.perf_counter()
+        inputs = rm.load_inputs(case)
+        t1 = time.perf_counter()
+        lp = rm.build(inputs)
+        t2 = time.perf_counter()
+        result = HighsBackend(ranging=route == "package_ranging", **options).solve(lp)
+        t3 = time.perf_counter()
+        assemble(inputs, lp, result)
+        t4 = time.perf_counter()
+        out.update(
+            load=t1 - t0,
+            build=t2 - t1,
+            solve=t3 - t2,
+            results=t4 - t3,
+            total=t4 - t0,
+            status=str(result.status),
+            objective=result.objective,
+            rows=lp.shape[0],
+            cols=lp.shape[1],
+            nnz=int(lp.A.nnz),
+        )
+    elif route == "pulp":
+        from resourcemodel.backends.pulp import PulpBackend
+
+        lp = rm.build(rm.load_inputs(case))
+        t0 = time.perf_counter()
+        result = PulpBackend().solve(lp)
+        out.update(
+            total=time.perf_counter() - t0, objective=result.objective, status=str(result.status)
+        )
+    elif route == "whatif":
+        inputs = rm.load_inputs(case)
+        lp = rm.build(inputs)
+        model = HighsModel(lp, **options)
+        t0 = time.perf_counter()
+        cold = model.solve()
+        t1 = time.perf_counter()
+        block = lp.constraints["source-cap"]
+        rows = block.index[block.index >= 0]
+        # The busiest regional cap: the first binding one, cut by 10%.
+        activity = lp.A @ cold.x
+        binding = rows[np.isclose(activity[rows], lp.row_upper[rows], rtol=1e-7)]
+        row = int(binding[0] if binding.size else rows[0])
+        upper = lp.row_upper.copy()
+        upper[row] *= 0.9
+        from dataclasses import replace
+
+        model.update(replace(lp, row_upper=upper))
+        t2 = time.perf_counter()
+        warm = model.solve()
+        t3 = time.perf_counter()
+        out.update(
+            cold=t1 - t0,
+            warm=t3 - t2,
+            ratio=(t3 - t2) / (t1 - t0),
+            cold_iterations=cold.iterations,
+            warm_iterations=warm.iterations,
+            status=str(warm.status),
+        )
+    else:
+        raise SystemExit(f"unknown route {route}")
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def _sub(route: str, case: Path, options: dict[str, Any], timeout: float) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__)), "--measure", route, str(case), json.dumps(options)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"route": route, "error": f"timeout after {timeout:.0f} s"}
+    if proc.returncode != 0:
+        return {"route": route, "error": proc.stderr.strip().splitlines()[-1:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/resourcemodel-bench"))
+    parser.add_argument("--pulp-max", type=int, default=1000)
+    parser.add_argument("--methods", nargs="*", default=["simplex", "ipm"])
+    parser.add_argument("--timeout", type=float, default=3600)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        route, case, options = args.measure
+        print(json.dumps(measure(route, Path(case), json.loads(options))))
+        return
+    sys.path.insert(0, str(HERE))
+    from synthetic import generate
+
+    table = []
+    for size in args.sizes:
+        case = args.workdir / f"synthetic_{size}"
+        if not (case / "plants.csv").exists():
+            generate(size, case, seed=0)
+        if not (case / "lp.npz").exists():
+            _dump(case)
+        row: dict[str, Any] = {"plants": size}
+        for route in ("package", "package_ranging", "highspy", "whatif"):
+            row[route] = _sub(route, case, {}, args.timeout)
+        if size <= args.pulp_max:
+            row["pulp"] = _sub("pulp", case, {}, args.timeout)
+        for method in args.methods:
+            row[f"highspy_{method}"] = _sub(
+                f"highspy_{method}", case, {"method": method}, args.timeout
+            )
+        table.append(row)
+        _print_row(row)
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=1))
+
+
+def _dump(case: Path) -> None:
+    """Write the case's LP as arrays for the floor route (built once, not timed)."""
+    import numpy as np
+
+    import resourcemodel as rm
+
+    lp = rm.build(rm.load_inputs(case))
+    csc = lp.A.tocsc()
+    np.savez(
+        case / "lp.npz",
+        c=lp.c,
+        col_lower=lp.col_lower,
+        col_upper=lp.col_upper,
+        row_lower=lp.row_lower,
+        row_upper=lp.row_upper,
+        c0=lp.c0,
+        indptr=csc.indptr.astype(np.int32),
+        indices=csc.indices.astype(np.int32),
+        data=csc.data,
+    )
+
+
+def _print_row(row: dict[str, Any]) -> None:
+    pkg, floor = row["package"], row["highspy"]
+    if "error" in pkg or "error" in floor:
+        print(f"{row['plants']} plants: error {pkg.get('error')} {floor.get('error')}")
+        return
+    other = pkg["load"] + pkg["build"] + pkg["results"]
+    print(
+        f"{row['plants']} plants ({pkg['rows']} rows, {pkg['cols']} columns, "
+        f"{pkg['nnz']} nonzeros):"
+    )
+    print(
+        f"  package total {pkg['total']:.2f} s = load {pkg['load']:.2f} + build "
+        f"{pkg['build']:.2f} + solve {pkg['solve']:.2f} + results {pkg['results']:.2f}; "
+        f"not solver {100 * other / pkg['total']:.0f}%; peak {pkg['peak_mb']:.0f} MB"
+    )
+    print(
+        f"  raw highspy   {floor['total']:.2f} s, peak {floor['peak_mb']:.0f} MB  -> "
+        f"package/floor time {pkg['total'] / floor['total']:.2f}x, "
+        f"memory {pkg['peak_mb'] / floor['peak_mb']:.2f}x"
+    )
+    rng = row["package_ranging"]
+    if "total" in rng:
+        print(f"  with ranging  {rng['total']:.2f} s (solve {rng['solve']:.2f})")
+    if "pulp" in row and "total" in row["pulp"]:
+        print(
+            f"  PuLP + CBC    {row['pulp']['total']:.2f} s "
+            f"({row['pulp']['total'] / floor['total']:.1f}x the floor)"
+        )
+    for key, value in row.items():
+        if key.startswith("highspy_") and "total" in value:
+            print(f"  HiGHS {key[8:]:8s} {value['total']:.2f} s")
+    w = row["whatif"]
+    if "ratio" in w:
+        print(
+            f"  what-if: cold {w['cold']:.2f} s ({w['cold_iterations']} it), warm after a "
+            f"10% cap cut {w['warm']:.2f} s ({w['warm_iterations']} it): {w['ratio']:.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
