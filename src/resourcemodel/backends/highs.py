@@ -102,6 +102,29 @@ def to_highs_lp(lp: LinearProgram) -> highspy.HighsLp:
     return model
 
 
+def scaling_options(lp: LinearProgram, target: float = 1e6) -> dict[str, int]:
+    """Return HiGHS ``user_bound_scale``/``user_objective_scale`` for ``lp``.
+
+    Province models carry bounds of 1e8 m3 and costs of 1e7 USD; measured against HiGHS's
+    1e-7 tolerances HiGHS calls such a model badly scaled. HiGHS scales bounds and
+    objective by powers of two internally (and unscales the solution) when told to: this
+    picks the powers that bring the largest finite bound and cost below ``target``.
+    """
+
+    def largest(*arrays: np.ndarray) -> float:
+        values = [np.abs(a[np.isfinite(a)]) for a in arrays]
+        return float(max((v.max() for v in values if v.size), default=0.0))
+
+    bound = largest(lp.row_lower, lp.row_upper, lp.col_lower, lp.col_upper)
+    cost = largest(lp.c)
+    options = {}
+    if bound > target:
+        options["user_bound_scale"] = -int(np.ceil(np.log2(bound / target)))
+    if cost > target:
+        options["user_objective_scale"] = -int(np.ceil(np.log2(cost / target)))
+    return options
+
+
 class HighsBackend(Backend):
     """Solve with HiGHS (``highspy``).
 
@@ -109,6 +132,9 @@ class HighsBackend(Backend):
     ----------
     ranging : bool, default True
         Compute the ranging of row bounds (the cap interval over which a shadow price holds).
+    scale : bool, default True
+        Let HiGHS scale bounds and objective by powers of two (see :func:`scaling_options`);
+        an explicit ``user_bound_scale``/``user_objective_scale`` option wins.
     **options
         ``method`` (``simplex``/``ipm``/``pdlp``/``choose``), ``presolve``, ``threads``,
         ``time_limit`` (s), ``primal_feasibility_tolerance``, ``dual_feasibility_tolerance``,
@@ -117,12 +143,17 @@ class HighsBackend(Backend):
 
     name = "highs"
 
-    def __init__(self, ranging: bool = True, **options: object) -> None:
+    def __init__(self, ranging: bool = True, scale: bool = True, **options: object) -> None:
         super().__init__(**options)
         self.ranging = ranging
+        self.scale = scale
 
-    def _new(self) -> highspy.Highs:
+    def _new(self, lp: LinearProgram | None = None) -> highspy.Highs:
         h = new_highs()
+        if self.scale and lp is not None:
+            for key, scale in scaling_options(lp).items():
+                if key not in self.options:
+                    h.setOptionValue(key, scale)
         for key, value in self.options.items():
             h.setOptionValue(OPTION_NAMES.get(key, key), value)  # type: ignore[arg-type]
         return h
@@ -130,7 +161,7 @@ class HighsBackend(Backend):
     def solve(self, lp: LinearProgram) -> SolveResult:
         """Solve ``lp``; see :class:`~resourcemodel.backends.base.SolveResult`."""
         start = time.perf_counter()
-        h = self._new()
+        h = self._new(lp)
         h.passModel(to_highs_lp(lp))
         return self.solve_loaded(h, lp, start)
 
@@ -151,7 +182,7 @@ class HighsBackend(Backend):
         objective = float(info.objective_function_value)
         iterations = int(info.simplex_iteration_count)
         if lp.is_mip:
-            h2 = self._new()
+            h2 = self._new(lp)
             fixed = to_highs_lp(lp)
             fixed.integrality_ = []
             integ = lp.integrality
@@ -215,8 +246,8 @@ class HighsModel:
     """
 
     def __init__(self, lp: LinearProgram, ranging: bool = False, **options: object) -> None:
-        self.backend = HighsBackend(ranging=ranging, **options)
-        self.h = self.backend._new()
+        self.backend = HighsBackend(ranging, **options)  # type: ignore[arg-type]
+        self.h = self.backend._new(lp)
         self.cold_loads = 0
         self.warm_updates = 0
         self._load(lp)
