@@ -18,7 +18,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from resourcemodel import examples
+from resourcemodel import analyses, examples
 from resourcemodel.backends import SolveResult, TerminationCondition, available_backends
 from resourcemodel.exceptions import (
     BackendError,
@@ -46,6 +46,7 @@ __all__ = [
     "TerminationCondition",
     "ValidationError",
     "__version__",
+    "analyses",
     "available_backends",
     "build",
     "examples",

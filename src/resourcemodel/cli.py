@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("scenario", type=Path)
 
     sub.add_parser("examples", help="list the bundled example cases")
+    from resourcemodel.analyses.cli import add_parsers
+
+    add_parsers(sub)  # explain, pareto, cost-curve, permit
     return parser
 
 
@@ -99,6 +102,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(report.summary(res))
         if res.attrs["status"] != "optimal" and len(paths) == 1:
             worst = EXIT_INFEASIBLE
+        if res.attrs["status"] in ("infeasible", "infeasible_or_unbounded"):
+            print(f"see why: resourcemodel explain {path}", file=sys.stderr)
         if not args.no_save:
             name = str(res.attrs.get("scenario", path.stem))
             target = rm.save(res, result_path(args.out, name))
@@ -204,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "diff": _cmd_diff,
         "examples": _cmd_examples,
     }
+    from resourcemodel.analyses.cli import HANDLERS
+
+    handlers.update(HANDLERS)
     try:
         return handlers[args.command](args)
     except InfeasibleError as err:

@@ -205,6 +205,10 @@ def summary(res: xr.Dataset, *, top: int = 10) -> str:
     ]
     if head["status"] != "optimal":
         lines.append("  No optimal solution: the caps, must-run levels and hard demand clash.")
+        lines.append(
+            "  Which limits to relax, and by how much: `resourcemodel explain SCENARIO` "
+            "(or resourcemodel.analyses.explain)."
+        )
         return "\n".join(lines)
     lines += [
         "",

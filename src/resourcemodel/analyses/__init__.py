@@ -1,0 +1,28 @@
+"""Planner analyses built on the linear program.
+
+- :func:`explain`: why a scenario is infeasible and the cheapest limits to relax.
+- :func:`pareto`: the front between cost (or value added) and the draw of a resource.
+"""
+
+from __future__ import annotations
+
+from resourcemodel.analyses.cost_curve import cost_curve, curve_table
+from resourcemodel.analyses.explain import Explanation, apply_relaxations, explain
+from resourcemodel.analyses.pareto import front_table, pareto
+from resourcemodel.analyses.permit import PermitImpact, permit_impact, rank_projects
+from resourcemodel.analyses.plots import plot_cost_curve, plot_pareto
+
+__all__ = [
+    "Explanation",
+    "PermitImpact",
+    "apply_relaxations",
+    "cost_curve",
+    "curve_table",
+    "explain",
+    "front_table",
+    "pareto",
+    "permit_impact",
+    "plot_cost_curve",
+    "plot_pareto",
+    "rank_projects",
+]
