@@ -167,15 +167,16 @@ def _check_case(path: Path, *, ranges: bool) -> int:
         if hi > cap + 1e-7 * abs(cap):
             end = min(hi, cap + max(abs(cap), 1.0)) if np.isinf(hi) else hi
             d = 0.01 * (end - cap)
-            assert _value(lp, row, cap, cap + d) == pytest.approx(price, abs=tol), label
-            assert _value(lp, row, end - d, end) == pytest.approx(price, abs=tol), label
+            assert _value(lp, row, cap, cap + d) == pytest.approx(price, rel=1e-3, abs=tol), label
+            # The objective is ~1e10 USD: a slope over a short step carries ~1e-4 noise.
+            assert _value(lp, row, end - d, end) == pytest.approx(price, rel=1e-3, abs=tol), label
             if np.isfinite(hi):
                 assert _value(lp, row, hi, hi + d) <= price + tol, label
             checked += 1
         if lo < cap - 1e-7 * abs(cap):
             d = 0.01 * (cap - lo)
-            assert _value(lp, row, cap - d, cap) == pytest.approx(price, abs=tol), label
-            assert _value(lp, row, lo, lo + d) == pytest.approx(price, abs=tol), label
+            assert _value(lp, row, cap - d, cap) == pytest.approx(price, rel=1e-3, abs=tol), label
+            assert _value(lp, row, lo, lo + d) == pytest.approx(price, rel=1e-3, abs=tol), label
             if lo - d >= 0:
                 assert _value(lp, row, lo - d, lo) >= price - tol, label
             checked += 1
@@ -193,12 +194,6 @@ def test_isfahan_baseline_prices() -> None:
 
 
 @ISFAHAN
-@pytest.mark.xfail(
-    strict=True,
-    reason="since 00635fd the HiGHS backend sets user_bound_scale on the province model and "
-    "getRanging() returns row-bound ranges in the scaled units (x 2**user_bound_scale): "
-    "backends/highs.py _ranging must unscale them",
-)
 def test_isfahan_baseline_ranges() -> None:
     assert _check_case(SCENARIOS / "baseline.toml", ranges=True) > 0
 
@@ -214,8 +209,7 @@ def test_isfahan_value_added_sign() -> None:
 
 
 def test_unscaled_ranges_of_the_province_model() -> None:
-    """Without HiGHS's bound scaling the province ranges are right (the xfail above is the
-    scaling, not the ranging)."""
+    """Without HiGHS's bound scaling the province ranges are right too."""
     if not (SCENARIOS / "baseline.toml").exists():
         pytest.skip("no Isfahan scenarios")
     inputs, _, _ = rm.load(SCENARIOS / "baseline.toml")

@@ -219,9 +219,18 @@ def _ranging(h: highspy.Highs) -> Ranging | None:
     status, rng = h.getRanging()
     if status != highspy.HighsStatus.kOk or not rng.valid:
         return None
+    # HiGHS reports the bound ranges of a user-scaled model in its scaled units (checked
+    # against an unscaled solve); the objective values come back unscaled.
+    _, bound_scale = h.getOptionValue("user_bound_scale")
+    unscale = 2.0 ** (-int(bound_scale))
+
+    def bound(values: object) -> np.ndarray:
+        array = np.asarray(values, dtype=float)
+        return np.where(np.abs(array) >= 1e29, array, array * unscale)
+
     return Ranging(
-        bound_dn=np.asarray(rng.row_bound_dn.value_, dtype=float),
-        bound_up=np.asarray(rng.row_bound_up.value_, dtype=float),
+        bound_dn=bound(rng.row_bound_dn.value_),
+        bound_up=bound(rng.row_bound_up.value_),
         objective_dn=np.asarray(rng.row_bound_dn.objective_, dtype=float),
         objective_up=np.asarray(rng.row_bound_up.objective_, dtype=float),
     )
