@@ -20,6 +20,7 @@ __version__ = "0.1.0"
 
 from resourcemodel import analyses, examples
 from resourcemodel.backends import SolveResult, TerminationCondition, available_backends
+from resourcemodel.brief import brief
 from resourcemodel.exceptions import (
     BackendError,
     InfeasibleError,
@@ -48,6 +49,7 @@ __all__ = [
     "__version__",
     "analyses",
     "available_backends",
+    "brief",
     "build",
     "examples",
     "load",

@@ -52,6 +52,23 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="print every value a scenario changes")
     diff.add_argument("scenario", type=Path)
 
+    br = sub.add_parser("brief", help="write a policy brief (HTML, PDF, Markdown, DOCX)")
+    br.add_argument("results", nargs="+", type=Path, help="results .nc files (first: baseline)")
+    br.add_argument("--lang", choices=["en", "fa"], default="en", help="English or Persian")
+    br.add_argument(
+        "--format",
+        choices=["html", "pdf", "md", "docx"],
+        default=None,
+        help="output format (default: from --out's suffix, else html)",
+    )
+    br.add_argument("--out", type=Path, default=None, help="file to write")
+    br.add_argument("--baseline", default=None, help="baseline: a results file or scenario name")
+
+    ex = sub.add_parser("export", help="export results as CSV, Excel or netCDF")
+    ex.add_argument("results", nargs="+", type=Path, help="results .nc files")
+    ex.add_argument("--format", choices=["csv", "xlsx", "netcdf"], default="csv")
+    ex.add_argument("--out", type=Path, default=Path("export"), help="folder (default ./export)")
+
     sub.add_parser("examples", help="list the bundled example cases")
     from resourcemodel.analyses.cli import add_parsers
 
@@ -190,6 +207,34 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_brief(args: argparse.Namespace) -> int:
+    from resourcemodel.brief import FORMATS, brief
+
+    fmt = args.format
+    if fmt is None:
+        by_suffix = {suffix: name for name, suffix in FORMATS.items()}
+        fmt = by_suffix.get(args.out.suffix.lower(), "html") if args.out else "html"
+    out = args.out
+    if out is None:
+        stem = args.results[0].stem if len(args.results) == 1 else "comparison"
+        out = Path(f"brief-{stem}.{args.lang}{FORMATS[fmt]}")
+    baseline = args.baseline
+    if baseline is not None and Path(baseline).suffix == ".nc":
+        baseline = Path(baseline)
+    target = brief(args.results, lang=args.lang, format=fmt, out=out, baseline=baseline)
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from resourcemodel.export import export
+
+    written = export(args.results, format=args.format, out=args.out)
+    folders = sorted({str(p.parent) for p in written})
+    print(f"wrote {len(written)} files in {', '.join(folders)}", file=sys.stderr)
+    return 0
+
+
 def _cmd_examples(args: argparse.Namespace) -> int:
     from resourcemodel import examples
 
@@ -208,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _cmd_validate,
         "diff": _cmd_diff,
         "examples": _cmd_examples,
+        "brief": _cmd_brief,
+        "export": _cmd_export,
     }
     from resourcemodel.analyses.cli import HANDLERS
 

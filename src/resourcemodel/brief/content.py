@@ -1,0 +1,705 @@
+"""What a brief says: key figures, messages, tables, scenario changes and run card.
+
+Everything here is language-ready text built from results through
+:mod:`resourcemodel.report` (planner units, binding caps, source use, unmet demand); the
+renderers (HTML/PDF, Markdown, DOCX) only lay it out. Caveats come from
+:mod:`resourcemodel.brief.caveats`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from resourcemodel import report, units
+from resourcemodel.brief import caveats
+from resourcemodel.brief.caveats import cells
+from resourcemodel.brief.i18n import (
+    display_name,
+    join,
+    number,
+    percent,
+    quantity,
+    text,
+    unit_name,
+)
+
+#: Rows of the scenario-changes table shown per scenario (the rest are counted).
+MAX_DIFF_ROWS = 25
+#: Binding caps listed in the table.
+MAX_CAPS = 6
+#: Measures listed in the table.
+MAX_MEASURES = 5
+
+
+@dataclass
+class Table:
+    """A table ready to lay out: header, rows of text cells, which columns are numbers.
+
+    A row whose only cell starts a section is given in ``sections`` by its index.
+    """
+
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    numeric: list[bool] = field(default_factory=list)
+    sections: dict[int, str] = field(default_factory=dict)
+
+    def add_section(self, title: str) -> None:
+        """Start a titled group of rows."""
+        self.sections[len(self.rows)] = title
+
+
+@dataclass
+class FigureRow:
+    """One key figure in canonical units, one value per scenario."""
+
+    section: str
+    label: str
+    unit: str
+    values: list[float]
+    cap_share: list[float] | None = None
+
+
+def is_optimal(res: xr.Dataset) -> bool:
+    """Whether the results hold an optimal solution."""
+    return str(res.attrs.get("status", "")) == "optimal"
+
+
+def scenario_name(res: xr.Dataset) -> str:
+    """Return the scenario's name from the run card."""
+    return str(res.attrs.get("scenario", "")) or "?"
+
+
+def attr_json(res: xr.Dataset, key: str, default: Any) -> Any:
+    """Read a run-card attribute stored as JSON text (or already decoded)."""
+    value = res.attrs.get(key, default)
+    if isinstance(value, str):
+        try:
+            return json.loads(value) if value else default
+        except json.JSONDecodeError:
+            return default
+    return value
+
+
+def _to_canonical(value: float, shown: str, canonical: str) -> float:
+    return value * units.factor(shown, canonical) if shown != canonical else value
+
+
+# --- key figures -------------------------------------------------------------------------
+
+
+def _source_rows(
+    items: list[xr.Dataset], tables: list[Any], group: str, section: str, lang: str
+) -> list[FigureRow]:
+    ref = items[0]
+    labels: list[str] = []
+    for res in items:
+        for src in res.source.values:
+            resource = str(res["source_resource"].sel(source=src).item())
+            in_group = str(res["resource_group"].sel(resource=resource).item()) == group
+            if in_group and str(src) not in labels:
+                labels.append(str(src))
+    rows = []
+    for src in labels:
+        holder = next(r for r in items if src in r.source.values)
+        resource = str(holder["source_resource"].sel(source=src).item())
+        canonical = str(holder["resource_unit"].sel(resource=resource).item())
+        values, shares = [], []
+        for table in tables:
+            hit = None if table is None else table[table["source"] == src]
+            if hit is None or hit.empty:
+                values.append(math.nan)
+                shares.append(math.nan)
+                continue
+            row = hit.iloc[0]
+            values.append(_to_canonical(float(row["use"]), str(row["unit"]), canonical))
+            shares.append(float(row["use_share"]))
+        if not any(v > 0 for v in values if not math.isnan(v)):
+            continue
+        name = display_name(holder if src not in ref.source.values else ref, "source", src, lang)
+        rows.append(FigureRow(section, name, canonical, values, shares))
+    return rows
+
+
+def key_figures(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
+    """Return the key figures of each scenario (output, water, energy, cost, unmet)."""
+    ref = items[0]
+    rows: list[FigureRow] = []
+    # Output delivered to final demand, by product.
+    products: list[str] = []
+    for res in items:
+        products += [str(p) for p in res["delivery"].dropna("product", how="all").product.values]
+    for product in dict.fromkeys(products):
+        holder = next(r for r in items if product in r.product.values)
+        unit = str(holder["product_unit"].sel(product=product).item())
+        values = [
+            float(res["delivery"].sel(product=product).sum())
+            if is_optimal(res) and product in res.product.values
+            else math.nan
+            for res in items
+        ]
+        rows.append(
+            FigureRow("sec_output", display_name(holder, "product", product, lang), unit, values)
+        )
+    tables = [report.source_use_table(res) if is_optimal(res) else None for res in items]
+    water = _source_rows(items, tables, "water", "sec_water", lang)
+    rows += water
+    if len(water) > 1 and len({r.unit for r in water}) == 1:
+        total = [
+            float(np.nansum([r.values[i] for r in water])) if is_optimal(res) else math.nan
+            for i, res in enumerate(items)
+        ]
+        rows.append(FigureRow("sec_water", text("row_total_water", lang), water[0].unit, total))
+    rows += _source_rows(items, tables, "energy", "sec_energy", lang)
+    for resource in ref.resource.values:
+        if str(ref["resource_group"].sel(resource=resource).item()) != "energy":
+            continue
+        made = [
+            float(res["resource_generated"].sel(resource=resource).sum())
+            if is_optimal(res) and resource in res.resource.values
+            else math.nan
+            for res in items
+        ]
+        if any(v > 0 for v in made if not math.isnan(v)):
+            name = display_name(ref, "resource", str(resource), lang)
+            unit = str(ref["resource_unit"].sel(resource=resource).item())
+            rows.append(
+                FigureRow("sec_energy", text("row_generated", lang, resource=name), unit, made)
+            )
+    rows += _cost_rows(items, lang)
+    rows += _unmet_rows(items, lang)
+    return rows
+
+
+def _cost_rows(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
+    heads = [report.headline(res) if is_optimal(res) else None for res in items]
+    totals = [attr_json(res, "cost_totals_usd", {}) if is_optimal(res) else {} for res in items]
+
+    def pick(key: str) -> list[float]:
+        return [float(t[key]) if key in t else math.nan for t in totals]
+
+    rows = [
+        FigureRow(
+            "sec_cost",
+            text("row_cost_total", lang),
+            "USD",
+            [1e6 * float(h["cost_musd"]) if h else math.nan for h in heads],
+        ),
+        FigureRow("sec_cost", text("row_cost_production", lang), "USD", pick("production")),
+        FigureRow("sec_cost", text("row_cost_supply", lang), "USD", pick("supply")),
+        FigureRow("sec_cost", text("row_cost_measures", lang), "USD", pick("measures")),
+        FigureRow("sec_cost", text("row_unmet_penalty", lang), "USD", pick("unmet_penalty")),
+    ]
+    if any(str(r.attrs.get("objective_name")) == "value_added" for r in items):
+        rows.append(FigureRow("sec_cost", text("row_revenue", lang), "USD", pick("revenue")))
+    return rows
+
+
+def _unmet_rows(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
+    tables = [report.unmet_table(res) if is_optimal(res) else None for res in items]
+    rows = []
+    products: list[str] = []
+    for table in tables:
+        if table is not None:
+            products += [str(p) for p in table.loc[table["unmet"] > 0, "product"]]
+    for product in dict.fromkeys(products):
+        holder = next(r for r in items if product in r.product.values)
+        canonical = str(holder["product_unit"].sel(product=product).item())
+        values = []
+        for table in tables:
+            hit = None if table is None else table[table["product"] == product]
+            if hit is None or hit.empty:
+                values.append(math.nan)
+            else:
+                row = hit.iloc[0]
+                values.append(_to_canonical(float(row["unmet"]), str(row["unit"]), canonical))
+        label = text(
+            "row_unmet_product", lang, product=display_name(holder, "product", product, lang)
+        )
+        rows.append(FigureRow("sec_unmet", label, canonical, values))
+    share = [
+        float(report.headline(res)["unmet_share_max"]) if is_optimal(res) else math.nan
+        for res in items
+    ]
+    rows.append(FigureRow("sec_unmet", text("row_unmet_share", lang), "%", share))
+    return rows
+
+
+def _shown(row: FigureRow, rows: list[FigureRow]) -> tuple[str, float]:
+    """One planner unit per section and canonical unit, so a column reads consistently."""
+    if row.unit == "%":
+        return "%", 1.0
+    if row.section == "sec_output":
+        peers = [row]  # products differ too much in size to share a unit
+    else:
+        peers = [r for r in rows if r.section == row.section and r.unit == row.unit]
+    largest = max((abs(v) for r in peers for v in r.values if not math.isnan(v)), default=0.0)
+    if row.unit == "USD" and largest >= 1e5:
+        return "MUSD", 1e-6  # planners read money in million USD
+    return report.planner_unit(row.unit, largest)
+
+
+def _change(new: float, old: float, factor: float, row: FigureRow, lang: str) -> str:
+    if math.isnan(new) or math.isnan(old):
+        return ""
+    if row.unit == "%":
+        delta = new - old
+        return "" if abs(delta) < 1e-12 else percent(delta, lang, signed=True)
+    delta = (new - old) * factor
+    if abs(new - old) <= 1e-9 * max(1.0, abs(old)):
+        return ""  # an unchanged value needs no second line
+    rel = f" ({percent((new - old) / abs(old), lang, signed=True)})" if old else ""
+    return number(delta, lang, signed=True) + rel
+
+
+def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> Table:
+    """Lay out key figures: one value column per scenario, changes against the first."""
+    comparison = len(items) > 1
+    if comparison:
+        names = [scenario_name(r) for r in items]
+        columns = [
+            text("col_indicator", lang),
+            text("col_unit", lang),
+            names[0]
+            if text("baseline", lang) in names[0].lower()
+            else f"{names[0]} ({text('baseline', lang)})",
+            *names[1:],
+        ]
+    else:
+        columns = [
+            text("col_indicator", lang),
+            text("col_value", lang),
+            text("col_unit", lang),
+            text("col_cap_share", lang),
+        ]
+    table = Table(columns, numeric=[False, *([True] * (len(columns) - 1))])
+    if comparison:
+        table.numeric[1] = False
+    else:
+        table.numeric[2] = False
+    section = None
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            table.add_section(text(section, lang))
+        shown, factor = _shown(row, rows)
+        unit = "" if shown == "%" else unit_name(shown, lang)
+        fmt = [percent(v, lang) if shown == "%" else number(v * factor, lang) for v in row.values]
+        if comparison:
+            cells = [fmt[0]]
+            for i in range(1, len(items)):
+                change = _change(row.values[i], row.values[0], factor, row, lang)
+                cells.append(f"{fmt[i]}\n{change}" if change else fmt[i])
+            table.rows.append([row.label, unit, *cells])
+        else:
+            share = row.cap_share[0] if row.cap_share else math.nan
+            table.rows.append(
+                [row.label, fmt[0], unit, "" if math.isnan(share) else percent(share, lang)]
+            )
+    return table
+
+
+# --- key messages ------------------------------------------------------------------------
+
+
+def _cap_message(res: xr.Dataset, lang: str) -> list[str]:
+    from resourcemodel.plots import cap_label
+
+    caps = report.binding_caps(res)
+    if caps.empty:
+        return [text("msg_no_binding", lang)]
+    top = caps.iloc[0]
+    unit = str(top["unit"])
+    price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
+    upper = float(top["range_upper"])
+    return [
+        text(
+            "msg_top_cap",
+            lang,
+            cap=cap_label(res, str(top["cap"]), str(top["where"]), lang),
+            price=quantity(float(top["shadow_price"]), price_unit, lang),
+            lower=quantity(max(0.0, float(top["range_lower"])), unit, lang),
+            upper=quantity(upper, unit, lang)
+            if math.isfinite(upper)
+            else text("unbounded_above", lang),
+        ),
+        text("msg_binding_count", lang, n=number(len(caps), lang)),
+    ]
+
+
+def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[str]:
+    """Return the key messages a director reads first."""
+    out: list[str] = []
+    for res in items:
+        if not is_optimal(res):
+            status = text(f"status_{res.attrs.get('status', 'error')}", lang)
+            out.append(text("msg_not_optimal", lang, scenario=scenario_name(res), status=status))
+    if len(items) == 1:
+        res = items[0]
+        if not is_optimal(res):
+            return out
+        unmet = report.unmet_table(res)
+        short = unmet[unmet["unmet"] > 0]
+        if short.empty:
+            out.append(text("msg_all_met", lang))
+        else:
+            worst = short.sort_values("unmet_share", ascending=False).iloc[0]
+            out.append(
+                text(
+                    "msg_unmet",
+                    lang,
+                    n=number(len(short), lang),
+                    m=number(len(unmet), lang),
+                    product=display_name(res, "product", str(worst["product"]), lang),
+                    share=percent(float(worst["unmet_share"]), lang),
+                    amount=quantity(float(worst["unmet"]), str(worst["unit"]), lang),
+                )
+            )
+        out += _cap_message(res, lang)
+        use = report.source_use_table(res).dropna(subset=["use_share"])
+        if not use.empty:
+            tight = use.sort_values("use_share", ascending=False).iloc[0]
+            out.append(
+                text(
+                    "msg_tightest",
+                    lang,
+                    source=display_name(res, "source", str(tight["source"]), lang),
+                    share=percent(float(tight["use_share"]), lang),
+                )
+            )
+        cost = next(r for r in rows if r.label == text("row_cost_total", lang))
+        measures = next(r for r in rows if r.label == text("row_cost_measures", lang))
+        out.append(
+            text(
+                "msg_cost",
+                lang,
+                cost=_money(cost.values[0], lang),
+                measures=_money(measures.values[0], lang),
+            )
+        )
+        return out
+    cost = next(r for r in rows if r.label == text("row_cost_total", lang))
+    water = next((r for r in rows if r.label == text("row_total_water", lang)), None)
+    if water is None:
+        water = next((r for r in rows if r.section == "sec_water"), None)
+    penalty = next(r for r in rows if r.label == text("row_unmet_penalty", lang))
+    for i, res in enumerate(items[1:], start=1):
+        if not (is_optimal(res) and is_optimal(items[0])):
+            continue
+        out.append(
+            text(
+                "msg_change",
+                lang,
+                scenario=scenario_name(res),
+                cost=_relative(cost.values[i], cost.values[0], lang),
+                water=_relative(water.values[i], water.values[0], lang) if water else "–",
+                unmet=_money_change(penalty.values[i], penalty.values[0], lang),
+            )
+        )
+    for res in items:
+        if is_optimal(res):
+            prefix = text("scenario_prefix", lang, scenario=scenario_name(res))
+            out.append(f"{prefix} {_cap_message(res, lang)[0]}")
+    return out
+
+
+def _money(usd: float, lang: str) -> str:
+    if abs(usd) >= 1e5:
+        return quantity(usd * 1e-6, "MUSD", lang)
+    shown, factor = report.planner_unit("USD", usd)
+    return quantity(usd * factor, shown, lang)
+
+
+def _relative(new: float, old: float, lang: str) -> str:
+    if math.isnan(new) or math.isnan(old):
+        return "–"
+    if abs(new - old) <= 1e-9 * max(1.0, abs(old)):
+        return text("unchanged", lang)
+    if old == 0:
+        return number(new - old, lang, signed=True)
+    return percent((new - old) / abs(old), lang, signed=True)
+
+
+def _money_change(new: float, old: float, lang: str) -> str:
+    if math.isnan(new) or math.isnan(old):
+        return "–"
+    if abs(new - old) <= 1e-9 * max(1.0, abs(old)):
+        return text("unchanged", lang)
+    if abs(new - old) >= 1e5:
+        return quantity((new - old) * 1e-6, "MUSD", lang, signed=True)
+    shown, factor = report.planner_unit("USD", abs(new - old))
+    return quantity((new - old) * factor, shown, lang, signed=True)
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+def caps_table(res: xr.Dataset, lang: str) -> Table:
+    """Binding caps of one scenario, most valuable first, with limits and ranges."""
+    from resourcemodel.plots import cap_label
+
+    table = Table(
+        [
+            text("col_cap", lang),
+            text("col_limit", lang),
+            text("col_worth", lang),
+            text("col_holds", lang),
+        ],
+        numeric=[False, True, True, True],
+    )
+    if not is_optimal(res):
+        return table
+    for row in report.binding_caps(res, limit=MAX_CAPS).itertuples():
+        unit = str(row.unit)
+        upper = float(row.range_upper)  # type: ignore[arg-type]
+        lower = max(0.0, float(row.range_lower))  # type: ignore[arg-type]
+        holds = (
+            text(
+                "range",
+                lang,
+                lower=number(lower, lang),
+                upper=number(upper, lang),
+            )
+            + f" {unit_name(unit, lang)}"
+            if math.isfinite(upper)
+            else f"≥ {quantity(lower, unit, lang)}"
+        )
+        if math.isnan(float(row.range_lower)):  # type: ignore[arg-type]
+            holds = text("not_known", lang)
+        table.rows.append(
+            [
+                cap_label(res, str(row.cap), str(row.where), lang),
+                quantity(float(row.limit), unit, lang),  # type: ignore[arg-type]
+                quantity(
+                    float(row.shadow_price),  # type: ignore[arg-type]
+                    "USD/" + str(row.price_unit).split("/", 1)[1],
+                    lang,
+                ),
+                holds,
+            ]
+        )
+    return table
+
+
+def measures_table(res: xr.Dataset, lang: str) -> Table:
+    """Measures adopted (share > 0): plant, share, annual cost and what they save."""
+    table = Table(
+        [
+            text("col_measure", lang),
+            text("col_plant", lang),
+            text("col_adopted", lang),
+            text("col_cost", lang),
+            text("col_saves", lang),
+        ],
+        numeric=[False, False, True, True, False],
+    )
+    if not is_optimal(res) or res.sizes.get("measure", 0) == 0:
+        return table
+    shares = cells(res["adoption"].transpose("plant", "measure"))
+    adopted = sorted(((s, key) for key, s in shares if s > 1e-6), reverse=True)[:MAX_MEASURES]
+    saved = res["saving_amount"].fillna(0).sum("period")
+    for share, (plant, measure) in adopted:
+        cost = float(res["cost_measures"].sel(plant=plant, measure=measure))
+        savings = []
+        for resource in res.resource.values:
+            amount = float(saved.sel(plant=plant, measure=measure, resource=resource))
+            if amount > 0:
+                canonical = str(res["resource_unit"].sel(resource=resource).item())
+                shown, factor = report.planner_unit(canonical, amount)
+                name = display_name(res, "resource", str(resource), lang)
+                savings.append(f"{quantity(amount * factor, shown, lang)} {name}")
+        table.rows.append(
+            [
+                display_name(res, "measure", str(measure), lang),
+                display_name(res, "plant", str(plant), lang),
+                percent(float(share), lang),
+                _money(cost, lang),
+                join(savings, lang) if savings else "–",
+            ]
+        )
+    return table
+
+
+def other_outputs(items: list[xr.Dataset], lang: str) -> str:
+    """Name the final products the output chart leaves out (other units), in one sentence."""
+    from resourcemodel.plots import final_output, main_output_unit
+
+    outputs = [final_output(res) for res in items]
+    unit = main_output_unit(outputs)
+    ref = items[0]
+    parts = []
+    for (plant, product), (value, canonical) in outputs[0].items():
+        if canonical == unit:
+            continue
+        shown, factor = report.planner_unit(canonical, value)
+        parts.append(
+            f"{display_name(ref, 'product', product, lang)} "
+            f"({display_name(ref, 'plant', plant, lang)}) "
+            f"{quantity(value * factor, shown, lang)}"
+        )
+    return text("chart_other_units", lang, items=join(parts, lang)) if parts else ""
+
+
+_ORIGIN = re.compile(r"^(?P<file>.*?),\s*\[\[(?P<kind>change|curtailment)\]\]\s*#(?P<n>\d+)$")
+
+
+def _origin(origin: str, lang: str) -> str:
+    match = _ORIGIN.match(origin.strip())
+    if not match:
+        return origin
+    part = text(f"origin_{match['kind']}", lang, n=number(int(match["n"]), lang))
+    return f"{match['file']}{text('list_sep', lang)}{part}"
+
+
+def diff_table(res: xr.Dataset, lang: str) -> tuple[Table, int]:
+    """Return the scenario's resolved changes (first rows) and how many more there are."""
+    records = attr_json(res, "scenario_diff", [])
+    table = Table(
+        [
+            text("col_parameter", lang),
+            text("col_element", lang),
+            text("col_before", lang),
+            text("col_after", lang),
+            text("col_unit", lang),
+            text("col_origin", lang),
+        ],
+        numeric=[False, False, True, True, False, False],
+    )
+    for rec in records[:MAX_DIFF_ROWS]:
+        before, after = rec.get("before"), rec.get("after")
+        finite = [abs(v) for v in (before, after) if v is not None and math.isfinite(v)]
+        unit = str(rec.get("unit", ""))
+        try:
+            shown, factor = report.planner_unit(unit, max(finite, default=0.0))
+        except Exception:  # a unit pint cannot read: show as stored
+            shown, factor = unit, 1.0
+        where = [
+            display_name(res, str(dim), str(label), lang)
+            for dim, label in dict(rec.get("labels", {})).items()
+        ]
+        table.rows.append(
+            [
+                text(f"param_{rec['parameter']}", lang),
+                join(where, lang),
+                text("absent", lang) if before is None else number(before * factor, lang),
+                text("absent", lang) if after is None else number(after * factor, lang),
+                unit_name(shown, lang),
+                _origin(str(rec.get("origin", "")), lang),
+            ]
+        )
+    return table, max(0, len(records) - MAX_DIFF_ROWS)
+
+
+def run_card(items: list[xr.Dataset], lang: str) -> Table:
+    """Return the run card of each scenario as rows of (item, value per scenario)."""
+    columns = [text("col_item", lang), *[scenario_name(r) for r in items]]
+    table = Table(columns, numeric=[False] * len(columns))
+
+    def row(key: str, values: list[str]) -> None:
+        table.rows.append([text(key, lang), *values])
+
+    def each(fn: Any) -> list[str]:
+        return [fn(r) for r in items]
+
+    row("rc_chain", each(lambda r: " → ".join(attr_json(r, "scenario_chain", [])) or "–"))
+    row("rc_status", each(lambda r: text(f"status_{r.attrs.get('status', 'error')}", lang)))
+    row(
+        "rc_objective",
+        each(
+            lambda r: (
+                f"{_money(float(r.attrs.get('objective', math.nan)), lang)} "
+                f"({text('obj_' + str(r.attrs.get('objective_name', 'cost')), lang)})"
+            )
+        ),
+    )
+    row(
+        "rc_solver",
+        each(
+            lambda r: (
+                f"{r.attrs.get('solver', '')} {r.attrs.get('solver_version', '')} "
+                f"({_options(r, lang)})"
+            )
+        ),
+    )
+    row(
+        "rc_measures",
+        each(
+            lambda r: text(
+                "rc_integer_yes" if int(r.attrs.get("integer_measures", 0)) else "rc_integer_no",
+                lang,
+            )
+        ),
+    )
+    row(
+        "rc_solve_time",
+        each(
+            lambda r: text(
+                "rc_seconds", lang, n=number(float(r.attrs.get("solve_seconds", math.nan)), lang)
+            )
+        ),
+    )
+    row(
+        "rc_lp_size",
+        each(
+            lambda r: text(
+                "rc_lp_size_value",
+                lang,
+                rows=number(int(r.attrs.get("lp_rows", 0)), lang),
+                cols=number(int(r.attrs.get("lp_columns", 0)), lang),
+                nnz=number(int(r.attrs.get("lp_nonzeros", 0)), lang),
+            )
+        ),
+    )
+    row("rc_input_hash", each(lambda r: str(r.attrs.get("input_hash", "")) or "–"))
+    row("rc_package", each(lambda r: str(r.attrs.get("package_version", "")) or "–"))
+    row("rc_python", each(lambda r: str(r.attrs.get("python_version", "")) or "–"))
+    row("rc_created", each(lambda r: _created(r, lang)))
+    return table
+
+
+def _options(res: xr.Dataset, lang: str) -> str:
+    options = dict(attr_json(res, "solver_options", {}))
+    return ", ".join(f"{k}={v}" for k, v in options.items()) or text("rc_default_options", lang)
+
+
+def _created(res: xr.Dataset, lang: str) -> str:
+    from resourcemodel.brief.i18n import date, digits
+
+    raw = str(res.attrs.get("created", ""))
+    if not raw:
+        return "–"
+    try:
+        when = _dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return raw
+    clock = digits(when.strftime("%H:%M"), lang)
+    return f"{date(when, lang)}{text('list_sep', lang)}{clock} {text('utc', lang)}"
+
+
+def caveat_lines(items: list[xr.Dataset], lang: str) -> list[str]:
+    """Return the caveats of a brief.
+
+    A comparison gives the baseline's caveats: the other scenarios change its data only
+    as their diffs say. A scenario whose inputs carry other confidence labels (an
+    overlay adds rows) gets its own count line.
+    """
+    base = caveats.caveats(items[0], lang)
+    if len(items) == 1:
+        return [line for _, line in base]
+    prefix = text("scenario_prefix", lang, scenario=scenario_name(items[0]))
+    lines = [f"{prefix} {line}" if kind != "model" else line for kind, line in base]
+    counts = dict(base).get("counts")
+    extra = []
+    for res in items[1:]:
+        own = dict(caveats.caveats(res, lang)).get("counts")
+        if own and own != counts:
+            extra.append(f"{text('scenario_prefix', lang, scenario=scenario_name(res))} {own}")
+    extra.append(text("caveat_same_data", lang, baseline=scenario_name(items[0])))
+    return lines[:-1] + extra + lines[-1:]

@@ -1,0 +1,601 @@
+"""The one translation table of briefs and charts (English and Persian), and formatting.
+
+Every label a brief or a chart prints comes from :data:`STRINGS` through :func:`text`; a
+key without a translation raises :class:`MissingTranslationError`, so a Persian brief can
+never fall back to an English word. Names of plants, products, sources... come from the
+data (``plant_name_fa`` and friends, see :func:`display_name`). Numbers are written with
+Persian digits and separators in Persian, dates in the Jalali calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+
+import xarray as xr
+
+from resourcemodel.exceptions import ResourceModelError
+
+#: Languages a brief can be written in.
+LANGUAGES = ("en", "fa")
+
+#: Unicode isolates: keep a signed number left-to-right inside right-to-left text.
+LRI, PDI = "\u2066", "\u2069"
+
+_FA_DIGITS = str.maketrans("0123456789.,", "۰۱۲۳۴۵۶۷۸۹٫٬")
+
+
+class MissingTranslationError(ResourceModelError, KeyError):
+    """A label has no translation in the requested language."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+STRINGS: dict[str, dict[str, str]] = {
+    # Titles and headings
+    "title_single": {"en": "Policy brief: {scenario}", "fa": "گزارش سیاستی: {scenario}"},
+    "title_comparison": {
+        "en": "Policy brief: {scenarios} compared with {baseline}",
+        "fa": "گزارش سیاستی: مقایسهٔ {scenarios} با {baseline}",
+    },
+    "prepared": {
+        "en": "Prepared {date} with package version {version}; the run card is in the appendix.",
+        "fa": "تهیه‌شده در {date} با نسخهٔ {version} بسته؛ کارت اجرا در پیوست آمده است.",
+    },
+    "key_messages": {"en": "Key messages", "fa": "پیام‌های اصلی"},
+    "key_figures": {"en": "Key figures for the planning year", "fa": "ارقام کلیدی سال برنامه"},
+    "charts": {"en": "Charts", "fa": "نمودارها"},
+    "binding_caps": {
+        "en": "Binding caps and what one more unit is worth",
+        "fa": "سقف‌های الزام‌آور و ارزش یک واحد بیشتر",
+    },
+    "measures": {"en": "Resource-saving measures", "fa": "اقدامات صرفه‌جویی منابع"},
+    "scenario_changes": {
+        "en": "What the scenario changes",
+        "fa": "آنچه سناریو تغییر می‌دهد",
+    },
+    "caveats_title": {
+        "en": "Caveats: how firm are these numbers?",
+        "fa": "ملاحظات: این ارقام تا چه حد قطعی‌اند؟",
+    },
+    "appendix_title": {"en": "Appendix: run card", "fa": "پیوست: کارت اجرا"},
+    "page": {"en": "Page", "fa": "صفحه"},
+    "of": {"en": "of", "fa": "از"},
+    "baseline": {"en": "baseline", "fa": "پایه"},
+    "and": {"en": "and", "fa": "و"},
+    "list_sep": {"en": ", ", "fa": "، "},
+    "none": {"en": "none", "fa": "هیچ"},
+    # Table columns
+    "col_indicator": {"en": "Indicator", "fa": "شاخص"},
+    "col_value": {"en": "Value", "fa": "مقدار"},
+    "col_unit": {"en": "Unit", "fa": "واحد"},
+    "col_cap_share": {"en": "Share of cap", "fa": "سهم از سقف"},
+    "col_cap": {"en": "Cap", "fa": "سقف"},
+    "col_limit": {"en": "Limit", "fa": "حد"},
+    "col_worth": {"en": "One more unit is worth", "fa": "ارزش یک واحد بیشتر"},
+    "col_holds": {"en": "Holds for a cap between", "fa": "معتبر برای سقف بین"},
+    "col_measure": {"en": "Measure", "fa": "اقدام"},
+    "col_plant": {"en": "Plant", "fa": "واحد صنعتی"},
+    "col_adopted": {"en": "Adopted", "fa": "پذیرش"},
+    "col_cost": {"en": "Annual cost", "fa": "هزینهٔ سالانه"},
+    "col_saves": {"en": "Saves", "fa": "صرفه‌جویی"},
+    "col_parameter": {"en": "Parameter", "fa": "پارامتر"},
+    "col_element": {"en": "Applies to", "fa": "مورد"},
+    "col_before": {"en": "Before", "fa": "پیش از تغییر"},
+    "col_after": {"en": "After", "fa": "پس از تغییر"},
+    "col_origin": {"en": "Set in", "fa": "منشأ"},
+    "col_item": {"en": "Item", "fa": "مورد"},
+    "range": {"en": "{lower} to {upper}", "fa": "{lower} تا {upper}"},
+    "unbounded_above": {"en": "no upper end", "fa": "بدون حد بالا"},
+    "not_known": {"en": "not known", "fa": "نامعلوم"},
+    "absent": {"en": "absent", "fa": "ندارد"},
+    "no_limit": {"en": "no cap", "fa": "بدون سقف"},
+    # Sections of the key figures
+    "sec_output": {"en": "Output delivered", "fa": "تولید تحویل‌شده"},
+    "sec_water": {"en": "Water by source", "fa": "آب به تفکیک منبع"},
+    "sec_energy": {"en": "Energy by source", "fa": "انرژی به تفکیک منبع"},
+    "sec_cost": {"en": "Cost", "fa": "هزینه"},
+    "sec_unmet": {"en": "Unmet demand", "fa": "تقاضای تأمین‌نشده"},
+    "row_total_water": {"en": "All water", "fa": "کل آب"},
+    "row_generated": {"en": "{resource} made on site", "fa": "{resource} تولیدشده در محل"},
+    "row_cost_total": {"en": "Total cost", "fa": "هزینهٔ کل"},
+    "row_cost_production": {"en": "of which production", "fa": "از آن: تولید"},
+    "row_cost_supply": {"en": "of which resources bought", "fa": "از آن: خرید منابع"},
+    "row_cost_measures": {
+        "en": "of which resource-saving measures",
+        "fa": "از آن: اقدامات صرفه‌جویی",
+    },
+    "row_unmet_penalty": {"en": "Penalty on unmet demand", "fa": "جریمهٔ تقاضای تأمین‌نشده"},
+    "row_revenue": {"en": "Revenue", "fa": "درآمد"},
+    "row_unmet_share": {
+        "en": "Largest unmet share of one product's demand",
+        "fa": "بیشترین سهم تأمین‌نشده از تقاضای یک محصول",
+    },
+    "row_unmet_product": {"en": "{product}, not delivered", "fa": "{product}، تحویل‌نشده"},
+    # Key messages
+    "msg_all_met": {"en": "All final demand is met.", "fa": "همهٔ تقاضای نهایی تأمین می‌شود."},
+    "msg_unmet": {
+        "en": "{n} of {m} products fall short; the largest shortfall is {product}: "
+        "{share} of its demand ({amount}).",
+        "fa": "{n} محصول از {m} محصول کمبود دارد؛ بیشترین کمبود مربوط به {product} است: "
+        "{share} از تقاضای آن ({amount}).",
+    },
+    "msg_top_cap": {
+        "en": "The most valuable cap is {cap}: one more unit is worth {price}, as long as "
+        "the cap stays between {lower} and {upper}.",
+        "fa": "باارزش‌ترین سقف، {cap} است: هر واحد بیشتر {price} می‌ارزد، تا وقتی سقف "
+        "بین {lower} و {upper} بماند.",
+    },
+    "msg_binding_count": {
+        "en": "{n} caps bind (each period counted separately).",
+        "fa": "{n} سقف الزام‌آور است (هر دوره جداگانه شمرده شده).",
+    },
+    "msg_no_binding": {
+        "en": "No cap binds: the caps do not limit this plan.",
+        "fa": "هیچ سقفی الزام‌آور نیست: سقف‌ها این برنامه را محدود نمی‌کنند.",
+    },
+    "msg_tightest": {
+        "en": "The tightest source is {source}: {share} of its cap is used.",
+        "fa": "تنگ‌ترین منبع {source} است: {share} از سقف آن مصرف می‌شود.",
+    },
+    "msg_cost": {
+        "en": "Total cost is {cost}, of which {measures} for resource-saving measures.",
+        "fa": "هزینهٔ کل {cost} است که {measures} از آن صرف اقدامات صرفه‌جویی می‌شود.",
+    },
+    "msg_change": {
+        "en": "{scenario} against the baseline: total cost {cost}, water drawn {water}, "
+        "penalty on unmet demand {unmet}.",
+        "fa": "{scenario} در برابر پایه: هزینهٔ کل {cost}، آب برداشت‌شده {water}، "
+        "جریمهٔ تقاضای تأمین‌نشده {unmet}.",
+    },
+    "msg_not_optimal": {
+        "en": "{scenario} has no optimal solution (solver status: {status}). The caps, "
+        "must-run levels and minimum deliveries clash; relax one of them.",
+        "fa": "سناریوی {scenario} جواب بهینه ندارد (وضعیت حل: {status}). سقف‌ها، حداقل "
+        "تولید الزامی و حداقل تحویل با هم ناسازگارند؛ یکی از آن‌ها را کاهش دهید.",
+    },
+    "unchanged": {"en": "unchanged", "fa": "بدون تغییر"},
+    # Charts
+    "chart_cap_use_title": {
+        "en": "Use against caps by period",
+        "fa": "مصرف در برابر سقف در هر دوره",
+    },
+    "chart_cap_use_y": {"en": "Share of cap used (%)", "fa": "سهم مصرف‌شده از سقف (٪)"},
+    "chart_cap_line": {"en": "cap", "fa": "سقف"},
+    "chart_no_caps": {
+        "en": "No cap per period in this case",
+        "fa": "در این مورد سقف دوره‌ای وجود ندارد",
+    },
+    "chart_resource_title": {
+        "en": "{resource} drawn, by source",
+        "fa": "{resource} برداشت‌شده به تفکیک منبع",
+    },
+    "chart_resource_title_cmp": {
+        "en": "{resource} drawn per period, by scenario",
+        "fa": "{resource} برداشت‌شده در هر دوره به تفکیک سناریو",
+    },
+    "chart_per_period": {"en": "{unit} per period", "fa": "{unit} در هر دوره"},
+    "chart_group_cap": {"en": "cap: {group}", "fa": "سقف: {group}"},
+    "chart_no_resource": {
+        "en": "Nothing of this resource is drawn",
+        "fa": "از این منبع برداشتی نمی‌شود",
+    },
+    "chart_output_title": {"en": "Output by plant", "fa": "تولید به تفکیک واحد صنعتی"},
+    "chart_output_x": {"en": "Output per year ({unit})", "fa": "تولید سالانه ({unit})"},
+    "chart_no_output": {"en": "No final product is made", "fa": "هیچ محصول نهایی تولید نمی‌شود"},
+    "chart_other_units": {
+        "en": "Also made (other units): {items}.",
+        "fa": "سایر محصولات (با واحدهای دیگر): {items}.",
+    },
+    "chart_measures_title": {
+        "en": "Resource-saving measures adopted",
+        "fa": "اقدامات صرفه‌جویی پذیرفته‌شده",
+    },
+    "chart_measures_x": {"en": "Share adopted (%)", "fa": "سهم پذیرش (٪)"},
+    "chart_no_measures": {
+        "en": "No measure is adopted",
+        "fa": "هیچ اقدامی پذیرفته نشده است",
+    },
+    "chart_shadow_title": {
+        "en": "Value of one more unit of each binding cap, and where it holds",
+        "fa": "ارزش یک واحد بیشتر از هر سقف الزام‌آور و بازهٔ اعتبار آن",
+    },
+    "chart_shadow_x": {
+        "en": "Cap level over which the value holds (% of today's cap)",
+        "fa": "بازهٔ سقف که این ارزش در آن برقرار است (٪ سقف فعلی)",
+    },
+    "chart_today": {"en": "today's cap", "fa": "سقف فعلی"},
+    "chart_no_binding": {"en": "No cap is binding", "fa": "هیچ سقفی الزام‌آور نیست"},
+    # Cap families
+    "cap_source_cap": {"en": "period cap", "fa": "سقف دوره‌ای"},
+    "cap_source_cap_annual": {"en": "annual cap", "fa": "سقف سالانه"},
+    "cap_group_cap": {"en": "period group cap", "fa": "سقف دوره‌ای گروه"},
+    "cap_group_cap_annual": {"en": "annual group cap", "fa": "سقف سالانهٔ گروه"},
+    "cap_contract": {"en": "contract", "fa": "قرارداد"},
+    "cap_permit": {"en": "permit", "fa": "مجوز"},
+    # Scenario diff
+    "diff_none": {
+        "en": "The scenario changes no value of the case data.",
+        "fa": "این سناریو هیچ مقداری از داده‌های پایه را تغییر نمی‌دهد.",
+    },
+    "diff_more": {
+        "en": "… and {n} more changes (the full list is in the results file).",
+        "fa": "… و {n} تغییر دیگر (فهرست کامل در پروندهٔ نتایج).",
+    },
+    "origin_change": {"en": "change {n}", "fa": "تغییر {n}"},
+    "origin_curtailment": {"en": "curtailment {n}", "fa": "محدودیت عرضهٔ {n}"},
+    # Caveats
+    "caveat_counts": {
+        "en": "Of the {total} input values behind this run, {sourced} are sourced, "
+        "{estimate} are estimates and {assumption} are assumptions.",
+        "fa": "از {total} مقدار ورودی این اجرا، {sourced} مقدار مستند، {estimate} مقدار "
+        "برآوردی و {assumption} مقدار فرضی است.",
+    },
+    "caveat_resources": {
+        "en": "Share of use at plants whose intensity is an estimate or an assumption: {items}.",
+        "fa": "سهم مصرف در واحدهایی که شدت مصرف آن‌ها برآوردی یا فرضی است: {items}.",
+    },
+    "caveat_cost": {
+        "en": "Cost: {share} of the total rests on unit costs that are estimates or assumptions.",
+        "fa": "هزینه: {share} از کل بر هزینه‌های واحدی تکیه دارد که برآوردی یا فرضی‌اند.",
+    },
+    "caveat_caps": {
+        "en": "Binding caps whose limit is an estimate or an assumption: {caps}.",
+        "fa": "سقف‌های الزام‌آوری که حد آن‌ها برآوردی یا فرضی است: {caps}.",
+    },
+    "caveat_caps_sourced": {
+        "en": "The limit of every binding cap is sourced.",
+        "fa": "حد همهٔ سقف‌های الزام‌آور مستند است.",
+    },
+    "caveat_capacity": {
+        "en": "Output: the capacity of {n} producing processes is an estimate or an "
+        "assumption ({processes}).",
+        "fa": "تولید: ظرفیت {n} فرایند تولیدی برآوردی یا فرضی است ({processes}).",
+    },
+    "caveat_no_provenance": {
+        "en": "The results carry no provenance records; treat every number as unverified.",
+        "fa": "نتایج هیچ سابقهٔ منبعی ندارند؛ همهٔ ارقام را تأییدنشده بدانید.",
+    },
+    "caveat_same_data": {
+        "en": "The other scenarios use the data of {baseline}, changed only as listed "
+        "under “What the scenario changes”.",
+        "fa": "سناریوهای دیگر همان داده‌های {baseline} را به کار می‌برند و فقط مطابق "
+        "بخش «آنچه سناریو تغییر می‌دهد» تغییر کرده‌اند.",
+    },
+    "caveat_model": {
+        "en": "The model is linear: costs and intensities per unit are constant, and the "
+        "value of one more unit of a cap holds only within the range shown.",
+        "fa": "مدل خطی است: هزینه و شدت مصرف هر واحد ثابت فرض شده و ارزش یک واحد بیشتر از "
+        "هر سقف فقط در بازهٔ نشان‌داده‌شده برقرار است.",
+    },
+    "scenario_prefix": {"en": "{scenario}:", "fa": "{scenario}:"},
+    "utc": {"en": "UTC", "fa": "به وقت جهانی"},
+    "more_items": {"en": "{n} more", "fa": "{n} مورد دیگر"},
+    "conf_sourced": {"en": "sourced", "fa": "مستند"},
+    "conf_estimate": {"en": "estimate", "fa": "برآورد"},
+    "conf_assumption": {"en": "assumption", "fa": "فرض"},
+    # Run card
+    "rc_scenario": {"en": "Scenario", "fa": "سناریو"},
+    "rc_chain": {"en": "Scenario chain", "fa": "زنجیرهٔ سناریو"},
+    "rc_description": {"en": "Description", "fa": "شرح"},
+    "rc_status": {"en": "Solver status", "fa": "وضعیت حل"},
+    "rc_objective": {"en": "Objective", "fa": "مقدار تابع هدف"},
+    "rc_solver": {"en": "Solver (options)", "fa": "حل‌کننده (تنظیمات)"},
+    "rc_default_options": {"en": "defaults", "fa": "پیش‌فرض"},
+    "rc_solve_time": {"en": "Solve time", "fa": "زمان حل"},
+    "rc_seconds": {"en": "{n} s", "fa": "{n} ثانیه"},
+    "rc_input_hash": {"en": "Input data hash", "fa": "شناسهٔ درهم‌سازی داده‌های ورودی"},
+    "rc_package": {"en": "Package version", "fa": "نسخهٔ بسته"},
+    "rc_python": {"en": "Python version", "fa": "نسخهٔ پایتون"},
+    "rc_created": {"en": "Run date", "fa": "تاریخ اجرا"},
+    "rc_lp_size": {"en": "Size of the linear program", "fa": "اندازهٔ برنامهٔ خطی"},
+    "rc_lp_size_value": {
+        "en": "{rows} rows, {cols} columns, {nnz} non-zeros",
+        "fa": "{rows} سطر، {cols} ستون، {nnz} درایهٔ ناصفر",
+    },
+    "rc_measures": {"en": "Measures", "fa": "اقدامات"},
+    "rc_integer_yes": {
+        "en": "all or nothing (MILP; shadow prices from the LP with adoption fixed)",
+        "fa": "همه یا هیچ (برنامه‌ریزی عدد صحیح؛ قیمت سایه از مدل خطی با پذیرش ثابت)",
+    },
+    "rc_integer_no": {"en": "adopted in shares (LP)", "fa": "پذیرش جزئی (برنامه‌ریزی خطی)"},
+    "obj_cost": {"en": "cost", "fa": "هزینه"},
+    "obj_value_added": {"en": "value added", "fa": "ارزش افزوده"},
+    "obj_min_resource": {"en": "least resource use", "fa": "کمترین مصرف منابع"},
+    "status_optimal": {"en": "optimal", "fa": "بهینه"},
+    "status_infeasible": {"en": "infeasible", "fa": "ناشدنی"},
+    "status_unbounded": {"en": "unbounded", "fa": "بی‌کران"},
+    "status_infeasible_or_unbounded": {
+        "en": "infeasible or unbounded",
+        "fa": "ناشدنی یا بی‌کران",
+    },
+    "status_time_limit": {"en": "stopped at the time limit", "fa": "توقف در سقف زمان"},
+    "status_iteration_limit": {
+        "en": "stopped at the iteration limit",
+        "fa": "توقف در سقف تکرار",
+    },
+    "status_error": {"en": "solver error", "fa": "خطای حل‌کننده"},
+    # Parameters (scenario changes and caveats)
+    "param_capacity": {"en": "capacity", "fa": "ظرفیت"},
+    "param_availability": {"en": "availability", "fa": "دسترس‌پذیری"},
+    "param_must_run": {"en": "must-run minimum", "fa": "حداقل تولید الزامی"},
+    "param_production_cost": {"en": "production cost", "fa": "هزینهٔ تولید"},
+    "param_intensity": {"en": "intensity", "fa": "شدت مصرف"},
+    "param_product_input": {"en": "product input", "fa": "نهادهٔ محصول"},
+    "param_reserved_use": {"en": "reserved use", "fa": "مصرف رزروشده"},
+    "param_source_cost": {"en": "source cost", "fa": "هزینهٔ منبع"},
+    "param_source_cap": {"en": "source cap", "fa": "سقف منبع"},
+    "param_source_cap_annual": {"en": "annual source cap", "fa": "سقف سالانهٔ منبع"},
+    "param_group_cap": {"en": "group cap", "fa": "سقف گروه"},
+    "param_group_cap_annual": {"en": "annual group cap", "fa": "سقف سالانهٔ گروه"},
+    "param_contract": {"en": "contract", "fa": "قرارداد"},
+    "param_connection_cap": {"en": "connection cap", "fa": "سقف اتصال"},
+    "param_permit": {"en": "permit", "fa": "مجوز"},
+    "param_demand": {"en": "demand", "fa": "تقاضا"},
+    "param_min_delivery": {"en": "minimum delivery", "fa": "حداقل تحویل"},
+    "param_unmet_penalty": {"en": "unmet-demand penalty", "fa": "جریمهٔ تقاضای تأمین‌نشده"},
+    "param_price": {"en": "price", "fa": "قیمت"},
+    "param_max_adoption": {"en": "maximum adoption", "fa": "حداکثر پذیرش"},
+    "param_measure_cost": {"en": "measure cost", "fa": "هزینهٔ اقدام"},
+    "param_saving": {"en": "saving", "fa": "صرفه‌جویی"},
+    "param_measure_use": {"en": "measure's own use", "fa": "مصرف خود اقدام"},
+    "group_of": {"en": "{resource} sources", "fa": "منابع {resource}"},
+    # Periods that are not months
+    "period_year": {"en": "year", "fa": "سال"},
+}
+
+#: Calendar months as period labels (the default periods jan..dec).
+MONTHS: dict[str, dict[str, str]] = {
+    "jan": {"en": "Jan", "fa": "ژانویه"},
+    "feb": {"en": "Feb", "fa": "فوریه"},
+    "mar": {"en": "Mar", "fa": "مارس"},
+    "apr": {"en": "Apr", "fa": "آوریل"},
+    "may": {"en": "May", "fa": "مه"},
+    "jun": {"en": "Jun", "fa": "ژوئن"},
+    "jul": {"en": "Jul", "fa": "ژوئیه"},
+    "aug": {"en": "Aug", "fa": "اوت"},
+    "sep": {"en": "Sep", "fa": "سپتامبر"},
+    "oct": {"en": "Oct", "fa": "اکتبر"},
+    "nov": {"en": "Nov", "fa": "نوامبر"},
+    "dec": {"en": "Dec", "fa": "دسامبر"},
+}
+
+_GREGORIAN_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+#: Months of the Jalali (Solar Hijri) calendar, for dates in Persian.
+JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
+
+#: Planner units and their Persian names (English keeps the symbol).
+UNITS_FA: dict[str, str] = {
+    "t": "تن",
+    "kt": "هزار تن",
+    "Mt": "میلیون تن",
+    "m3": "متر مکعب",
+    "Mm3": "میلیون متر مکعب",
+    "bcm": "میلیارد متر مکعب",
+    "MWh": "مگاوات‌ساعت",
+    "GWh": "گیگاوات‌ساعت",
+    "TWh": "تراوات‌ساعت",
+    "kWh": "کیلووات‌ساعت",
+    "GJ": "گیگاژول",
+    "TJ": "تراژول",
+    "PJ": "پتاژول",
+    "USD": "دلار",
+    "kUSD": "هزار دلار",
+    "MUSD": "میلیون دلار",
+    "BUSD": "میلیارد دلار",
+    "bbl": "بشکه",
+    "kbbl": "هزار بشکه",
+    "Mbbl": "میلیون بشکه",
+    "fraction": "کسر",
+    "%": "٪",
+    "d": "روز",
+    "yr": "سال",
+}
+
+
+def check_language(lang: str) -> str:
+    """Return ``lang`` if it is supported; raise ``ValueError`` naming the choices."""
+    if lang not in LANGUAGES:
+        msg = f"Unknown brief language {lang!r}; use one of {', '.join(LANGUAGES)}."
+        raise ValueError(msg)
+    return lang
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    """Return the label ``key`` in ``lang``, with ``{placeholders}`` filled in.
+
+    Raises
+    ------
+    MissingTranslationError
+        If the key is unknown or has no text in ``lang``.
+
+    Examples
+    --------
+    >>> text("col_unit", "fa")
+    'واحد'
+    >>> text("no_such_label", "fa")
+    Traceback (most recent call last):
+    ...
+    resourcemodel.brief.i18n.MissingTranslationError: No 'fa' text for label 'no_such_label'; add it to STRINGS in resourcemodel/brief/i18n.py.
+    """  # noqa: E501
+    entry = STRINGS.get(key, {})
+    template = entry.get(lang)
+    if not template:
+        msg = (
+            f"No {lang!r} text for label {key!r}; add it to STRINGS in resourcemodel/brief/i18n.py."
+        )
+        raise MissingTranslationError(msg)
+    return template.format(**values) if values else template
+
+
+def digits(value: str, lang: str) -> str:
+    """Write the ASCII digits, ``.`` and ``,`` of ``value`` the way ``lang`` does."""
+    return value.translate(_FA_DIGITS) if lang == "fa" else value
+
+
+def number(value: float | None, lang: str, *, signed: bool = False, sig: int = 3) -> str:
+    r"""Format a number for a planner: three significant digits, thousands separated.
+
+    Examples
+    --------
+    >>> number(1234.6, "en"), number(0.04567, "en"), number(-12.5, "fa", signed=True)
+    ('1,235', '0.0457', '\u2066−۱۲٫۵\u2069')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if value == 0:
+        body = "0"
+    elif abs(value) >= 10 ** (sig - 1):
+        body = f"{abs(value):,.0f}"
+    else:
+        decimals = min(9, sig - 1 - math.floor(math.log10(abs(value))))
+        body = f"{abs(value):.{decimals}f}"
+        if "." in body:
+            body = body.rstrip("0").rstrip(".")
+    sign = "" if body == "0" else ("−" if value < 0 else ("+" if signed else ""))
+    out = sign + digits(body, lang)
+    if lang == "fa" and sign:
+        out = LRI + out + PDI
+    return out
+
+
+def percent(share: float | None, lang: str, *, signed: bool = False) -> str:
+    """Format a share (0.25) as a percentage (``25%``, ``۲۵٪``)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    value = 100 * share
+    if abs(value) >= 1:
+        body = number(round(value, 1), lang, signed=signed, sig=3)
+    else:
+        body = number(value, lang, signed=signed, sig=2)
+    if lang == "fa":
+        if body.endswith(PDI):
+            return body[:-1] + "٪" + PDI
+        return body + "٪"
+    return body + "%"
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """Return how ``unit`` is written in ``lang`` (``Mm3`` -> ``میلیون متر مکعب``).
+
+    Compound units (``USD/m3``) are translated part by part (``دلار بر متر مکعب``); a unit
+    symbol without a Persian name is kept as the symbol.
+    """
+    if lang != "fa" or not unit:
+        return unit
+    if unit in UNITS_FA:
+        return UNITS_FA[unit]
+    if "/" in unit:
+        head, _, tail = unit.partition("/")
+        return f"{unit_name(head, lang)} بر {unit_name(tail, lang)}"
+    return unit
+
+
+def quantity(value: float | None, unit: str, lang: str, *, signed: bool = False) -> str:
+    """Format ``value`` followed by its unit (``12.5 Mm3``, ``۱۲٫۵ میلیون متر مکعب``)."""
+    return f"{number(value, lang, signed=signed)} {unit_name(unit, lang)}".strip()
+
+
+def join(items: list[str], lang: str) -> str:
+    """Join items with the language's list separator."""
+    return text("list_sep", lang).join(items)
+
+
+def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
+    """Return the planner-facing name of ``label`` of dimension ``dim``.
+
+    Persian uses the data's ``<dim>_name_fa`` coordinate when present; English uses
+    ``<dim>_name`` without a trailing parenthesis. Calendar months and the ``year``
+    period come from the translation table. Otherwise the label itself is shown.
+    """
+    label = str(label)
+    if dim == "period" and label.lower() in MONTHS:
+        if lang == "en" and f"{dim}_name" in res.coords and label in res[dim].values:
+            return str(res[f"{dim}_name"].sel({dim: label}).item())[:3] or label
+        return MONTHS[label.lower()][lang]
+    if dim == "period" and label.lower() == "year":
+        return text("period_year", lang)
+    if dim == "process" and f"process{'_name_fa' if lang == 'fa' else '_name'}" not in res.coords:
+        # A process is its plant's route to a product: name it by both.
+        plant = str(res["process_plant"].sel(process=label).item())
+        product = str(res["process_product"].sel(process=label).item())
+        return (
+            f"{display_name(res, 'plant', plant, lang)} "
+            f"({display_name(res, 'product', product, lang)})"
+        )
+    if dim == "group" and lang == "fa" and "group_name_fa" not in res.coords:
+        # Results carry no group names; name the group by its resource instead.
+        resource = str(res["group_resource"].sel(group=label).item())
+        return text("group_of", lang, resource=display_name(res, "resource", resource, lang))
+    suffix = "_name_fa" if lang == "fa" else "_name"
+    coord = f"{dim}{suffix}"
+    if coord in res.coords and dim in res.dims and label in res[dim].values:
+        value = str(res[coord].sel({dim: label}).item()).strip()
+        if value and value.lower() != "nan":
+            return _short(value) if lang == "en" else value
+    return label
+
+
+def _short(name: str) -> str:
+    """Drop a trailing parenthetical remark: ``Saba Steel (MSC subsidiary)`` -> ``Saba Steel``."""
+    cut = re.sub(r"\s*\([^()]*\)\s*$", "", name)
+    return cut or name
+
+
+def date(when: str | _dt.date | _dt.datetime, lang: str) -> str:
+    """Format a date: ``26 November 2026`` in English, Jalali ``۵ آذر ۱۴۰۵`` in Persian."""
+    if isinstance(when, str):
+        try:
+            when = _dt.datetime.fromisoformat(when)
+        except ValueError:
+            return digits(str(when), lang)
+    day = when.date() if isinstance(when, _dt.datetime) else when
+    if lang == "fa":
+        import jdatetime
+
+        jd = jdatetime.date.fromgregorian(date=day)
+        return (
+            digits(f"{jd.day} ", lang) + JALALI_MONTHS[jd.month - 1] + digits(f" {jd.year}", lang)
+        )
+    return f"{day.day} {_GREGORIAN_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def confidence(label: str, lang: str) -> str:
+    """Translate a confidence label (``sourced``, ``estimate``, ``assumption``)."""
+    return text(f"conf_{label}", lang)
+
+
+def keys_used_by_templates(source: str) -> set[str]:
+    """Return the label keys a template calls ``t("...")`` with (for tests)."""
+    return set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", source))
