@@ -181,9 +181,25 @@ def _check_before_solving(args: argparse.Namespace, paths: list[Path]) -> None:
     if args.write_lp is not None and args.write_lp.suffix.lower() not in (".lp", ".mps"):
         msg = f"--write-lp {str(args.write_lp)!r}: the file name must end in .lp or .mps."
         raise InputError(msg)
-    if len(paths) > 1:  # a bad file found after hours of solving would leave half a sweep
-        for path in paths:
-            rm.load(path)
+    if len(paths) <= 1:
+        return
+    # A bad file found after hours of solving would leave half a sweep: check them all
+    # first, reading each case folder once (scenarios usually share one).
+    import xarray as xr
+
+    from resourcemodel.scenario import apply_changes, load_scenario
+    from resourcemodel.validate import load_inputs
+
+    cases: dict[tuple[Path, tuple[Path, ...]], xr.Dataset] = {}
+    for path in paths:
+        if not path.is_file():
+            rm.load(path)  # a case folder, or a path that does not exist
+            continue
+        spec = load_scenario(path)
+        key = (spec.data, spec.overlays)
+        if key not in cases:
+            cases[key] = load_inputs(spec.data, overlays=spec.overlays)
+        apply_changes(cases[key], spec)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

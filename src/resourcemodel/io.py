@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,9 +56,35 @@ def write_text(target: str | Path, text: str) -> Path:
     return Path(target)
 
 
+@contextlib.contextmanager
+def _ctrl_c_after() -> Iterator[None]:
+    """Hold back Ctrl-C (SIGINT) until the block ends, then raise ``KeyboardInterrupt``.
+
+    A ``KeyboardInterrupt`` raised inside a C library's write (netCDF/HDF5) can leave a
+    lock held that the clean-up then waits for forever; deferring it to the end of the
+    write keeps Ctrl-C working. Only the main thread receives signals; elsewhere this
+    does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def write_with(target: str | Path, writer: Callable[[Path], Any]) -> Path:
-    """Call ``writer(tmp_path)`` and move the result over ``target`` atomically."""
-    with atomic_path(target) as tmp:
+    """Call ``writer(tmp_path)`` and move the result over ``target`` atomically.
+
+    Ctrl-C during ``writer`` takes effect when it returns: the temporary file is then
+    removed and ``target`` keeps its previous content.
+    """
+    with atomic_path(target) as tmp, _ctrl_c_after():
         writer(tmp)
     return Path(target)
 

@@ -47,7 +47,7 @@ _TOKENS = {
     "{resource}": ("resource", "resource", "resource", "resource_unit"),
     "{product}": ("product", "product", "product", "product_unit"),
 }
-_UNIT_ERRORS = (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError)
+_UNIT_ERRORS = validate.UNIT_ERRORS
 #: Largest scenario file accepted (a scenario is a page of text, not data).
 MAX_SCENARIO_BYTES = 2 * 1024 * 1024
 
@@ -366,9 +366,10 @@ def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None
         bad.add(f"{at}, unit", "'scale' is a dimensionless factor; remove 'unit' or use set/add.")
     elif unit is not None:
         try:
-            units.parse(unit)
-        except _UNIT_ERRORS:
-            bad.add(f"{at}, unit", f"unknown unit {unit!r} (expected e.g. m3, Mm3, MWh, t, USD).")
+            validate.parse_unit(unit)
+        except _UNIT_ERRORS as err:
+            msg = f"unknown unit {unit!r}{validate.why(err)} (expected e.g. m3, Mm3, MWh, t, USD)."
+            bad.add(f"{at}, unit", msg)
     if len(bad) > n:
         return None
     return Change(str(param), where, op, value, unit, f"{bad.label}, {at}")

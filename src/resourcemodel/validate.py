@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+import tokenize
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,8 +53,75 @@ _ENTITY_ATTRS = {
 #: Entity tables that must have at least one row.
 _NON_EMPTY = ("period", "plant", "product", "process")
 
-#: What a malformed unit string can raise inside pint.
-_UNIT_ERRORS = (pint.errors.PintError, ValueError, TypeError, AttributeError, AssertionError)
+#: What a malformed unit string can raise inside pint's parser.
+UNIT_ERRORS = (
+    pint.errors.PintError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    ArithmeticError,
+    tokenize.TokenError,
+)
+_UNIT_ERRORS = UNIT_ERRORS
+#: Characters a unit may hold (letters of any script, digits, operators, ³ ² ° µ %).
+_UNIT_TEXT = re.compile(r"[\w\s.*/^()%³²°µ-]*")
+#: ``10**10**10`` (pint would compute a ten-billion-digit integer) or ``m**999``.
+_HUGE_POWER = re.compile(
+    r"(\*\*|\^)\s*\(?\s*[-+]?[\d.]+\s*\)?\s*(\*\*|\^)|(\*\*|\^)\s*\(?\s*[-+]?\d{3,}"
+)
+
+
+class UnitTextError(ValueError):
+    """A unit string refused before it reaches pint (the message says why)."""
+
+
+def checked_unit(text: str) -> str:
+    """Return ``text`` if it is safe to hand to pint's parser; raise otherwise.
+
+    pint parses unit strings with Python's tokenizer and exact integer powers: a text
+    such as ``10**10**10`` would hang the loader, and stray characters raise errors pint
+    does not document. A unit is short and made of names, numbers and ``* / ^ ( )``.
+
+    Raises
+    ------
+    UnitTextError
+        Saying what is wrong with the text.
+
+    Examples
+    --------
+    >>> checked_unit("m3/t")
+    'm3/t'
+    >>> checked_unit("10**10**10")
+    Traceback (most recent call last):
+    ...
+    resourcemodel.validate.UnitTextError: it has a chained or huge power
+    """
+    if len(text) > 64:
+        raise UnitTextError("it is longer than 64 characters")
+    if not _UNIT_TEXT.fullmatch(text):
+        bad = sorted({c for c in text if not _UNIT_TEXT.fullmatch(c)})
+        raise UnitTextError(f"it holds characters a unit cannot have: {''.join(bad)!r}")
+    if text.count("(") != text.count(")"):
+        raise UnitTextError("its parentheses do not pair up")
+    if _HUGE_POWER.search(text):
+        raise UnitTextError("it has a chained or huge power")
+    return text
+
+
+def parse_unit(text: str) -> Any:
+    """Parse a unit from an input file through :func:`checked_unit` and pint."""
+    return units.parse(checked_unit(text))
+
+
+def unit_factor(given: str, target: str) -> float:
+    """Return the factor from ``given`` (checked) to ``target`` (see :func:`units.factor`)."""
+    return units.factor(checked_unit(given), checked_unit(target))
+
+
+def why(err: Exception) -> str:
+    """Return `` (reason)`` for a refused unit text, else an empty string."""
+    return f" ({err})" if isinstance(err, UnitTextError) else ""
 
 
 def no_cap_allowed(spec: ParameterSpec) -> bool:
@@ -69,7 +139,7 @@ def no_cap_allowed(spec: ParameterSpec) -> bool:
 def _days(value: str, unit: str) -> float | None:
     """Return a period's duration in days, or ``None`` if it is not a time span."""
     try:
-        return float(value) * units.factor(unit, "d")
+        return float(value) * unit_factor(unit, "d")
     except _UNIT_ERRORS:
         return None
 
@@ -240,9 +310,11 @@ class _Loader:
             frame = self.entity[dim]
             for where, unit in zip(frame["_where"], frame["unit"], strict=True):
                 try:
-                    units.parse(unit)
-                except _UNIT_ERRORS:
-                    self.problems.append(f"{where}, column 'unit': unknown unit {unit!r}.")
+                    parse_unit(unit)
+                except _UNIT_ERRORS as err:
+                    self.problems.append(
+                        f"{where}, column 'unit': unknown unit {unit!r}{why(err)}."
+                    )
                     self.bad_units.add(str(unit))
         res = self.entity["resource"]
         bad = ~res["group"].isin(RESOURCE_GROUPS)
@@ -512,7 +584,7 @@ class _Loader:
                 factors[idx] = np.nan
                 continue
             try:
-                factors[idx] = units.factor(given, target)
+                factors[idx] = unit_factor(given, target)
             except pint.errors.DimensionalityError:
                 for where in winners["_where"].iloc[idx].drop_duplicates():
                     self.problems.append(
@@ -520,11 +592,11 @@ class _Loader:
                         f"expected a unit convertible to {_pretty(target)} "
                         f"({units.dimensionality(target)}), found {units.dimensionality(given)}."
                     )
-            except _UNIT_ERRORS:
+            except _UNIT_ERRORS as err:
                 for where in winners["_where"].iloc[idx].drop_duplicates():
                     self.problems.append(
-                        f"{where}, column 'unit': unknown unit {given!r} for {spec.name!r} "
-                        f"(expected {_pretty(target)})."
+                        f"{where}, column 'unit': unknown unit {given!r}{why(err)} for "
+                        f"{spec.name!r} (expected {_pretty(target)})."
                     )
         if len(self.problems) > n_before or np.isnan(factors).any():
             return None
@@ -533,12 +605,13 @@ class _Loader:
         data[index] = converted
         # Provenance: one record per original row that contributed.
         used = frame.loc[frame["_row"].isin(winners["_row"].unique())]
-        notes = used["note"] if "note" in used.columns else pd.Series("", index=used.index)
-        for (_, row), note in zip(used.iterrows(), notes, strict=True):
-            labels: dict[str, str] = {d: str(row[d]) for d in dims}
-            self.provenance.append(
-                [spec.name, labels, str(row["reference"]), str(row["confidence"]), note or ""]
-            )
+        notes = used["note"].tolist() if "note" in used.columns else [""] * len(used)
+        columns = [used[d].astype(str).tolist() for d in dims]
+        for i, (ref, conf, note) in enumerate(
+            zip(used["reference"].tolist(), used["confidence"].tolist(), notes, strict=True)
+        ):
+            labels: dict[str, str] = {d: col[i] for d, col in zip(dims, columns, strict=True)}
+            self.provenance.append([spec.name, labels, str(ref), str(conf), note or ""])
         # Keep the bounds check here, where file and line are known.
         lo_bad = converted < spec.lower
         hi_bad = converted > spec.upper
