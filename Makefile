@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck notebooks clean
+.PHONY: run test lint typecheck notebooks notebooks-run clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,19 +18,25 @@ run: $(STAMP)
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests notebooks/*.py
+	$(BIN)/ruff format --check src tests notebooks/*.py
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests notebooks/*.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## Planner notebooks in JupyterLab: notebooks/*.py (jupytext) are paired with generated .ipynb.
 notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/[0-9]*.py
 	$(BIN)/jupyter lab notebooks/
+
+## Execute every notebook; notebooks/*.ipynb then hold the figures and conclusions.
+notebooks-run: $(STAMP)
+	$(BIN)/jupytext --to ipynb --execute notebooks/[0-9]*.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .mypy_cache .ruff_cache
