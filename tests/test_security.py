@@ -197,3 +197,19 @@ def test_the_network_audit_sees_a_connection() -> None:
         """
     )
     assert uses and uses[0][0] == "socket.connect"
+
+
+@pytest.mark.xfail(
+    reason="export.py keeps '..' as a scenario's folder name: csv files land beside --out "
+    "(found by this test; export.py is not this test's module)",
+    strict=False,
+)
+def test_export_of_a_scenario_named_dot_dot_stays_in_out(tmp_path: Path) -> None:
+    from resourcemodel.export import export
+
+    res = rm.run(rm.examples.path("two_plants"))
+    res.attrs["scenario"] = ".."
+    out = tmp_path / "a" / "out"
+    written = export(res, format="csv", out=out)
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in written)
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["out"]
