@@ -199,11 +199,6 @@ def test_the_network_audit_sees_a_connection() -> None:
     assert uses and uses[0][0] == "socket.connect"
 
 
-@pytest.mark.xfail(
-    reason="export.py keeps '..' as a scenario's folder name: csv files land beside --out "
-    "(found by this test; export.py is not this test's module)",
-    strict=False,
-)
 def test_export_of_a_scenario_named_dot_dot_stays_in_out(tmp_path: Path) -> None:
     from resourcemodel.export import export
 

@@ -156,7 +156,9 @@ def _sheet_names(names: Sequence[str]) -> dict[str, str]:
 
 def _stem(ds: xr.Dataset, fallback: str) -> str:
     name = str(ds.attrs.get("scenario", "")) or fallback
-    return re.sub(r"[^\w.-]+", "_", name).strip("_") or fallback
+    cleaned = re.sub(r"[^\w.-]+", "_", name).strip("_").lstrip(".")
+    # '.' and '..' (or names made only of dots) would leave the output folder.
+    return cleaned if cleaned.strip(".") else fallback
 
 
 def export(results_or_paths: object, format: str = "csv", out: str | Path = "export") -> list[Path]:
