@@ -87,3 +87,40 @@ def test_nothing_to_run() -> None:
     proc = _cli("run")
     assert proc.returncode == 2
     assert "Nothing to run" in proc.stderr
+
+
+def test_solver_options_reach_highs(tmp_path: Path) -> None:
+    proc = _cli(
+        "run",
+        str(rm.examples.path("two_plants")),
+        "--out",
+        str(tmp_path),
+        "--method",
+        "ipm",
+        "--presolve",
+        "off",
+        "--threads",
+        "1",
+        "--tolerance",
+        "1e-8",
+    )
+    assert proc.returncode == 0, proc.stderr
+    back = rm.load_results(tmp_path / "two_plants.nc")
+    assert '"method": "ipm"' in back.attrs["solver_options"]
+    assert back.attrs["objective"] == 2250
+
+
+def test_sweep_command(tmp_path: Path) -> None:
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        f'name = "cli"\nbase = "{rm.examples.path("two_plants")}"\n'
+        '[[lever]]\nname = "river"\nparameter = "source_cap"\nscale = [0.9, 1.0]\n'
+    )
+    out = tmp_path / "out"
+    proc = _cli("sweep", str(spec), "--workers", "1", "--out", str(out), "--no-progress")
+    assert proc.returncode == 0, proc.stderr
+    assert "2 runs, 2 optimal" in proc.stdout
+    ds = rm.load_results(out / "sweep.nc")
+    assert ds["objective"].values.round(1).tolist() == [2475.0, 2250.0]
+    again = _cli("sweep", str(spec), "--workers", "1", "--out", str(out), "--no-progress")
+    assert again.returncode == 2 and "--resume" in again.stderr

@@ -40,6 +40,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--objective", choices=["cost", "value_added"], default=None)
     run.add_argument("--time-limit", type=float, default=None, help="solver time limit (s)")
     run.add_argument(
+        "--method",
+        choices=["simplex", "ipm", "pdlp", "choose"],
+        default=None,
+        help="HiGHS algorithm (default: HiGHS chooses)",
+    )
+    run.add_argument("--presolve", choices=["on", "off", "choose"], default=None)
+    run.add_argument("--threads", type=int, default=None, help="solver threads")
+    run.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        help="primal and dual feasibility tolerance (HiGHS default 1e-7)",
+    )
+    run.add_argument(
         "--write-lp",
         type=Path,
         default=None,
@@ -51,6 +65,19 @@ def _parser() -> argparse.ArgumentParser:
 
     diff = sub.add_parser("diff", help="print every value a scenario changes")
     diff.add_argument("scenario", type=Path)
+
+    sw = sub.add_parser("sweep", help="run a sensitivity sweep (sweeps/*.toml)")
+    sw.add_argument("spec", type=Path, help="sweep specification (.toml)")
+    sw.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+    sw.add_argument("--scheduler", default=None, help="dask.distributed scheduler address")
+    sw.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for checkpoints and sweep.nc (default: results/sweep-NAME)",
+    )
+    sw.add_argument("--resume", action="store_true", help="continue an interrupted sweep")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     br = sub.add_parser("brief", help="write a policy brief (HTML, PDF, Markdown, DOCX)")
     br.add_argument("results", nargs="+", type=Path, help="results .nc files (first: baseline)")
@@ -109,6 +136,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     options = {}
     if args.time_limit is not None:
         options["time_limit"] = args.time_limit
+    if args.backend == "highs":
+        for key in ("method", "presolve", "threads"):
+            if getattr(args, key) is not None:
+                options[key] = getattr(args, key)
+        if args.tolerance is not None:
+            options["primal_feasibility_tolerance"] = args.tolerance
+            options["dual_feasibility_tolerance"] = args.tolerance
     results = []
     worst = 0
     start = time.perf_counter()
@@ -223,6 +257,39 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from resourcemodel.sweeps import load_sweep, sweep
+
+    spec = load_sweep(args.spec)
+    out = args.out or Path("results") / f"sweep-{_safe(spec.name)}"
+    ds = sweep(
+        spec,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out=out,
+        resume=args.resume,
+        progress=not args.no_progress,
+    )
+    seconds = float(ds.attrs["seconds"])
+    print(
+        f"Sweep {spec.name!r}: {ds.attrs['runs']} runs, {ds.attrs['runs_optimal']} optimal, "
+        f"{ds.attrs['runs_failed']} not ({ds.attrs['executor']}, {seconds:.1f} s, "
+        f"{ds.attrs['runs'] / max(seconds, 1e-9):.0f} runs/s)"
+    )
+    statuses = {str(s): int((ds["status"] == s).sum()) for s in set(ds["status"].values)}
+    print("  status: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+    print(f"  results: {out / 'sweep.nc'}")
+    return 0
+
+
+def _safe(name: str) -> str:
+    """Return ``name`` usable as one file name inside an output folder."""
+    import re
+
+    cleaned = re.sub(r"[^\w.-]+", "_", name).strip("._")
+    return cleaned or "unnamed"
+
+
 def _cmd_brief(args: argparse.Namespace) -> int:
     from resourcemodel.brief import FORMATS, brief
 
@@ -269,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _cmd_validate,
         "diff": _cmd_diff,
         "examples": _cmd_examples,
+        "sweep": _cmd_sweep,
         "brief": _cmd_brief,
         "export": _cmd_export,
     }

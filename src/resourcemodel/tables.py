@@ -199,20 +199,22 @@ def read_table(
             f"{list(required) + list(optional)}."
         )
         return None
-    records = []
-    lines = []
-    for line_no, row in parsed[1:]:
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
+    body = parsed[1:]
+    width = len(header)
+    for line_no, row in body:
+        if len(row) != width and any(cell.strip() for cell in row):
             problems.append(
-                f"{name!r}, line {line_no}: {len(row)} cells but the header has "
-                f"{len(header)} columns."
+                f"{name!r}, line {line_no}: {len(row)} cells but the header has {width} columns."
             )
-            continue
-        records.append([cell.strip() for cell in row])
-        lines.append(line_no)
-    frame = pd.DataFrame(records, columns=header, dtype=object)
+    body = [(n, r) for n, r in body if len(r) == width]
+    # Strip cells column by column (vectorised), then drop rows left entirely blank.
+    raw = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+    frame = raw.apply(lambda col: col.str.strip()) if len(raw) else raw
+    lines = [n for n, _ in body]
+    if len(frame):
+        keep = (frame != "").any(axis=1).to_numpy()
+        frame = frame.loc[keep].reset_index(drop=True)
+        lines = [n for n, k in zip(lines, keep, strict=True) if k]
     if frame.empty:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in header})
     frame[LINE] = pd.Series(lines, dtype="int64")
