@@ -261,8 +261,18 @@ _WORKER: dict[str, Evaluator] = {}
 
 
 def init_worker(spec: SweepSpec) -> None:
-    """Process-pool initializer: build this worker's warm model once."""
-    _WORKER[spec.digest] = Evaluator(spec)
+    """Process-pool initializer: build this worker's warm model once.
+
+    Under the ``fork`` start method the worker inherits the parent's evaluator (registered
+    by :func:`register`) and skips loading the case again.
+    """
+    if spec.digest not in _WORKER:
+        _WORKER[spec.digest] = Evaluator(spec)
+
+
+def register(evaluator: Evaluator) -> None:
+    """Make ``evaluator`` the one forked workers of this process inherit."""
+    _WORKER[evaluator.spec.digest] = evaluator
 
 
 def run_chunk(spec: SweepSpec, runs: np.ndarray, values: np.ndarray) -> dict[str, Any]:

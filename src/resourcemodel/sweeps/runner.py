@@ -21,7 +21,13 @@ import xarray as xr
 
 from resourcemodel import io
 from resourcemodel.exceptions import SweepError
-from resourcemodel.sweeps.evaluate import Evaluator, init_worker, outcome_name, run_chunk
+from resourcemodel.sweeps.evaluate import (
+    Evaluator,
+    init_worker,
+    outcome_name,
+    register,
+    run_chunk,
+)
 from resourcemodel.sweeps.sampling import sample
 from resourcemodel.sweeps.spec import SweepSpec, load_sweep
 
@@ -95,6 +101,7 @@ def sweep(
     from tqdm.auto import tqdm
 
     main = Evaluator(spec)  # coordinates and outcome dims; also the serial worker
+    register(main)  # forked pool workers start from a copy instead of reloading
     bar = tqdm(
         total=n,
         initial=sum(len(chunks[k]) for k in done),
