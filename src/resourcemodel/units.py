@@ -39,13 +39,14 @@ def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
 
     pint's parsed default definitions are cached on disk (``cache_folder=":auto:"``,
     the user's cache folder), which cuts the registry's start-up from about 0.5 s to
-    0.07 s; where that folder cannot be written the registry is built without it.
+    0.07 s; where that folder cannot be written, or a cache file is corrupt (a run killed
+    while writing it), the registry is built without it.
     """
     try:
         ureg: pint.UnitRegistry = pint.UnitRegistry(  # type: ignore[type-arg]
             cache_folder=":auto:", on_redefinition="ignore"
         )
-    except OSError:
+    except Exception:  # an unwritable folder, or a cache truncated by a killed run
         ureg = pint.UnitRegistry(on_redefinition="ignore")
     ureg._on_redefinition = "ignore"
     for definition in _DEFINITIONS:
