@@ -71,16 +71,21 @@ def to_pulp(lp: LinearProgram) -> tuple[pulp.LpProblem, list[pulp.LpVariable], l
 
 
 def write(lp: LinearProgram, path: str | Path) -> Path:
-    """Write the program as an ``.lp`` or ``.mps`` file (chosen by the suffix)."""
+    """Write the program as an ``.lp`` or ``.mps`` file (chosen by the suffix), atomically."""
+    from resourcemodel.io import atomic_path
+
     path = Path(path)
-    prob, _, _ = to_pulp(lp)
-    if path.suffix.lower() == ".mps":
-        prob.writeMPS(str(path))
-    elif path.suffix.lower() == ".lp":
-        prob.writeLP(str(path))
-    else:
+    suffix = path.suffix.lower()
+    if suffix not in (".lp", ".mps"):
         msg = f"Unknown model file type {path.suffix!r}; use '.lp' or '.mps'."
         raise ValueError(msg)
+    prob, _, _ = to_pulp(lp)
+    # PuLP picks nothing by suffix itself, but keep it on the temporary name for clarity.
+    with atomic_path(path, suffix=f".part{suffix}") as tmp:
+        if suffix == ".mps":
+            prob.writeMPS(str(tmp))
+        else:
+            prob.writeLP(str(tmp))
     return path
 
 
