@@ -161,13 +161,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"wrote {target}", file=sys.stderr)
     if args.write_lp is not None:
         from resourcemodel.backends import pulp as pulp_backend
-        from resourcemodel.io import atomic_path
 
         inputs, _, _ = rm.load(paths[0])
-        lp = rm.build(inputs)
-        # pulp picks the format by suffix: the temporary file keeps it (.m.lp.xyz.part.lp).
-        with atomic_path(args.write_lp, suffix=f".part{args.write_lp.suffix}") as tmp:
-            pulp_backend.write(lp, tmp)
+        pulp_backend.write(rm.build(inputs), args.write_lp)  # atomic: a temporary name, renamed
         print(f"wrote {args.write_lp}", file=sys.stderr)
     if len(paths) > 1:
         import pandas as pd
