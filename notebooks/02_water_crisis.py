@@ -41,8 +41,6 @@ RIVER = "river_zayandeh"
 MONTH = "aug"
 
 # %%
-import dataclasses
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -50,7 +48,7 @@ from IPython.display import Markdown, display
 
 import resourcemodel as rm
 from resourcemodel import report
-from resourcemodel.scenario import load_scenario
+from resourcemodel.scenario import combine, load_scenario
 
 pd.options.display.float_format = "{:,.3g}".format
 
@@ -59,27 +57,10 @@ pd.options.display.float_format = "{:,.3g}".format
 # ## Solve every case
 #
 # A combined case takes the changes of its files in order (duplicates once), on the same
-# case data, through the public `Scenario` object.
+# case data (`resourcemodel.scenario.combine`).
 
 
 # %%
-def combine(paths: list[str]) -> rm.scenario.Scenario:
-    """One scenario with the overlays and changes of several scenario files, in order."""
-    specs = [load_scenario(p) for p in paths]
-    changes: list = []
-    for spec in specs:
-        changes += [c for c in spec.changes if c not in changes]
-    assert len({s.data for s in specs}) == 1, "combined scenarios must share one case"
-    return dataclasses.replace(
-        specs[0],
-        name=" + ".join(s.name for s in specs),
-        description="Combination of " + ", ".join(s.name for s in specs),
-        overlays=tuple(dict.fromkeys(o for s in specs for o in s.overlays)),
-        changes=tuple(changes),
-        chain=tuple(dict.fromkeys(n for s in specs for n in s.chain)),
-    )
-
-
 cases = [BASELINE, *SCENARIOS] + ([combine(COMBINED)] if COMBINED else [])
 runs = {}
 for case in cases:

@@ -31,7 +31,6 @@ GRID = "grid_electricity"
 GAS = "gas_pipeline"
 
 # %%
-import dataclasses
 import itertools
 
 import matplotlib.pyplot as plt
@@ -41,29 +40,12 @@ from IPython.display import Markdown, display
 
 import resourcemodel as rm
 from resourcemodel import report
-from resourcemodel.scenario import load_scenario
+from resourcemodel.scenario import combine, load_scenario
 
 pd.options.display.float_format = "{:,.3g}".format
 
 
 # %%
-def combine(paths: list[str]) -> rm.scenario.Scenario:
-    """One scenario with the overlays and changes of several scenario files, in order."""
-    specs = [load_scenario(p) for p in paths]
-    changes: list = []
-    for spec in specs:
-        changes += [c for c in spec.changes if c not in changes]
-    assert len({s.data for s in specs}) == 1, "combined scenarios must share one case"
-    return dataclasses.replace(
-        specs[0],
-        name=" + ".join(s.name for s in specs),
-        description="Combination of " + ", ".join(s.name for s in specs),
-        overlays=tuple(dict.fromkeys(o for s in specs for o in s.overlays)),
-        changes=tuple(changes),
-        chain=tuple(dict.fromkeys(n for s in specs for n in s.chain)),
-    )
-
-
 pairs = list(itertools.product(SUMMER, WINTER))
 cases = [BASELINE, *SUMMER, *WINTER, *(combine(list(p)) for p in pairs)]
 runs = {}

@@ -366,3 +366,33 @@ def test_curtailment_selector_errors_name_the_curtailment_key(tmp_path: Path):
     )
     assert "['water', 'electricity']" in msg
     assert "cut.toml, [[curtailment]] #1, periods: 'dec' matches no period" in msg
+
+
+def test_combine_applies_each_file_once_in_order(tmp_path: Path) -> None:
+    """Two children of one parent: the parent's changes apply once, then each child's."""
+    from resourcemodel.scenario import combine
+
+    case = tmp_path / "case"
+    shutil.copytree(examples.path("two_plants"), case)
+    (tmp_path / "base.toml").write_text(
+        'data = "case"\n[[change]]\nparameter = "source_cap"\nscale = 0.9\n'
+    )
+    for name, value in (("a", 5.0), ("b", 7.0)):
+        (tmp_path / f"{name}.toml").write_text(
+            f'extends = ["base"]\n[[change]]\nparameter = "production_cost"\n'
+            f'where = {{ process = "{name}_mill" }}\nset = {value}\nunit = "USD/t"\n'
+        )
+    both = combine([tmp_path / "a.toml", tmp_path / "b.toml"])
+    assert both.name == "a + b"
+    assert [c.parameter for c in both.changes] == [
+        "source_cap",
+        "production_cost",
+        "production_cost",
+    ]
+    inputs, _ = apply_changes(load_inputs(case), both)
+    assert float(inputs["source_cap"].sum()) == pytest.approx(405)
+    assert float(inputs["production_cost"].sel(process="b_mill")) == 7.0
+    other = tmp_path / "other.toml"
+    other.write_text('data = "product_chain"\n')
+    with pytest.raises(ScenarioError, match="share one case"):
+        combine([tmp_path / "a.toml", other])

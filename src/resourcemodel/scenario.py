@@ -16,7 +16,7 @@ import fnmatch
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -557,6 +557,37 @@ def _labels_at(ds: xr.Dataset, spec: ParameterSpec, i: tuple[int, ...]) -> dict[
 
 def _num(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
+
+
+def combine(paths: list[str | Path]) -> Scenario:
+    """Return one scenario with the overlays and changes of several scenario files.
+
+    Changes apply in the order of the files; a change inherited by several of them (their
+    common parents) applies once. All files must use the same case data.
+
+    Raises
+    ------
+    ScenarioError
+        If the files name different case folders.
+    """
+    specs = [load_scenario(p) for p in paths]
+    if not specs:
+        raise ScenarioError("combine: give at least one scenario file.")
+    cases = {s.data for s in specs}
+    if len(cases) > 1:
+        names = ", ".join(f"{s.name!r} ({s.data})" for s in specs)
+        raise ScenarioError(f"combine: scenarios must share one case; they use {names}.")
+    changes: list[Change] = []
+    for spec in specs:
+        changes += [c for c in spec.changes if c not in changes]
+    return replace(
+        specs[0],
+        name=" + ".join(s.name for s in specs),
+        description="Combination of " + ", ".join(s.name for s in specs),
+        overlays=tuple(dict.fromkeys(o for s in specs for o in s.overlays)),
+        changes=tuple(changes),
+        chain=tuple(dict.fromkeys(n for s in specs for n in s.chain)),
+    )
 
 
 def format_diff(records: list[dict]) -> str:
