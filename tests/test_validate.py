@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import resourcemodel as rm
 
@@ -262,3 +264,32 @@ def test_provenance_kept(case_copy: CaseCopy) -> None:
     assert ["capacity", {"process": "a_mill"}, "example", "assumption", ""] in records
     res = rm.run(rm.examples.path("two_plants"))
     assert json.loads(res.attrs["provenance"]) == records
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.text(max_size=6), st.text(max_size=6), st.text(max_size=6)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_provenance_text_is_what_json_writes(rows: list[tuple[str, str, str]]) -> None:
+    """The column-wise provenance text equals ``json.dumps`` of each record (any text)."""
+    import json
+
+    import pandas as pd
+
+    from resourcemodel.validate import _provenance_json
+
+    plants, refs, notes = (pd.Series(list(col), dtype=object) for col in zip(*rows, strict=True))
+    got = _provenance_json("capacity", {"plant": plants, "period": refs}, refs, notes, notes)
+    expected = [
+        json.dumps(["capacity", {"plant": p, "period": r}, r, n, n], ensure_ascii=False)
+        for p, r, n in rows
+    ]
+    assert got == expected
+    assert json.loads("[" + ", ".join(got) + "]")[0][1] == {
+        "plant": rows[0][0],
+        "period": rows[0][1],
+    }

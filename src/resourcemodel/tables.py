@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 #: Largest table accepted; anything larger is almost certainly not a planner's table.
@@ -112,6 +113,11 @@ class Table:
             text += f", column {column!r}"
         return text
 
+    def wheres(self) -> list[str]:
+        """Return :meth:`where` of every row of the frame, in order (one list, fast)."""
+        prefix = f"{self.label or self.path.name!r}, line "
+        return [prefix + str(line) for line in self.frame[LINE].tolist()]
+
 
 def read_table(
     path: Path,
@@ -151,23 +157,16 @@ def read_table(
     if not text.strip():
         problems.append(f"{name!r}: the file is empty; it needs at least a header row.")
         return None
-    parsed: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text), strict=True)
-    first = 1  # line on which the row being read starts
-    try:
-        for row in reader:
-            parsed.append((first, row))
-            first = reader.line_num + 1
-    except csv.Error as err:
-        if "unexpected end of data" in str(err):
-            problems.append(
-                f"{name!r}, line {first}: the CSV text is malformed: a quote opened in this "
-                "row is never closed (unexpected end of data)."
-            )
-        else:
-            problems.append(f"{name!r}, line {reader.line_num}: the CSV text is malformed ({err}).")
-        return None
-    header = [h.strip() for h in parsed[0][1]]
+    simple = _read_simple(text)
+    if simple is not None:
+        header, frame, lines = simple
+        parsed_ok = True
+    else:
+        parsed_ok = False
+        rows = _read_quoted(text, name, problems)
+        if rows is None:
+            return None
+        header = [h.strip() for h in rows[0][1]]
     shown = _show_header(header)
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
@@ -199,34 +198,131 @@ def read_table(
             f"{list(required) + list(optional)}."
         )
         return None
-    body = parsed[1:]
-    width = len(header)
-    for line_no, row in body:
-        if len(row) != width and any(cell.strip() for cell in row):
-            problems.append(
-                f"{name!r}, line {line_no}: {len(row)} cells but the header has {width} columns."
-            )
-    body = [(n, r) for n, r in body if len(r) == width]
-    # Strip cells column by column (vectorised), then drop rows left entirely blank.
-    raw = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
-    frame = raw.apply(lambda col: col.str.strip()) if len(raw) else raw
-    lines = [n for n, _ in body]
+    if not parsed_ok:
+        assert rows is not None
+        body = rows[1:]
+        width = len(header)
+        for line_no, row in body:
+            if len(row) != width and any(cell.strip() for cell in row):
+                problems.append(
+                    f"{name!r}, line {line_no}: {len(row)} cells but the header has {width} "
+                    "columns."
+                )
+        body = [(n, r) for n, r in body if len(r) == width]
+        raw = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
+        # Strip cells column by column (vectorised).
+        frame = raw.apply(lambda col: col.str.strip()) if len(raw) else raw
+        lines = np.asarray([n for n, _ in body], dtype=np.int64)
+    # Drop rows left entirely blank.
     if len(frame):
-        keep = (frame != "").any(axis=1).to_numpy()
-        frame = frame.loc[keep].reset_index(drop=True)
-        lines = [n for n, k in zip(lines, keep, strict=True) if k]
+        keep = (frame.to_numpy(dtype=object) != "").any(axis=1)
+        if not keep.all():
+            frame = frame.loc[keep].reset_index(drop=True)
+            lines = lines[keep]
     if frame.empty:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in header})
-    frame[LINE] = pd.Series(lines, dtype="int64")
+    frame[LINE] = np.asarray(lines, dtype=np.int64)
     table = Table(path, frame, label)
     for column in required:
-        empty = frame[column].astype(str).str.len() == 0
-        for line in frame.loc[empty, LINE]:
+        empty = frame[column].to_numpy(dtype=object) == ""
+        for line in frame[LINE].to_numpy()[empty]:
             problems.append(
                 f"{table.where(int(line), column)}: the cell is empty; a value is required."
                 + _EMPTY_HINTS.get(column, "")
             )
     return table
+
+
+def _read_quoted(text: str, name: str, problems: list[str]) -> list[tuple[int, list[str]]] | None:
+    """Parse CSV text with the ``csv`` module, keeping the line on which each row starts.
+
+    This is the general route (quoted cells, embedded line breaks, ragged rows); it is
+    slower than :func:`_read_simple` but exact about lines in every case.
+    """
+    parsed: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), strict=True)
+    first = 1  # line on which the row being read starts
+    try:
+        for row in reader:
+            parsed.append((first, row))
+            first = reader.line_num + 1
+    except csv.Error as err:
+        if "unexpected end of data" in str(err):
+            problems.append(
+                f"{name!r}, line {first}: the CSV text is malformed: a quote opened in this "
+                "row is never closed (unexpected end of data)."
+            )
+        else:
+            problems.append(f"{name!r}, line {reader.line_num}: the CSV text is malformed ({err}).")
+        return None
+    return parsed
+
+
+#: Whitespace ``str.strip`` removes that may sit in ASCII text (space checked apart).
+_ASCII_SPACE = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _read_simple(text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    r"""Parse a plain CSV table with pandas' C parser, or return ``None`` if it is not plain.
+
+    Plain means: no quote characters, ``\n`` or ``\r\n`` line ends, and every line that is
+    not blank has exactly as many cells as the header. Then physical line ``i + 2`` is data
+    row ``i``, so every row keeps its line number for messages. Anything else (quoted
+    cells, ragged rows) goes the exact :func:`_read_quoted` route, which reports problems.
+
+    Returns
+    -------
+    header : list of str
+        Column names, stripped.
+    frame : pandas.DataFrame
+        Cells as stripped strings (object dtype), blank lines included as empty rows.
+    lines : numpy.ndarray
+        Line number of every row of ``frame``.
+    """
+    if '"' in text or text.count("\r") != text.count("\r\n"):
+        return None
+    text = text.replace("\r\n", "\n")
+    physical = text.split("\n")
+    if physical[-1] == "":
+        physical.pop()
+    header_cells = physical[0].split(",")
+    header = [h.strip() for h in header_cells]
+    if len(set(header)) != len(header):
+        return None  # pandas would rename duplicates; the exact route reports them
+    # Cells per line, counted on the UTF-8 bytes (a comma byte is never part of a
+    # multi-byte character); only lines with another count are looked at one by one.
+    raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    line_of_byte = np.cumsum(raw == 10)
+    commas = np.bincount(line_of_byte[raw == 44], minlength=len(physical) + 1)[: len(physical)]
+    for i in np.flatnonzero(commas != len(header_cells) - 1):
+        if physical[i].strip():
+            return None
+    body = "\n".join(physical[1:])
+    if not body.strip("\n"):
+        frame = pd.DataFrame(
+            [[""] * len(header)] * (len(physical) - 1), columns=header, dtype=object
+        )
+    else:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            header=None,
+            names=list(range(len(header))),
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            index_col=False,
+            engine="c",
+        )
+        frame.columns = header
+    if len(frame) != len(physical) - 1:
+        return None  # the parser saw the lines differently; take the exact route
+    needs_strip = not body.isascii() or any(c in body for c in _ASCII_SPACE)
+    needs_strip = needs_strip or " ," in body or ", " in body or " \n" in body
+    needs_strip = needs_strip or "\n " in body or body[:1] == " " or body[-1:] == " "
+    if needs_strip and len(frame):
+        frame = frame.apply(lambda col: col.str.strip())
+    lines = np.arange(2, len(frame) + 2, dtype=np.int64)
+    return header, frame, lines
 
 
 def _show_header(columns: list[str], limit: int = 200) -> str:

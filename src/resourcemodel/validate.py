@@ -36,7 +36,7 @@ from resourcemodel.schema import (
     WILDCARD,
     ParameterSpec,
 )
-from resourcemodel.tables import LINE, Table, read_table
+from resourcemodel.tables import Table, read_table
 
 #: Coordinate attributes taken from entity tables onto their dimension.
 _ENTITY_ATTRS = {
@@ -197,7 +197,8 @@ class _Loader:
         self.problems = problems
         self.labels: dict[str, pd.Index] = {}
         self.entity: dict[str, pd.DataFrame] = {}
-        self.provenance: list[list[object]] = []
+        #: Provenance records, each already JSON text (see :func:`_provenance_json`).
+        self.provenance: list[str] = []
         self.digest = hashlib.sha256()
         self.memberships: dict[str, pd.DataFrame | None] = {}
         #: Dimensions whose entity table is empty: references to them are not reported
@@ -257,7 +258,7 @@ class _Loader:
         ds = xr.Dataset(arrays, coords=coords)
         ds["connected"] = self._mask("plant", "source", memberships["connection"])
         ds["group_member"] = self._mask("group", "source", memberships["group"])
-        ds.attrs["provenance"] = json.dumps(self.provenance, ensure_ascii=False)
+        ds.attrs["provenance"] = "[" + ", ".join(self.provenance) + "]"
         ds.attrs["input_hash"] = self.digest.hexdigest()[:16]
         ds.attrs["case"] = str(self.folders[0])
         return ds
@@ -270,7 +271,7 @@ class _Loader:
         frames = []
         for table in tables:
             f = table.frame.copy()
-            f["_where"] = [table.where(int(line)) for line in f[LINE]]
+            f["_where"] = table.wheres()
             frames.append(f)
         frame = pd.concat(frames, ignore_index=True)
         dupes = frame[dim].duplicated(keep="first")
@@ -340,7 +341,7 @@ class _Loader:
         frames = []
         for table in tables:
             f = table.frame.copy()
-            f["_where"] = [table.where(int(line)) for line in f[LINE]]
+            f["_where"] = table.wheres()
             for column, ref in spec.references.items():  # type: ignore[attr-defined]
                 if ref in self.broken_dims:
                     continue
@@ -432,10 +433,11 @@ class _Loader:
         for token, lookup in lookups.items():
             if token in template:
                 values = lookup(frame).to_numpy(dtype=object)
+                # One string replacement per distinct (template so far, unit) pair.
+                pairs, inverse = _pair_codes(result.to_numpy(dtype=object), values)
+                done = [str(r).replace(token, f"({v})") for r, v in pairs]
                 result = pd.Series(
-                    [r.replace(token, f"({v})") for r, v in zip(result, values, strict=True)],
-                    index=frame.index,
-                    dtype=object,
+                    [done[i] for i in inverse.tolist()], index=frame.index, dtype=object
                 )
         return result
 
@@ -448,6 +450,42 @@ class _Loader:
             res = src_res.reindex(members).dropna()
             out.append(str(res.iloc[0]) if len(res) else "")
         return out
+
+    def _winners(self, frame: pd.DataFrame, dims: tuple[str, ...]) -> pd.DataFrame | None:
+        """Expand wildcard rows; keep, per label combination, the row that applies.
+
+        A later table (overlay) beats an earlier one; within a table a more specific row
+        beats a less specific one; among equals the last row wins. ``None`` (and a problem
+        recorded) if two rows of equal specificity overlap.
+        """
+        expanded = frame
+        for dim in dims:
+            wild = expanded[dim] == WILDCARD
+            if wild.any():
+                expanded = expanded.copy()
+                expanded[dim] = [
+                    list(self.labels[dim]) if w else [v]
+                    for w, v in zip(wild, expanded[dim], strict=True)
+                ]
+                expanded = expanded.explode(dim, ignore_index=True)
+        if expanded.empty:
+            return expanded
+        expanded = expanded.sort_values(["_order", "_specificity", "_row"], kind="stable")
+        top = expanded.groupby(list(dims), sort=False)[["_order", "_specificity"]].transform("max")
+        is_top = (expanded["_order"] == top["_order"]) & (
+            expanded["_specificity"] == top["_specificity"]
+        )
+        winners = expanded.loc[is_top]
+        clash = winners.duplicated(list(dims), keep=False) & (winners["_specificity"] < len(dims))
+        if clash.any():
+            for where in winners.loc[clash, "_where"].drop_duplicates():
+                self.problems.append(
+                    f"{where}: wildcard rows overlap with equal specificity; it is ambiguous "
+                    "which value applies. Give the overlapping labels explicitly."
+                )
+            return None
+        winners = winners.drop_duplicates(list(dims), keep="last")
+        return winners
 
     def _load_parameter(
         self, spec: ParameterSpec, coords: dict[str, object]
@@ -469,14 +507,15 @@ class _Loader:
         frames = []
         for order, table in enumerate(tables):
             f = table.frame.copy()
-            f["_where"] = [table.where(int(line)) for line in f[LINE]]
+            f["_where"] = table.wheres()
             f["_order"] = order
             frames.append(f)
         frame = pd.concat(frames, ignore_index=True)
         for dim in dims:
             if dim not in frame.columns:
                 frame[dim] = WILDCARD
-            frame[dim] = frame[dim].fillna(WILDCARD).replace("", WILDCARD)
+            col = frame[dim].to_numpy(dtype=object)
+            frame[dim] = np.where(pd.isna(col) | (col == ""), WILDCARD, col)
         n_before = len(self.problems)
         # Provenance labels.
         bad_conf = ~frame["confidence"].isin(CONFIDENCE_LABELS)
@@ -487,7 +526,7 @@ class _Loader:
                 f"{where}, column 'confidence': {conf!r} is not one of {list(CONFIDENCE_LABELS)}; "
                 "every number needs a confidence label."
             )
-        no_src = frame["reference"].str.len() == 0
+        no_src = frame["reference"].to_numpy(dtype=object) == ""
         for where in frame.loc[no_src, "_where"]:
             self.problems.append(
                 f"{where}, column 'reference': empty; every number needs a reference (a "
@@ -537,48 +576,37 @@ class _Loader:
         if len(self.problems) > n_before:
             return None
         # Expand wildcards; more specific rows override less specific ones.
-        frame["_specificity"] = sum((frame[d] != WILDCARD).astype(int) for d in dims)
+        specificity = sum(
+            (frame[d].to_numpy(dtype=object) != WILDCARD).astype(np.int64) for d in dims
+        )
+        frame["_specificity"] = specificity
         frame["_row"] = np.arange(len(frame))
-        orig_dupes = frame.duplicated([*dims, "_order"], keep=False)
-        for where in frame.loc[
-            orig_dupes & frame.duplicated([*dims, "_order"], keep="first"), "_where"
-        ]:
+        repeated = frame.duplicated([*dims, "_order"], keep="first").to_numpy()
+        for where in frame.loc[repeated, "_where"]:
             self.problems.append(
                 f"{where}: duplicate row for the same {list(dims)} as an earlier row."
             )
-        expanded = frame
-        for dim in dims:
-            wild = expanded[dim] == WILDCARD
-            if wild.any():
-                expanded = expanded.copy()
-                expanded[dim] = [
-                    list(self.labels[dim]) if w else [v]
-                    for w, v in zip(wild, expanded[dim], strict=True)
-                ]
-                expanded = expanded.explode(dim, ignore_index=True)
-        if expanded.empty:
-            return array
-        expanded = expanded.sort_values(["_order", "_specificity", "_row"], kind="stable")
-        top = expanded.groupby(list(dims), sort=False)[["_order", "_specificity"]].transform("max")
-        is_top = (expanded["_order"] == top["_order"]) & (
-            expanded["_specificity"] == top["_specificity"]
-        )
-        winners = expanded.loc[is_top]
-        clash = winners.duplicated(list(dims), keep=False) & (winners["_specificity"] < len(dims))
-        if clash.any():
-            for where in winners.loc[clash, "_where"].drop_duplicates():
-                self.problems.append(
-                    f"{where}: wildcard rows overlap with equal specificity; it is ambiguous "
-                    "which value applies. Give the overlapping labels explicitly."
-                )
+        if len(tables) == 1 and (np.asarray(specificity) == len(dims)).all():
+            # One table, every row fully labelled: each row is its own winner (the last of
+            # a duplicate, as on the general route, which has reported it above).
+            winners: pd.DataFrame | None = frame.loc[
+                ~frame.duplicated(list(dims), keep="last").to_numpy()
+            ]
+        else:
+            winners = self._winners(frame, dims)
+        if winners is None:
             return None
-        winners = winners.drop_duplicates(list(dims), keep="last")
+        if winners.empty:
+            return array
         # Units.
         canonical = self._canonical_units(spec, winners)
         factors = np.empty(len(winners))
-        groups = winners.groupby([winners["unit"], canonical]).indices
-        for key, idx in groups.items():
-            given, target = (str(k) for k in key)  # type: ignore[attr-defined]
+        pairs, inverse = _pair_codes(
+            winners["unit"].to_numpy(dtype=object), canonical.to_numpy(dtype=object)
+        )
+        for k, key in enumerate(pairs):
+            idx = np.flatnonzero(inverse == k)
+            given, target = (str(x) for x in key)
             if "(nan)" in target or any(f"({u})" in target for u in self.bad_units):
                 # The product or resource unit is unknown: reported on its own row already.
                 factors[idx] = np.nan
@@ -605,13 +633,16 @@ class _Loader:
         data[index] = converted
         # Provenance: one record per original row that contributed.
         used = frame.loc[frame["_row"].isin(winners["_row"].unique())]
-        notes = used["note"].tolist() if "note" in used.columns else [""] * len(used)
-        columns = [used[d].astype(str).tolist() for d in dims]
-        for i, (ref, conf, note) in enumerate(
-            zip(used["reference"].tolist(), used["confidence"].tolist(), notes, strict=True)
-        ):
-            labels: dict[str, str] = {d: col[i] for d, col in zip(dims, columns, strict=True)}
-            self.provenance.append([spec.name, labels, str(ref), str(conf), note or ""])
+        notes = used["note"] if "note" in used.columns else pd.Series("", index=used.index)
+        self.provenance.extend(
+            _provenance_json(
+                spec.name,
+                {d: used[d] for d in dims},
+                used["reference"],
+                used["confidence"],
+                notes.fillna(""),
+            )
+        )
         # Keep the bounds check here, where file and line are known.
         lo_bad = converted < spec.lower
         hi_bad = converted > spec.upper
@@ -629,6 +660,49 @@ class _Loader:
                         f"(in {_pretty(spec.unit)}), found {raw} {unit}."
                     )
         return array
+
+
+def _provenance_json(
+    name: str,
+    labels: dict[str, pd.Series],
+    reference: pd.Series,
+    confidence: pd.Series,
+    note: pd.Series,
+) -> list[str]:
+    """Return one JSON record per row: ``[name, {dim: label}, reference, confidence, note]``.
+
+    The text is what ``json.dumps(record, ensure_ascii=False)`` writes, built column by
+    column (each distinct value encoded once) because a province case has 10^5 rows.
+    """
+
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def encoded(column: pd.Series) -> np.ndarray:
+        codes, distinct = pd.factorize(column.astype(str).to_numpy(dtype=object))
+        text = np.asarray([dumps(v) for v in distinct] + [""], dtype=object)
+        return text[codes]
+
+    out: np.ndarray = np.full(len(reference), "[" + dumps(name) + ", {", dtype=object)
+    for i, (dim, column) in enumerate(labels.items()):
+        out = out + ((", " if i else "") + dumps(dim) + ": ") + encoded(column)
+    for column in (reference, confidence, note):
+        out = out + ("}, " if column is reference else ", ") + encoded(column)
+    return (out + "]").tolist()  # type: ignore[no-any-return]
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray) -> tuple[list[tuple[object, object]], np.ndarray]:
+    """Return the distinct ``(a[i], b[i])`` pairs and, for every ``i``, the index of its pair.
+
+    Missing values (NaN) count as one value of their own, so they reach the caller.
+    """
+    a_codes, a_values = pd.factorize(a, use_na_sentinel=False)
+    b_codes, b_values = pd.factorize(b, use_na_sentinel=False)
+    keys, inverse = np.unique(
+        a_codes.astype(np.int64) * max(len(b_values), 1) + b_codes, return_inverse=True
+    )
+    width = max(len(b_values), 1)
+    pairs = [(a_values[k // width], b_values[k % width]) for k in keys.tolist()]
+    return pairs, inverse.reshape(-1)
 
 
 def _pretty(unit: str) -> str:
