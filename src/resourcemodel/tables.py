@@ -209,9 +209,9 @@ def read_table(
                     "columns."
                 )
         body = [(n, r) for n, r in body if len(r) == width]
-        raw = pd.DataFrame([r for _, r in body], columns=header, dtype=object)
-        # Strip cells column by column (vectorised).
-        frame = raw.apply(lambda col: col.str.strip()) if len(raw) else raw
+        frame = pd.DataFrame(
+            [[cell.strip() for cell in r] for _, r in body], columns=header, dtype=object
+        )
         lines = np.asarray([n for n, _ in body], dtype=np.int64)
     # Drop rows left entirely blank.
     if len(frame):
@@ -320,7 +320,9 @@ def _read_simple(text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None
     needs_strip = needs_strip or " ," in body or ", " in body or " \n" in body
     needs_strip = needs_strip or "\n " in body or body[:1] == " " or body[-1:] == " "
     if needs_strip and len(frame):
-        frame = frame.apply(lambda col: col.str.strip())
+        for column in range(len(header)):
+            cells = frame.iloc[:, column].to_numpy(dtype=object)
+            frame.isetitem(column, np.asarray([c.strip() for c in cells.tolist()], dtype=object))
     lines = np.arange(2, len(frame) + 2, dtype=np.int64)
     return header, frame, lines
 

@@ -275,11 +275,11 @@ class _Loader:
             frames.append(f)
         frame = pd.concat(frames, ignore_index=True)
         dupes = frame[dim].duplicated(keep="first")
-        for where, label in zip(frame.loc[dupes, "_where"], frame.loc[dupes, dim], strict=True):
+        for where, label in _flagged(frame, dupes, "_where", dim):
             self.problems.append(f"{where}: duplicate {dim} {label!r} (already defined above).")
         frame = frame.loc[~dupes]
         bad = frame[dim].str.contains(r"[*,\s]", regex=True) | (frame[dim] == "")
-        for where, label in zip(frame.loc[bad, "_where"], frame.loc[bad, dim], strict=True):
+        for where, label in _flagged(frame, bad, "_where", dim):
             self.problems.append(
                 f"{where}, column {dim!r}: label {label!r} may not be empty or contain "
                 "'*', ',' or spaces."
@@ -300,9 +300,7 @@ class _Loader:
                 if ref in self.broken_dims:
                     continue
                 bad = ~frame[column].isin(known)
-                for where, label in zip(
-                    frame.loc[bad, "_where"], frame.loc[bad, column], strict=True
-                ):
+                for where, label in _flagged(frame, bad, "_where", column):
                     self.problems.append(
                         f"{where}, column {column!r}: unknown {ref} {label!r}; known: "
                         f"{_short(known)}."
@@ -319,7 +317,7 @@ class _Loader:
                     self.bad_units.add(str(unit))
         res = self.entity["resource"]
         bad = ~res["group"].isin(RESOURCE_GROUPS)
-        for where, group in zip(res.loc[bad, "_where"], res.loc[bad, "group"], strict=True):
+        for where, group in _flagged(res, bad, "_where", "group"):
             self.problems.append(
                 f"{where}, column 'group': {group!r} is not one of {list(RESOURCE_GROUPS)}."
             )
@@ -346,7 +344,7 @@ class _Loader:
                 if ref in self.broken_dims:
                     continue
                 bad = ~f[column].isin(self.labels[ref])
-                for where, label in zip(f.loc[bad, "_where"], f.loc[bad, column], strict=True):
+                for where, label in _flagged(f, bad, "_where", column):
                     self.problems.append(
                         f"{where}, column {column!r}: unknown {ref} {label!r}; known: "
                         f"{_short(self.labels[ref])}."
@@ -357,7 +355,7 @@ class _Loader:
         frame = pd.concat(frames, ignore_index=True)
         key = list(spec.required)  # type: ignore[attr-defined]
         dupes = frame.duplicated(key, keep="first")
-        for where in frame.loc[dupes, "_where"]:
+        for (where,) in _flagged(frame, dupes, "_where"):
             self.problems.append(f"{where}: duplicate {name} row {key}.")
         return frame.loc[~dupes]
 
@@ -519,15 +517,13 @@ class _Loader:
         n_before = len(self.problems)
         # Provenance labels.
         bad_conf = ~frame["confidence"].isin(CONFIDENCE_LABELS)
-        for where, conf in zip(
-            frame.loc[bad_conf, "_where"], frame.loc[bad_conf, "confidence"], strict=True
-        ):
+        for where, conf in _flagged(frame, bad_conf, "_where", "confidence"):
             self.problems.append(
                 f"{where}, column 'confidence': {conf!r} is not one of {list(CONFIDENCE_LABELS)}; "
                 "every number needs a confidence label."
             )
         no_src = frame["reference"].to_numpy(dtype=object) == ""
-        for where in frame.loc[no_src, "_where"]:
+        for (where,) in _flagged(frame, no_src, "_where"):
             self.problems.append(
                 f"{where}, column 'reference': empty; every number needs a reference (a "
                 "source id or URL; for an assumption write 'assumption' and give the "
@@ -540,11 +536,8 @@ class _Loader:
         # 'inf' means 'no cap': allowed only where the default is no cap.
         inf_ok = np.isposinf(number) & no_cap_allowed(spec)
         bad_val &= ~inf_ok
-        for where, raw, num in zip(
-            frame.loc[bad_val, "_where"],
-            frame.loc[bad_val, "value"],
-            number[bad_val.to_numpy()],
-            strict=True,
+        for (where, raw), num in zip(
+            _flagged(frame, bad_val, "_where", "value"), number[bad_val.to_numpy()], strict=True
         ):
             if np.isinf(num):
                 caps = ", ".join(n for n, p in PARAMETERS.items() if no_cap_allowed(p))
@@ -569,7 +562,7 @@ class _Loader:
             if dim in self.broken_dims:
                 continue
             bad = ~(frame[dim].isin(known) | (frame[dim] == WILDCARD))
-            for where, label in zip(frame.loc[bad, "_where"], frame.loc[bad, dim], strict=True):
+            for where, label in _flagged(frame, bad, "_where", dim):
                 self.problems.append(
                     f"{where}, column {dim!r}: unknown {dim} {label!r}; known: {_short(known)}."
                 )
@@ -582,7 +575,7 @@ class _Loader:
         frame["_specificity"] = specificity
         frame["_row"] = np.arange(len(frame))
         repeated = frame.duplicated([*dims, "_order"], keep="first").to_numpy()
-        for where in frame.loc[repeated, "_where"]:
+        for (where,) in _flagged(frame, repeated, "_where"):
             self.problems.append(
                 f"{where}: duplicate row for the same {list(dims)} as an earlier row."
             )
@@ -662,6 +655,14 @@ class _Loader:
         return array
 
 
+def _flagged(frame: pd.DataFrame, mask: object, *columns: str) -> list[tuple[Any, ...]]:
+    """Return ``columns`` of the rows where ``mask`` is true, as tuples (fast when none is)."""
+    rows = np.asarray(mask, dtype=bool)
+    if not rows.any():
+        return []
+    return list(zip(*(frame[c].to_numpy(dtype=object)[rows] for c in columns), strict=True))
+
+
 def _provenance_json(
     name: str,
     labels: dict[str, pd.Series],
@@ -674,7 +675,6 @@ def _provenance_json(
     The text is what ``json.dumps(record, ensure_ascii=False)`` writes, built column by
     column (each distinct value encoded once) because a province case has 10^5 rows.
     """
-
     dumps = json.JSONEncoder(ensure_ascii=False).encode
 
     def encoded(column: pd.Series) -> np.ndarray:
