@@ -469,19 +469,23 @@ _ROW_CAPS = {
 }
 
 
-def _cap_relevant(inputs: xr.Dataset, name: str) -> np.ndarray:
-    """Where a finite value of cap parameter ``name`` makes a row (see add_plant_caps)."""
+def _cap_relevant(inputs: xr.Dataset, name: str) -> np.ndarray | bool:
+    """Where a finite value of cap parameter ``name`` makes a row (see add_plant_caps).
+
+    ``True`` means everywhere (no xarray look-up: this runs once per sweep run).
+    """
+    if name not in ("contract", "permit"):
+        return True
     connected = np.asarray(inputs["connected"].values, dtype=bool)
     if name == "contract":
         return connected
-    if name == "permit":
-        resource = {r: i for i, r in enumerate(inputs["resource"].values)}
-        src_res = np.array([resource[r] for r in inputs["source_resource"].values], dtype=int)
-        has = np.zeros((inputs.sizes["plant"], inputs.sizes["resource"]), dtype=bool)
-        ci, si = np.nonzero(connected)
-        has[ci, src_res[si]] = True
-        return has
-    return np.ones(inputs[name].shape, dtype=bool)
+    # permit: plants connected to some source of the resource.
+    resource = {r: i for i, r in enumerate(inputs["resource"].values)}
+    src_res = np.array([resource[r] for r in inputs["source_resource"].values], dtype=int)
+    has = np.zeros((inputs.sizes["plant"], inputs.sizes["resource"]), dtype=bool)
+    ci, si = np.nonzero(connected)
+    has[ci, src_res[si]] = True
+    return has
 
 
 def update_program(

@@ -178,7 +178,8 @@ class HighsBackend(Backend):
         if status is not TerminationCondition.OPTIMAL:
             return self.empty_result(lp, status, runtime=time.perf_counter() - start, **meta)
         info = h.getInfo()
-        x = np.asarray(h.getSolution().col_value, dtype=float)
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, dtype=float)
         objective = float(info.objective_function_value)
         iterations = int(info.simplex_iteration_count)
         if lp.is_mip:
@@ -195,8 +196,8 @@ class HighsBackend(Backend):
             h2.passModel(fixed)
             h2.run()
             h = h2
+            sol = h.getSolution()
             meta["message"] = f"{meta['message']}; duals from the LP with integer adoption fixed"
-        sol = h.getSolution()
         row_dual = np.asarray(sol.row_dual, dtype=float)
         col_dual = np.asarray(sol.col_dual, dtype=float)
         ranging = None

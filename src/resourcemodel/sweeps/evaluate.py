@@ -104,6 +104,9 @@ class Evaluator:
         }
         needs_ranging = any("range" in outcome_name(o) for o in spec.outcomes)
         self.model = HighsModel(self.lp, ranging=needs_ranging, **spec.solver)
+        # Solve the base once so that every run (and every forked pool worker, which
+        # inherits this model) starts from its optimal basis instead of from scratch.
+        self.model.solve()
         self.outcomes = list(spec.outcomes)
 
     # -- one run ---------------------------------------------------------------
