@@ -18,13 +18,13 @@ run: $(STAMP)
 
 ## The whole test suite (what CI runs).
 test: $(STAMP)
-	$(BIN)/ruff check src tests notebooks/*.py
-	$(BIN)/ruff format --check src tests notebooks/*.py
+	$(BIN)/ruff check src tests benchmarks notebooks/*.py
+	$(BIN)/ruff format --check src tests benchmarks notebooks/*.py
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests notebooks/*.py
+	$(BIN)/ruff check src tests benchmarks notebooks/*.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
