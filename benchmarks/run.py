@@ -50,6 +50,10 @@ def measure(route: str, case: Path, options: dict[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
+        # The package's own automatic scaling options, so both solve the same way.
+        for key in ("user_bound_scale", "user_objective_scale"):
+            if key in data and key not in options:
+                h.setOptionValue(key, int(data[key]))
         for key, value in options.items():
             h.setOptionValue({"method": "solver"}.get(key, key), value)
         model = highspy.HighsLp()
@@ -170,6 +174,13 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="alternated rounds of package and floor"
     )
+    parser.add_argument(
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["package_ranging", "whatif"],
+        help="routes not to run (each is a full solve at this size)",
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--measure", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -178,6 +189,7 @@ def main() -> None:
         print(json.dumps(measure(route, Path(case), json.loads(options))))
         return
     sys.path.insert(0, str(HERE))
+    import numpy as np
     from synthetic import generate
 
     table = []
@@ -185,7 +197,7 @@ def main() -> None:
         case = args.workdir / f"synthetic_{size}"
         if not (case / "plants.csv").exists():
             generate(size, case, seed=0)
-        if not (case / "lp.npz").exists():
+        if not (case / "lp.npz").exists() or "scaled" not in np.load(case / "lp.npz"):
             _dump(case)
         row: dict[str, Any] = {"plants": size}
         # The package and its floor alternate (--repeat rounds) so that drift in the
@@ -197,7 +209,8 @@ def main() -> None:
         for route, results in rounds.items():
             row[route] = _median(results)
         for route in ("package_ranging", "whatif"):
-            row[route] = _sub(route, case, {}, args.timeout)
+            if route not in args.skip:
+                row[route] = _sub(route, case, {}, args.timeout)
         if size <= args.pulp_max:
             row["pulp"] = _sub("pulp", case, {}, args.timeout)
         for method in args.methods:
@@ -226,11 +239,13 @@ def _dump(case: Path) -> None:
     import numpy as np
 
     import resourcemodel as rm
+    from resourcemodel.backends.highs import scaling_options
 
     lp = rm.build(rm.load_inputs(case))
     csc = lp.A.tocsc()
-    np.savez(
-        case / "lp.npz",
+    arrays: dict[str, Any] = {key: np.asarray(value) for key, value in scaling_options(lp).items()}
+    arrays.update(
+        scaled=np.asarray(True),  # marks a file written with the scaling options
         c=lp.c,
         col_lower=lp.col_lower,
         col_upper=lp.col_upper,
@@ -241,6 +256,7 @@ def _dump(case: Path) -> None:
         indices=csc.indices.astype(np.int32),
         data=csc.data,
     )
+    np.savez(case / "lp.npz", **arrays)
 
 
 def _print_row(row: dict[str, Any]) -> None:
@@ -270,7 +286,7 @@ def _print_row(row: dict[str, Any]) -> None:
         f"package/floor time {pkg['total'] / floor['total']:.2f}x, "
         f"memory {pkg['peak_mb'] / floor['peak_mb']:.2f}x"
     )
-    rng = row["package_ranging"]
+    rng = row.get("package_ranging", {})
     if "total" in rng:
         print(f"  with ranging  {rng['total']:.2f} s (solve {rng['solve']:.2f})")
     if "pulp" in row and "total" in row["pulp"]:
@@ -281,7 +297,7 @@ def _print_row(row: dict[str, Any]) -> None:
     for key, value in row.items():
         if key.startswith("highspy_") and "total" in value:
             print(f"  HiGHS {key[8:]:8s} {value['total']:.2f} s")
-    w = row["whatif"]
+    w = row.get("whatif", {})
     if "ratio" in w:
         print(
             f"  what-if: cold {w['cold']:.2f} s ({w['cold_iterations']} it), warm after a "

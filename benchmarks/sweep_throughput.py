@@ -4,8 +4,9 @@ Routes (same runs: river and summer-grid caps scaled by Latin-hypercube factors)
 
 - ``pulp_rebuild``: apply the changes, rebuild the LP and solve it through PuLP + CBC
   (what a PuLP-based tool does per scenario);
-- ``highspy_warm_raw``: the floor: one ``highspy.Highs`` holding the LP, only the changed
-  row bounds pushed, re-run, objective and duals read back;
+- ``highspy_warm_raw``: the floor: one ``highspy.Highs`` holding the LP (with the same
+  automatic scaling options as the package), only the changed row bounds pushed, re-run,
+  objective and duals read back;
 - ``package_1_worker``, ``package_2_workers``: ``resourcemodel.sweep`` with the serial and
   the process-pool executor (start-up included);
 - ``dask_2_workers``: ``resourcemodel.sweep`` on a local Dask cluster of 2 workers
@@ -26,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 import resourcemodel as rm
-from resourcemodel.backends.highs import new_highs, to_highs_lp
+from resourcemodel.backends.highs import new_highs, scaling_options, to_highs_lp
 from resourcemodel.scenario import Change, load_scenario
 from resourcemodel.sweeps import load_sweep, sample
 
@@ -95,6 +96,8 @@ def highspy_warm_raw(values: np.ndarray) -> tuple[float, list[float]]:
     base = lp.row_upper[rows].copy()
     start = time.perf_counter()
     h = new_highs()
+    for key, value in scaling_options(lp).items():  # as the package does
+        h.setOptionValue(key, value)
     h.passModel(to_highs_lp(lp))
     objectives = []
     for r, g in values:
