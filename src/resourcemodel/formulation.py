@@ -319,11 +319,7 @@ def add_measure_saving(ctx: _Context) -> None:
         hi = np.searchsorted(pkey_s, zkey, side="right")
         counts = hi - lo
         zsel = np.repeat(np.arange(len(zkey)), counts)
-        psel = order[
-            np.concatenate([np.arange(a, b) for a, b in zip(lo, hi, strict=True)])
-            if len(lo)
-            else np.zeros(0, dtype=int)
-        ]
+        psel = order[_ranges(lo, hi)]
         coef = -saving[zpl[zsel], zm[zsel], zr[zsel]] * pos[pi[psel], ri[psel]]
         ctx.b.add_terms(
             use_rows[zpl[zsel], zm[zsel], zr[zsel], :], ctx.idx["x"][pi[psel], :], coef[:, None]
@@ -334,6 +330,20 @@ def add_measure_saving(ctx: _Context) -> None:
     np.add.at(use_max, (ctx.proc_plant[pi], ri), pos[pi, ri][:, None] * ctx.xmax[pi, :])
     coef = -saving[:, :, :, None] * use_max[:, None, :, :]
     ctx.b.add_terms(adopt_rows, np.broadcast_to(ctx.idx["a"][:, :, None, None], z.shape), coef)
+
+
+def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Return ``concatenate([arange(a, b) for a, b in zip(lo, hi)])`` without a loop.
+
+    >>> _ranges(np.array([2, 7, 0]), np.array([4, 7, 1])).tolist()
+    [2, 3, 0]
+    """
+    counts = hi - lo
+    if counts.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Position within the output minus the output position where each range starts.
+    starts = np.cumsum(counts) - counts
+    return np.arange(counts.sum()) - np.repeat(starts - lo, counts)
 
 
 def add_source_caps(ctx: _Context) -> None:
