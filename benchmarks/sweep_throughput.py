@@ -9,12 +9,14 @@ Routes (same runs: river and summer-grid caps scaled by Latin-hypercube factors)
   objective and duals read back;
 - ``package_1_worker``, ``package_2_workers``: ``resourcemodel.sweep`` with the serial and
   the process-pool executor (start-up included);
+- ``highspy_warm_raw_2_processes``: two raw loops at once in two processes: what the
+  machine's two cores give at best (shared caches, memory bandwidth, the host);
 - ``dask_2_workers``: ``resourcemodel.sweep`` on a local Dask cluster of 2 workers
   (cluster start-up excluded, model start-up included).
 
 Usage::
 
-    python benchmarks/sweep_throughput.py --runs 400 [--json out.json]
+    python benchmarks/sweep_throughput.py --runs 2000 [--repeat 3] [--json out.json]
 """
 
 from __future__ import annotations
@@ -109,6 +111,25 @@ def highspy_warm_raw(values: np.ndarray) -> tuple[float, list[float]]:
     return (time.perf_counter() - start) / len(values), objectives
 
 
+def _raw_worker(values: np.ndarray) -> float:
+    return highspy_warm_raw(values)[0]
+
+
+def highspy_warm_raw_2_processes(values: np.ndarray) -> float:
+    """The machine's own parallel ceiling: two raw warm loops at once, one per process.
+
+    Each process runs every run (twice the work of one loop); the result is seconds per run
+    of the pair, so its ratio to ``highspy_warm_raw`` is what two cores give at best.
+    """
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_raw_worker, [values, values])
+        seconds = time.perf_counter() - start
+    return seconds / (2 * len(values))
+
+
 def package(values_spec: dict[str, object], **kw: object) -> tuple[float, list[float]]:
     start = time.perf_counter()
     ds = rm.sweep(values_spec, progress=False, **kw)  # type: ignore[arg-type]
@@ -118,7 +139,7 @@ def package(values_spec: dict[str, object], **kw: object) -> tuple[float, list[f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=2000)
     parser.add_argument(
         "--pulp-runs",
         type=int,
@@ -144,6 +165,7 @@ def main() -> None:
         "highspy_warm_raw": [],
         "package_1_worker": [],
         "package_2_workers": [],
+        "highspy_warm_raw_2_processes": [],
     }
     for _ in range(max(args.repeat, 1)):
         seconds, raw_obj = highspy_warm_raw(values)
@@ -152,6 +174,7 @@ def main() -> None:
         rounds["package_1_worker"].append(seconds)
         seconds, two = package(spec, workers=2)
         rounds["package_2_workers"].append(seconds)
+        rounds["highspy_warm_raw_2_processes"].append(highspy_warm_raw_2_processes(values))
     for name, times in rounds.items():
         per_run[name] = float(np.median(times))
     if not args.no_dask:
@@ -185,6 +208,8 @@ def main() -> None:
             / rate["highspy_warm_raw"],
             "package_2_workers / package_1_worker": rate["package_2_workers"]
             / rate["package_1_worker"],
+            "machine ceiling: raw 2 processes / raw 1": rate["highspy_warm_raw_2_processes"]
+            / rate["highspy_warm_raw"],
             **(
                 {
                     "dask_2_workers / package_1_worker": rate["dask_2_workers"]
@@ -200,9 +225,9 @@ def main() -> None:
         f"(PuLP route timed on {args.pulp_runs}):"
     )
     for name, value in rate.items():
-        print(f"  {name:22s} {value:9.1f} runs/s")
+        print(f"  {name:30s} {value:9.1f} runs/s")
     for name, value in report["ratios"].items():
-        print(f"  {name:40s} {value:7.2f}x")
+        print(f"  {name:42s} {value:7.2f}x")
     print(
         f"  (medians of {args.repeat} alternated rounds; 2 workers / 1 worker per round: "
         + ", ".join(f"{r:.2f}x" for r in pair_ratios)
