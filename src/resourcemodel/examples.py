@@ -6,8 +6,9 @@ the tour in the README.
 Examples
 --------
 >>> from resourcemodel import examples
->>> examples.names()
-['infeasible', 'measure_payoff', 'product_chain', 'two_plants']
+>>> examples.names()  # doctest: +NORMALIZE_WHITESPACE
+['infeasible', 'measure_payoff', 'permit_choice', 'product_chain',
+ 'summer_shortfall', 'two_plants', 'water_measures']
 """
 
 from __future__ import annotations

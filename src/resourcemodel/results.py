@@ -304,8 +304,10 @@ def unit_of(ds: xr.Dataset, name: str, **labels: str) -> str:
 
     Examples
     --------
-    >>> unit_of(results, "supply", source="river")  # doctest: +SKIP
-    'm3'
+    >>> import resourcemodel as rm
+    >>> res = rm.run(rm.examples.path("two_plants"))
+    >>> res["supply"].attrs["units"], unit_of(res, "supply", source="river")
+    ('{source.resource}', 'm3')
     """
     template: str = str(ds[name].attrs.get("units", ""))
     subs = {
