@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 import resourcemodel as rm
 from resourcemodel.cli import main
 
@@ -124,3 +126,35 @@ def test_sweep_command(tmp_path: Path) -> None:
     assert ds["objective"].values.round(1).tolist() == [2475.0, 2250.0]
     again = _cli("sweep", str(spec), "--workers", "1", "--out", str(out), "--no-progress")
     assert again.returncode == 2 and "--resume" in again.stderr
+
+
+def test_run_path_keeps_heavy_imports_out(tmp_path: Path) -> None:
+    """`resourcemodel run` imports neither plotting, PuLP, the PDF stack nor sweeps.
+
+    (Dask is not on the list: with the dask extra installed, pint imports ``dask`` and
+    xarray imports ``dask.array`` and, in ``to_netcdf``, ``distributed`` by themselves.)
+    """
+    code = (
+        "import sys\n"
+        "from resourcemodel.cli import main\n"
+        "try:\n"
+        f"    main(['run', {str(rm.examples.path('two_plants'))!r}, '--out', {str(tmp_path)!r}])\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "heavy = ('matplotlib', 'pulp', 'resourcemodel.sweeps', 'weasyprint')\n"
+        "print([m for m in heavy if m in sys.modules])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "[]", proc.stdout
+
+
+def test_lazy_public_names() -> None:
+    """The sweep and analysis parts of the API load on first use and are listed by dir()."""
+    assert {"sweep", "load_sweep", "analyses"} <= set(dir(rm))
+    assert rm.sweep.__module__ == "resourcemodel.sweeps.runner"
+    assert callable(rm.load_sweep) and callable(rm.analyses.explain)
+    assert callable(rm.brief)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = rm.nothing  # type: ignore[attr-defined]

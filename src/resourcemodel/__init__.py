@@ -18,7 +18,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from resourcemodel import analyses, examples
+from typing import TYPE_CHECKING, Any
+
+from resourcemodel import examples
 from resourcemodel.backends import SolveResult, TerminationCondition, available_backends
 from resourcemodel.brief import brief
 from resourcemodel.exceptions import (
@@ -33,8 +35,38 @@ from resourcemodel.io import load as load_results
 from resourcemodel.io import save
 from resourcemodel.pipeline import load, run, solve
 from resourcemodel.program import LinearProgram
-from resourcemodel.sweeps import load_sweep, sweep
 from resourcemodel.validate import load_inputs
+
+if TYPE_CHECKING:
+    from resourcemodel import analyses
+    from resourcemodel.sweeps import load_sweep, sweep
+
+#: Parts imported on first use, so that ``resourcemodel run`` does not pay for the sweep
+#: and analysis machinery. (``brief`` stays eager: the function shares its name with its
+#: subpackage, and importing the subpackage first would otherwise shadow the function.)
+_LAZY = {
+    "analyses": ("resourcemodel.analyses", None),
+    "load_sweep": ("resourcemodel.sweeps", "load_sweep"),
+    "sweep": ("resourcemodel.sweeps", "sweep"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the lazy parts of the public API on first access (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'resourcemodel' has no attribute {name!r}")
+    import importlib
+
+    module_name, attr = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "BackendError",
