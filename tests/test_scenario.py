@@ -396,3 +396,27 @@ def test_combine_applies_each_file_once_in_order(tmp_path: Path) -> None:
     other.write_text('data = "product_chain"\n')
     with pytest.raises(ScenarioError, match="share one case"):
         combine([tmp_path / "a.toml", other])
+
+
+def test_locate_matches_apply_changes() -> None:
+    """A change located once and applied with numpy equals apply_changes, for each op."""
+    from resourcemodel import load_inputs
+    from resourcemodel.scenario import locate
+
+    case = examples.path("two_plants")
+    ds = load_inputs(case)
+    for op, value, unit in (("scale", 0.7, None), ("add", 0.05, "Mm3"), ("set", 123.0, "m3")):
+        change = Change("source_cap", {"source": ("riv*",)}, op, value, unit, "test")
+        mask, per_unit = locate(ds, change)
+        expected = ds["source_cap"].values.copy()
+        if op == "scale":
+            expected[mask] *= value
+        elif op == "add":
+            expected[mask] += value * per_unit[mask]
+        else:
+            expected[mask] = value * per_unit[mask]
+        scenario = Scenario("t", "", None, case, (), {}, (change,), ("t",))
+        got, _ = apply_changes(ds, scenario)
+        np.testing.assert_allclose(got["source_cap"].values, expected)
+    with pytest.raises(ScenarioError, match="matches no source"):
+        locate(ds, Change("source_cap", {"source": ("lake",)}, "scale", 1.0, None, "test"))

@@ -456,6 +456,56 @@ def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, l
     return ds, records
 
 
+def locate(inputs: xr.Dataset, change: Change) -> tuple[np.ndarray, np.ndarray]:
+    """Return where a change applies and what one unit of its value is there.
+
+    Sweeps use this to compile a lever once and then apply any value with numpy alone.
+
+    Parameters
+    ----------
+    inputs : xarray.Dataset
+        Validated inputs; not modified.
+    change : Change
+        The change (its ``value`` is ignored).
+
+    Returns
+    -------
+    mask : numpy.ndarray of bool
+        Shape of the parameter: the elements the selectors match.
+    per_unit : numpy.ndarray of float
+        Where ``mask``: for ``set``/``add``, one unit of ``change.unit`` in the element's
+        canonical unit; for ``scale``, the current value. Elsewhere 1.
+
+    Raises
+    ------
+    ScenarioError
+        If the parameter is unknown, a selector matches nothing or the unit does not fit.
+
+    Examples
+    --------
+    >>> import resourcemodel as rm
+    >>> ds = rm.load_inputs(rm.examples.path("two_plants"))
+    >>> mask, per_unit = locate(
+    ...     ds, Change("source_cap", {"source": ("river",)}, "set", 0.0, "Mm3", "example")
+    ... )
+    >>> int(mask.sum()), float(per_unit[mask][0])
+    (1, 1000000.0)
+    """
+    probe = inputs.copy(deep=False)
+    if change.parameter in inputs:
+        probe[change.parameter] = inputs[change.parameter].copy(deep=True)
+    one = replace(change, value=1.0)
+    origins: dict[str, np.ndarray] = {}
+    bad: list[str] = []
+    _apply(probe, one, origins, bad)
+    if bad:
+        raise ScenarioError(bad)
+    mask = origins[change.parameter] != ""
+    old = inputs[change.parameter].values
+    new = probe[change.parameter].values
+    return mask, np.where(mask, new - (old if change.op == "add" else 0), 1.0)
+
+
 def _apply(ds: xr.Dataset, change: Change, origins: dict[str, np.ndarray], bad: list[str]) -> None:
     """Apply one change in place; append problems to ``bad``."""
     spec = PARAMETERS.get(change.parameter)

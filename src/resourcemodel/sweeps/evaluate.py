@@ -35,14 +35,13 @@ class _Lever:
     """A factor compiled to the elements it touches and its unit factor there."""
 
     def __init__(self, inputs: xr.Dataset, factor: Factor) -> None:
-        from resourcemodel.scenario import Change, _apply
+        from resourcemodel.exceptions import ScenarioError
+        from resourcemodel.scenario import Change, locate
 
         self.factor = factor
         self.parameter = factor.parameter
         if factor.parameter not in inputs:
             raise SweepError(f"factor {factor.name!r}: parameter {factor.parameter!r} missing.")
-        probe = inputs.copy(deep=False)
-        probe[factor.parameter] = inputs[factor.parameter].copy(deep=True)
         change = Change(
             parameter=factor.parameter,
             where=factor.where,
@@ -51,15 +50,10 @@ class _Lever:
             unit=factor.unit,
             origin=f"factor {factor.name!r}",
         )
-        origins: dict[str, np.ndarray] = {}
-        bad: list[str] = []
-        _apply(probe, change, origins, bad)
-        if bad:
-            raise SweepError(bad)
-        self.mask = origins[factor.parameter] != ""
-        old = inputs[factor.parameter].values
-        new = probe[factor.parameter].values
-        self.unit_factor = np.where(self.mask, new - (old if factor.op == "add" else 0), 1.0)
+        try:
+            self.mask, self.unit_factor = locate(inputs, change)
+        except ScenarioError as err:
+            raise SweepError(err.problems) from None
 
     def apply(self, array: np.ndarray, value: float) -> None:
         m = self.mask
