@@ -19,6 +19,9 @@ import pandas as pd
 MAX_TABLE_BYTES = 200 * 1024 * 1024
 
 LINE = "_line"
+
+#: A parsed table: header, cells as stripped strings, line of every row, ragged-row problems.
+_Parsed = tuple[list[str], pd.DataFrame, np.ndarray, list[str]]
 FILE = "_file"
 
 #: Byte-order marks of encodings that are not UTF-8, checked before anything else.
@@ -157,16 +160,10 @@ def read_table(
     if not text.strip():
         problems.append(f"{name!r}: the file is empty; it needs at least a header row.")
         return None
-    simple = _read_simple(text)
-    if simple is not None:
-        header, frame, lines = simple
-        parsed_ok = True
-    else:
-        parsed_ok = False
-        rows = _read_quoted(text, name, problems)
-        if rows is None:
-            return None
-        header = [h.strip() for h in rows[0][1]]
+    parsed = _read_simple(text) or _read_quoted(text, name, problems)
+    if parsed is None:
+        return None
+    header, frame, lines, ragged = parsed
     shown = _show_header(header)
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
@@ -198,21 +195,7 @@ def read_table(
             f"{list(required) + list(optional)}."
         )
         return None
-    if not parsed_ok:
-        assert rows is not None
-        body = rows[1:]
-        width = len(header)
-        for line_no, row in body:
-            if len(row) != width and any(cell.strip() for cell in row):
-                problems.append(
-                    f"{name!r}, line {line_no}: {len(row)} cells but the header has {width} "
-                    "columns."
-                )
-        body = [(n, r) for n, r in body if len(r) == width]
-        frame = pd.DataFrame(
-            [[cell.strip() for cell in r] for _, r in body], columns=header, dtype=object
-        )
-        lines = np.asarray([n for n, _ in body], dtype=np.int64)
+    problems.extend(ragged)
     # Drop rows left entirely blank.
     if len(frame):
         keep = (frame.to_numpy(dtype=object) != "").any(axis=1)
@@ -233,11 +216,12 @@ def read_table(
     return table
 
 
-def _read_quoted(text: str, name: str, problems: list[str]) -> list[tuple[int, list[str]]] | None:
+def _read_quoted(text: str, name: str, problems: list[str]) -> _Parsed | None:
     """Parse CSV text with the ``csv`` module, keeping the line on which each row starts.
 
     This is the general route (quoted cells, embedded line breaks, ragged rows); it is
-    slower than :func:`_read_simple` but exact about lines in every case.
+    slower than :func:`_read_simple` but exact about lines in every case. Rows with another
+    number of cells than the header are left out and described in the fourth item.
     """
     parsed: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -255,14 +239,25 @@ def _read_quoted(text: str, name: str, problems: list[str]) -> list[tuple[int, l
         else:
             problems.append(f"{name!r}, line {reader.line_num}: the CSV text is malformed ({err}).")
         return None
-    return parsed
+    header = [h.strip() for h in parsed[0][1]]
+    width = len(header)
+    ragged = [
+        f"{name!r}, line {line_no}: {len(row)} cells but the header has {width} columns."
+        for line_no, row in parsed[1:]
+        if len(row) != width and any(cell.strip() for cell in row)
+    ]
+    body = [(n, r) for n, r in parsed[1:] if len(r) == width]
+    frame = pd.DataFrame(
+        [[cell.strip() for cell in r] for _, r in body], columns=header, dtype=object
+    )
+    return header, frame, np.asarray([n for n, _ in body], dtype=np.int64), ragged
 
 
 #: Whitespace ``str.strip`` removes that may sit in ASCII text (space checked apart).
 _ASCII_SPACE = "\t\x0b\x0c\r\x1c\x1d\x1e\x1f"
 
 
-def _read_simple(text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+def _read_simple(text: str) -> _Parsed | None:
     r"""Parse a plain CSV table with pandas' C parser, or return ``None`` if it is not plain.
 
     Plain means: no quote characters, ``\n`` or ``\r\n`` line ends, and every line that is
@@ -278,6 +273,8 @@ def _read_simple(text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None
         Cells as stripped strings (object dtype), blank lines included as empty rows.
     lines : numpy.ndarray
         Line number of every row of ``frame``.
+    ragged : list of str
+        Always empty here (a ragged table is not plain).
     """
     if '"' in text or text.count("\r") != text.count("\r\n"):
         return None
@@ -323,8 +320,7 @@ def _read_simple(text: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None
         for column in range(len(header)):
             cells = frame.iloc[:, column].to_numpy(dtype=object)
             frame.isetitem(column, np.asarray([c.strip() for c in cells.tolist()], dtype=object))
-    lines = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return header, frame, lines
+    return header, frame, np.arange(2, len(frame) + 2, dtype=np.int64), []
 
 
 def _show_header(columns: list[str], limit: int = 200) -> str:

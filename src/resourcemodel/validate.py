@@ -456,6 +456,10 @@ class _Loader:
         beats a less specific one; among equals the last row wins. ``None`` (and a problem
         recorded) if two rows of equal specificity overlap.
         """
+        if frame["_order"].nunique() <= 1 and (frame["_specificity"] == len(dims)).all():
+            # One table, every row fully labelled: nothing to expand or rank; each row is its
+            # own winner (the last of a duplicate, as below; duplicates are reported already).
+            return frame.loc[~frame.duplicated(list(dims), keep="last").to_numpy()]
         expanded = frame
         for dim in dims:
             wild = expanded[dim] == WILDCARD
@@ -569,24 +573,16 @@ class _Loader:
         if len(self.problems) > n_before:
             return None
         # Expand wildcards; more specific rows override less specific ones.
-        specificity = sum(
+        frame["_specificity"] = sum(
             (frame[d].to_numpy(dtype=object) != WILDCARD).astype(np.int64) for d in dims
         )
-        frame["_specificity"] = specificity
         frame["_row"] = np.arange(len(frame))
         repeated = frame.duplicated([*dims, "_order"], keep="first").to_numpy()
         for (where,) in _flagged(frame, repeated, "_where"):
             self.problems.append(
                 f"{where}: duplicate row for the same {list(dims)} as an earlier row."
             )
-        if len(tables) == 1 and (np.asarray(specificity) == len(dims)).all():
-            # One table, every row fully labelled: each row is its own winner (the last of
-            # a duplicate, as on the general route, which has reported it above).
-            winners: pd.DataFrame | None = frame.loc[
-                ~frame.duplicated(list(dims), keep="last").to_numpy()
-            ]
-        else:
-            winners = self._winners(frame, dims)
+        winners = self._winners(frame, dims)
         if winners is None:
             return None
         if winners.empty:
@@ -685,8 +681,7 @@ def _provenance_json(
     out: np.ndarray = np.full(len(reference), "[" + dumps(name) + ", {", dtype=object)
     for i, (dim, column) in enumerate(labels.items()):
         out = out + ((", " if i else "") + dumps(dim) + ": ") + encoded(column)
-    for column in (reference, confidence, note):
-        out = out + ("}, " if column is reference else ", ") + encoded(column)
+    out = out + "}, " + encoded(reference) + ", " + encoded(confidence) + ", " + encoded(note)
     return (out + "]").tolist()  # type: ignore[no-any-return]
 
 
@@ -697,10 +692,8 @@ def _pair_codes(a: np.ndarray, b: np.ndarray) -> tuple[list[tuple[object, object
     """
     a_codes, a_values = pd.factorize(a, use_na_sentinel=False)
     b_codes, b_values = pd.factorize(b, use_na_sentinel=False)
-    keys, inverse = np.unique(
-        a_codes.astype(np.int64) * max(len(b_values), 1) + b_codes, return_inverse=True
-    )
     width = max(len(b_values), 1)
+    keys, inverse = np.unique(a_codes.astype(np.int64) * width + b_codes, return_inverse=True)
     pairs = [(a_values[k // width], b_values[k % width]) for k in keys.tolist()]
     return pairs, inverse.reshape(-1)
 
