@@ -11,6 +11,7 @@ unit per period, supply and savings in the resource's unit per period, cost in U
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,6 +42,31 @@ class Options:
     objective: str = "cost"
     integer_measures: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def resolve(
+        cls,
+        settings: Mapping[str, object] | None = None,
+        *,
+        objective: str | None = None,
+        integer_measures: bool | None = None,
+    ) -> Options:
+        """Return the options of a scenario's ``[options]`` table, keywords winning.
+
+        >>> Options.resolve({"objective": "value_added"}, integer_measures=True)
+        Options(objective='value_added', integer_measures=True, extra={})
+        """
+        settings = settings or {}
+        return cls(
+            objective=str(
+                objective if objective is not None else settings.get("objective", "cost")
+            ),
+            integer_measures=bool(
+                integer_measures
+                if integer_measures is not None
+                else settings.get("integer_measures", False)
+            ),
+        )
 
 
 @dataclass

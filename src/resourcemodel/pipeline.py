@@ -128,15 +128,9 @@ def run(
     """
     start = time.perf_counter()
     inputs, spec, diff = load(scenario)
-    scenario_options = spec.options if spec else {}
-    opts = Options(
-        objective=str(scenario_options.get("objective", "cost")),
-        integer_measures=bool(scenario_options.get("integer_measures", False)),
+    opts = Options.resolve(
+        spec.options if spec else None, objective=objective, integer_measures=integer_measures
     )
-    if objective is not None:
-        opts.objective = objective
-    if integer_measures is not None:
-        opts.integer_measures = integer_measures
     lp = build(inputs, opts)
     result = solve(lp, backend, **solver_options)
     name = spec.name if spec else Path(scenario).name  # type: ignore[arg-type]

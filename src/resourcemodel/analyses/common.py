@@ -67,14 +67,7 @@ def prepare(
         inputs, spec, _ = load(scenario)
         spec_options = dict(spec.options) if spec else {}
         name = spec.name if spec is not None else Path(scenario).name  # type: ignore[arg-type]
-    options = Options(
-        objective=str(spec_options.get("objective", "cost")),
-        integer_measures=bool(spec_options.get("integer_measures", False)),
-    )
-    if objective is not None:
-        options.objective = objective
-    if integer_measures is not None:
-        options.integer_measures = integer_measures
+    options = Options.resolve(spec_options, objective=objective, integer_measures=integer_measures)
     return Case(inputs, options, name)
 
 

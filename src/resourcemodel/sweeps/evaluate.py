@@ -85,11 +85,7 @@ class Evaluator:
         self.spec = spec
         inputs, scenario, _ = pipeline.load(spec.base)
         self.inputs = inputs
-        options = scenario.options if scenario else {}
-        self.options = Options(
-            objective=str(options.get("objective", "cost")),
-            integer_measures=bool(options.get("integer_measures", False)),
-        )
+        self.options = Options.resolve(scenario.options if scenario else None)
         self.lp = build(inputs, self.options)
         self.levers = [_Lever(inputs, f) for f in spec.factors]
         self.base = {
