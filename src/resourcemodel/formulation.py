@@ -33,8 +33,9 @@ class Options:
     Attributes
     ----------
     objective : {"cost", "value_added"}
-        ``cost`` minimises production, supply and measure costs plus the penalty of
-        unmet demand; ``value_added`` maximises revenue minus those costs.
+        ``cost`` minimises production, supply and measure costs plus the value of
+        unmet demand (its price unless an ``unmet_penalty`` is set, see
+        :func:`lost_output_value`); ``value_added`` maximises revenue minus those costs.
     integer_measures : bool
         Adoption is all-or-nothing (a MILP) instead of a continuous share.
     """
@@ -220,10 +221,10 @@ def add_measures(ctx: _Context, *, integer: bool) -> None:
 def add_delivery(ctx: _Context, objective: str) -> None:
     """Deliveries ``d[product, period]`` up to demand; unmet demand is ``demand - d``.
 
-    In the cost objective each delivered unit earns the unmet-demand penalty back (the
-    constant ``penalty * demand`` is added to the objective), so the objective equals
-    costs plus ``penalty * unmet``. In the value_added objective a delivered unit earns
-    its price.
+    In the cost objective each delivered unit earns the value of lost output back (the
+    constant ``value * demand`` is added to the objective), so the objective equals costs
+    plus ``value * unmet`` (see :func:`lost_output_value`). In the value_added objective a
+    delivered unit earns its price.
     """
     ds = ctx.ds
     demand = _v(ds, "demand")
@@ -231,9 +232,11 @@ def add_delivery(ctx: _Context, objective: str) -> None:
     dem = np.nan_to_num(demand, nan=0.0)
     lower = _v(ds, "min_delivery") * dem
     if objective == "cost":
-        cost = -np.nan_to_num(_v(ds, "unmet_penalty"), nan=0.0)[:, None] * np.ones_like(dem)
+        cost = -lost_output_value(_v(ds, "unmet_penalty"), _v(ds, "price"))[:, None] * np.ones_like(
+            dem
+        )
     else:
-        cost = -_v(ds, "price")[:, None] * np.ones_like(dem)
+        cost = -np.nan_to_num(_v(ds, "price"), nan=0.0)[:, None] * np.ones_like(dem)
     ctx.idx["d"] = ctx.b.add_variables(
         "delivery",
         {"product": ctx.coords["product"], "period": ctx.coords["period"]},
@@ -245,12 +248,29 @@ def add_delivery(ctx: _Context, objective: str) -> None:
     )
 
 
+def lost_output_value(unmet_penalty: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Return what one unit of unmet demand costs in the objective, per product.
+
+    By default a unit not delivered costs its sale ``price``. The costs the plants no
+    longer pay for it (inputs, energy, water, variable production cost) are already in
+    the objective, so the net effect of giving up a unit is its value added: the cost
+    objective then equals sales at full demand minus value added, and a cap's shadow
+    price reads as value added lost per unit of the resource. An ``unmet_penalty`` given
+    for a product replaces the price (an explicit social penalty, e.g. contract
+    penalties or jobs); products with neither count zero.
+
+    >>> lost_output_value(np.array([np.nan, 900.0, np.nan]), np.array([500.0, 500.0, np.nan]))
+    array([500., 900.,   0.])
+    """
+    return np.nan_to_num(np.where(np.isnan(unmet_penalty), price, unmet_penalty), nan=0.0)
+
+
 def _objective_constant(ctx: _Context, objective: str) -> float:
     if objective != "cost":
         return 0.0
     ds = ctx.ds
     dem = np.nan_to_num(_v(ds, "demand"), nan=0.0)
-    pen = np.nan_to_num(_v(ds, "unmet_penalty"), nan=0.0)
+    pen = lost_output_value(_v(ds, "unmet_penalty"), _v(ds, "price"))
     return float((dem * pen[:, None]).sum())
 
 
@@ -607,12 +627,13 @@ def update_program(
         dem = np.nan_to_num(demand, nan=0.0)
         col_upper[d[ok]] = dem[ok]
         col_lower[d[ok]] = (value("min_delivery") * dem)[ok]
-        pen = np.nan_to_num(value("unmet_penalty"), nan=0.0)
+        pen = lost_output_value(value("unmet_penalty"), value("price"))
         if lp.objective_name == "cost":
             c[d[ok]] = -np.broadcast_to(pen[:, None], d.shape)[ok]
             c0 = float((dem * pen[:, None]).sum())
         else:
-            c[d[ok]] = -np.broadcast_to(value("price")[:, None], d.shape)[ok]
+            price = np.nan_to_num(value("price"), nan=0.0)
+            c[d[ok]] = -np.broadcast_to(price[:, None], d.shape)[ok]
     if "reserved_use" in changed:
         block = r["resource-balance"]
         present = block.index >= 0

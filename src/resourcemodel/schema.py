@@ -305,16 +305,18 @@ PARAMETERS: dict[str, ParameterSpec] = {
             _NAN,
             0,
             _INF,
-            "Cost of a unit of demand not met (the value of lost output to the province).",
+            "An explicit social penalty per unit of demand not met, replacing the price "
+            "(absent: a unit not delivered costs its price, so the loss is its value added).",
         ),
         ParameterSpec(
             "price",
             ("product",),
             "USD/{product}",
-            0.0,
+            _NAN,
             0,
             _INF,
-            "Sale price, used by the value_added objective.",
+            "Sale price: revenue of the value_added objective and the value of a unit of "
+            "demand not met.",
         ),
         ParameterSpec(
             "max_adoption",

@@ -766,12 +766,13 @@ def check_values(
             )
     if "demand" in ds:
         has_demand = ds["demand"].notnull().any("period")
-        no_penalty = has_demand & ds["unmet_penalty"].isnull()
+        no_penalty = has_demand & ds["unmet_penalty"].isnull() & ds["price"].isnull()
         for product in ds.product.values[no_penalty.values]:
             problems.append(
-                f"{at('demand.csv', 'unmet_penalty.csv')}: product {str(product)!r} has 'demand' "
-                "but no 'unmet_penalty'; "
-                "give the cost of a unit of unmet demand (unmet_penalty.csv)."
+                f"{at('demand.csv', 'price.csv', 'unmet_penalty.csv')}: product "
+                f"{str(product)!r} has 'demand' but neither a 'price' nor an 'unmet_penalty'; "
+                "give its sale price (price.csv: a unit not delivered then costs its value "
+                "added) or an explicit penalty per unit not delivered (unmet_penalty.csv)."
             )
     cap = ds["capacity"]
     for process in ds.process.values[cap.isnull().values]:
