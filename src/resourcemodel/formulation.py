@@ -38,10 +38,15 @@ class Options:
         :func:`lost_output_value`); ``value_added`` maximises revenue minus those costs.
     integer_measures : bool
         Adoption is all-or-nothing (a MILP) instead of a continuous share.
+    build_years : float
+        Years between the decision and the modelled year: a measure whose ``lead_time``
+        is longer cannot be adopted (its adoption is bounded at 0). The default, 0, lets a
+        one-year scenario adopt only measures that take effect at once.
     """
 
     objective: str = "cost"
     integer_measures: bool = False
+    build_years: float = 0.0
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -51,13 +56,15 @@ class Options:
         *,
         objective: str | None = None,
         integer_measures: bool | None = None,
+        build_years: float | None = None,
     ) -> Options:
         """Return the options of a scenario's ``[options]`` table, keywords winning.
 
         >>> Options.resolve({"objective": "value_added"}, integer_measures=True)
-        Options(objective='value_added', integer_measures=True, extra={})
+        Options(objective='value_added', integer_measures=True, build_years=0.0, extra={})
         """
         settings = settings or {}
+        years = build_years if build_years is not None else settings.get("build_years", 0.0)
         return cls(
             objective=str(
                 objective if objective is not None else settings.get("objective", "cost")
@@ -67,6 +74,7 @@ class Options:
                 if integer_measures is not None
                 else settings.get("integer_measures", False)
             ),
+            build_years=float(years),  # type: ignore[arg-type]
         )
 
 
@@ -129,16 +137,18 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
 
     add_production(ctx)
     add_supply(ctx)
-    add_measures(ctx, integer=options.integer_measures)
+    add_measures(ctx, integer=options.integer_measures, build_years=options.build_years)
     add_delivery(ctx, options.objective)
     add_resource_balance(ctx)
     add_measure_saving(ctx)
+    add_combined_saving(ctx)
     add_source_caps(ctx)
     add_plant_caps(ctx)
     add_product_balance(ctx)
     c0 = _objective_constant(ctx, options.objective)
     lp = ctx.b.finish(c0=c0, objective_sign=1 if options.objective == "cost" else -1)
     lp.objective_name = options.objective
+    lp.build_years = options.build_years
     return lp
 
 
@@ -185,8 +195,22 @@ def add_supply(ctx: _Context) -> None:
     )
 
 
-def add_measures(ctx: _Context, *, integer: bool) -> None:
-    """Adoption ``a[plant, measure]`` in [0, max_adoption] and savings ``z``."""
+def adoption_upper(max_adoption: np.ndarray, lead_time: np.ndarray, build_years: float) -> np.ndarray:
+    """Return the upper bound of adoption: ``max_adoption``, or 0 where not built in time.
+
+    >>> adoption_upper(np.array([1.0, 0.5, np.nan]), np.array([0.0, 3.0, 0.0]), 2.0)
+    array([1., 0., 0.])
+    """
+    in_time = lead_time <= build_years + 1e-9
+    return np.where(in_time, np.nan_to_num(max_adoption, nan=0.0), 0.0)
+
+
+def add_measures(ctx: _Context, *, integer: bool, build_years: float = 0.0) -> None:
+    """Adoption ``a[plant, measure]`` in [0, max_adoption] and savings ``z``.
+
+    A measure whose ``lead_time`` exceeds ``build_years`` keeps its variables (so a
+    re-solve with more years can adopt it) but is bounded at 0.
+    """
     ds = ctx.ds
     max_adopt = _v(ds, "max_adoption")
     mask = ~np.isnan(max_adopt)
@@ -196,7 +220,7 @@ def add_measures(ctx: _Context, *, integer: bool) -> None:
         "adoption",
         {"plant": ctx.coords["plant"], "measure": ctx.coords["measure"]},
         mask,
-        upper=np.nan_to_num(max_adopt, nan=0.0),
+        upper=adoption_upper(max_adopt, _v(ds, "lead_time"), build_years),
         cost=cost,
         integer=integer,
         unit="fraction",
@@ -376,6 +400,49 @@ def add_measure_saving(ctx: _Context) -> None:
     np.add.at(use_max, (ctx.proc_plant[pi], ri), pos[pi, ri][:, None] * ctx.xmax[pi, :])
     coef = -saving[:, :, :, None] * use_max[:, None, :, :]
     ctx.b.add_terms(adopt_rows, np.broadcast_to(ctx.idx["a"][:, :, None, None], z.shape), coef)
+
+
+def add_combined_saving(ctx: _Context) -> None:
+    """``measure-saving-combined[plant, resource, period]``: measures do not add up past reality.
+
+    Several measures on one plant and resource act on what the others leave: at full
+    adoption they save ``1 - prod(1 - s_m)`` of the use, not ``sum(s_m)``. With adoption
+    shares ``a_m`` the true saving ``1 - prod(1 - a_m s_m)`` is never above that, so
+
+        sum_m z[m] <= (1 - prod_m (1 - s_m)) * use(x)
+
+    is a sound linear bound (it cuts off no real combination); with the per-measure rows
+    it is exact when every measure is adopted fully or not at all. Rows exist where two or
+    more measures save the same resource at one plant.
+    """
+    ds = ctx.ds
+    z = ctx.idx["z"]
+    zmask = (z >= 0)[..., 0]  # plant, measure, resource
+    several = zmask.sum(axis=1) >= 2
+    nt = len(ctx.coords["period"])
+    coords = {d: ctx.coords[d] for d in ("plant", "resource", "period")}
+    rows = ctx.b.add_constraints(
+        "measure-saving-combined",
+        coords,
+        np.broadcast_to(several[:, :, None], (*several.shape, nt)),
+        upper=0.0,
+        unit="{resource}",
+    )
+    if not several.any():
+        return
+    saving = np.where(zmask, _v(ds, "saving"), 0.0)
+    combined = 1.0 - np.prod(1.0 - saving, axis=1)  # plant, resource
+    pl, m, r = np.nonzero(zmask & several[:, None, :])
+    ctx.b.add_terms(rows[pl, r, :], z[pl, m, r, :], 1.0)
+    pos = _positive_use(ctx)
+    pi, ri = np.nonzero(pos)
+    on = several[ctx.proc_plant[pi], ri]
+    pi, ri = pi[on], ri[on]
+    ctx.b.add_terms(
+        rows[ctx.proc_plant[pi], ri, :],
+        ctx.idx["x"][pi, :],
+        -(combined[ctx.proc_plant[pi], ri] * pos[pi, ri])[:, None],
+    )
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -617,7 +684,8 @@ def update_program(
         new = changed["max_adoption"]
         if not np.array_equal(~np.isnan(new), a >= 0):
             return None
-        col_upper[a[a >= 0]] = new[a >= 0]
+        upper = adoption_upper(new, value("lead_time"), lp.build_years)
+        col_upper[a[a >= 0]] = upper[a >= 0]
     if {"demand", "min_delivery", "unmet_penalty", "price"} & set(changed):
         d = v["delivery"].index
         demand = value("demand")
@@ -656,4 +724,5 @@ def update_program(
         constraints=lp.constraints,
         objective_name=lp.objective_name,
         objective_unit=lp.objective_unit,
+        build_years=lp.build_years,
     )

@@ -39,6 +39,9 @@ _CURTAIL_WHERE = {"source": "source", "resource": "source.resource", "periods": 
 _RECORD = ("parameter", "labels", "before", "after", "unit", "origin")
 _OPTIONS: dict[str, tuple[object, ...]] = {"objective": ("cost", "value_added")}
 _OPTIONS["integer_measures"] = (True, False)
+#: Numeric options and their largest value.
+_NUMBER_OPTIONS: dict[str, float] = {"build_years": 50.0}
+_OPTIONS["build_years"] = ()
 #: Unit-template token -> (dim it varies along, coord mapping to the entity, entity, unit coord).
 _TOKENS = {
     "{process.product}": ("process", "process_product", "product", "product_unit"),
@@ -230,6 +233,15 @@ class _Resolver:
             options = {}
         _unknown_keys(options, tuple(_OPTIONS), "options.", bad)
         for key, value in options.items():
+            if key in _NUMBER_OPTIONS:
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                if not ok or not 0 <= value <= _NUMBER_OPTIONS[key]:
+                    bad.add(
+                        f"options.{key}",
+                        f"expected a number of years from 0 to {_NUMBER_OPTIONS[key]:g}, "
+                        f"found {_show(value)}.",
+                    )
+                continue
             allowed = _OPTIONS.get(key, (value,))
             if not any(value is a or (isinstance(a, str) and value == a) for a in allowed):
                 bad.add(f"options.{key}", f"expected one of {allowed}, found {_show(value)}.")

@@ -346,6 +346,16 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "Share of the plant's process use of a resource saved at full adoption.",
         ),
         ParameterSpec(
+            "lead_time",
+            ("plant", "measure"),
+            "yr",
+            0.0,
+            0,
+            50,
+            "Years from the decision until a measure is in service; a scenario adopts it "
+            "only if its [options] build_years is at least this long.",
+        ),
+        ParameterSpec(
             "measure_use",
             ("plant", "measure", "resource"),
             "{resource}/yr",
