@@ -297,7 +297,10 @@ def test_cross_parameter_rule_checked_after_changes(tmp_path: Path):
         'where = { product = "cement" }\nset = 10\n'
     )
     msg = errors_at(tmp_path / "demand.toml", apply=True)
-    assert "scenario 'demand': product 'cement' has 'demand' but neither a 'price' nor an 'unmet_penalty'" in msg
+    assert (
+        "scenario 'demand': product 'cement' has 'demand' "
+        "but neither a 'price' nor an 'unmet_penalty'" in msg
+    )
 
 
 def test_scale_matching_only_absent_values():

@@ -194,7 +194,9 @@ def test_wrong_cell_count(case_copy: CaseCopy) -> None:
 def test_demand_without_penalty(case_copy: CaseCopy) -> None:
     case = case_copy("two_plants")
     (case / "unmet_penalty.csv").unlink()
-    assert "product 'steel' has 'demand' but neither a 'price' nor an 'unmet_penalty'" in str(_error(case))
+    assert "product 'steel' has 'demand' but neither a 'price' nor an 'unmet_penalty'" in str(
+        _error(case)
+    )
 
 
 def test_process_without_capacity(case_copy: CaseCopy) -> None:

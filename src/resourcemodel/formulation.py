@@ -195,7 +195,9 @@ def add_supply(ctx: _Context) -> None:
     )
 
 
-def adoption_upper(max_adoption: np.ndarray, lead_time: np.ndarray, build_years: float) -> np.ndarray:
+def adoption_upper(
+    max_adoption: np.ndarray, lead_time: np.ndarray, build_years: float
+) -> np.ndarray:
     """Return the upper bound of adoption: ``max_adoption``, or 0 where not built in time.
 
     >>> adoption_upper(np.array([1.0, 0.5, np.nan]), np.array([0.0, 3.0, 0.0]), 2.0)
