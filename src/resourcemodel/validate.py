@@ -72,7 +72,7 @@ _HUGE_POWER = re.compile(
 )
 
 
-class UnitTextError(ValueError):
+class UnitTextError(units.UnitRefused):
     """A unit string refused before it reaches pint (the message says why)."""
 
 
@@ -121,7 +121,7 @@ def unit_factor(given: str, target: str) -> float:
 
 def why(err: Exception) -> str:
     """Return `` (reason)`` for a refused unit text, else an empty string."""
-    return f" ({err})" if isinstance(err, UnitTextError) else ""
+    return f" ({err})" if isinstance(err, units.UnitRefused) else ""
 
 
 def no_cap_allowed(spec: ParameterSpec) -> bool:
@@ -325,8 +325,13 @@ class _Loader:
         for where, value, unit in zip(per["_where"], per["duration"], per["unit"], strict=True):
             days = _days(value, unit)
             if days is None:
+                try:
+                    parse_unit(unit)
+                    reason = ""
+                except _UNIT_ERRORS as err:
+                    reason = why(err)
                 self.problems.append(
-                    f"{where}: duration {value!r} {unit!r} is not a time span "
+                    f"{where}: duration {value!r} {unit!r} is not a time span{reason} "
                     "(expected e.g. 31, d)."
                 )
             elif not days > 0 or not math.isfinite(days):
