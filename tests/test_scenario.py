@@ -213,7 +213,7 @@ def test_format_diff():
 
 def test_toml_syntax_error_gives_line_and_column():
     msg = errors("bad_syntax")
-    assert "bad_syntax.toml: TOML syntax error" in msg
+    assert "bad_syntax.toml, line 5: TOML syntax error" in msg
     assert "line 5, column 13" in msg
 
 

@@ -109,7 +109,10 @@ def test_duplicate_parameter_key(case_copy: CaseCopy) -> None:
     case = case_copy("two_plants")
     _append(case / "capacity.csv", "a_mill,300,t/yr,example,assumption")
     err = str(_error(case))
-    assert "'capacity.csv', line 4: duplicate row for the same ['process']" in err
+    assert (
+        "'capacity.csv', line 4: duplicate row for the same {'process': 'a_mill'} as "
+        "'capacity.csv', line 2" in err
+    )
 
 
 def test_duplicate_entity_label(case_copy: CaseCopy) -> None:

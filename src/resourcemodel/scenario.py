@@ -213,7 +213,7 @@ class _Resolver:
         try:
             raw = tomllib.loads(content)
         except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{label}: TOML syntax error: {err}.") from None
+            raise ScenarioError(toml_error(label, content, err)) from None
         bad = _Problems(label)
         _unknown_keys(raw, _KEYS, "", bad)
         text = {"name": raw.get("name", path.stem), "description": raw.get("description", "")}
@@ -282,9 +282,63 @@ class _Resolver:
         if not (target.is_file() if key == "extends" else target.is_dir()):
             what = "parent scenario" if key == "extends" else "folder"
             extra = " and no bundled case of that name" if key == "data" else ""
-            bad.add(key, f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}).")
+            hint = self.alternatives(target, key)
+            msg = f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}){hint}."
+            bad.add(key, msg)
             return None
         return target
+
+    def alternatives(self, target: Path, key: str) -> str:
+        """Return ``; did you mean ...? There are ...`` for a missing parent, case or overlay.
+
+        Looks beside the missing path: scenario files for ``extends``, folders for ``data``
+        and ``overlay`` (and the bundled cases for ``data``).
+        """
+        folder = target.parent
+        if not folder.is_dir():
+            return f"; the folder {self.label(folder)!r} does not exist either"
+        if key == "extends":
+            names = sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+            listing = {"scenario files there": names}
+        else:
+            names = sorted(p.name for p in folder.iterdir() if p.is_dir())
+            names = [n for n in names if not n.startswith((".", "_"))]
+            listing = {"folders there": names}
+            if key == "data":
+                bundled = sorted(p.name for b in self.bundled for p in b.iterdir() if p.is_dir())
+                listing["bundled cases"] = bundled
+                names = names + bundled
+        wanted = target.stem if key == "extends" else target.name
+        near = [n for n in names if n.lower() == wanted.lower()]
+        near += [n for n in difflib.get_close_matches(wanted, names, n=3) if n not in near]
+        text = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        for kind, shown in listing.items():
+            if shown:
+                more = f", ... ({len(shown)} in all)" if len(shown) > 12 else ""
+                text += f" {kind.capitalize()}: {', '.join(shown[:12])}{more}."
+        return text.removesuffix(".")
+
+
+def toml_error(label: str, content: str, err: tomllib.TOMLDecodeError) -> str:
+    r"""Return a TOML syntax error naming the file, the line and any typographic characters.
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> text = 'name = "dry"\ndata = “isfahan”\n'
+    >>> try:
+    ...     tomllib.loads(text)
+    ... except tomllib.TOMLDecodeError as err:
+    ...     print(toml_error("dry.toml", text, err))  # doctest: +ELLIPSIS
+    dry.toml, line 2: TOML syntax error: Invalid value ...; it holds curly quotes (“ ” « »); ...
+    """
+    found = re.search(r"at line (\d+)", str(err))
+    lines = content.splitlines()
+    line = int(found.group(1)) if found else 0
+    text = lines[line - 1] if 0 < line <= len(lines) else content
+    advice = tables.lookalikes(text)
+    where = f"{label}, line {line}" if line else label
+    return f"{where}: TOML syntax error: {err}" + (f"; {advice}." if advice else ".")
 
 
 def _unknown_keys(raw: dict[str, Any], allowed: tuple[str, ...], at: str, bad: _Problems) -> None:
