@@ -18,12 +18,14 @@ import numpy as np
 import xarray as xr
 
 from resourcemodel.program import Coords, LinearProgram, ProgramBuilder
+from resourcemodel.units import DAYS_PER_YEAR as _DAYS
 
 #: Objectives understood by :func:`build`.
 OBJECTIVES = ("cost", "value_added")
 
-#: Days in the year used to turn annual capacities and costs into per-period amounts.
-DAYS_PER_YEAR = 365.0
+#: Days in the year used to turn annual capacities and costs into per-period amounts (the
+#: unit registry's ``yr``, :data:`resourcemodel.units.DAYS_PER_YEAR`).
+DAYS_PER_YEAR = float(_DAYS)
 
 
 @dataclass

@@ -20,6 +20,7 @@ import xarray as xr
 from resourcemodel.backends.base import SolveResult
 from resourcemodel.formulation import lost_output_value
 from resourcemodel.program import Block, LinearProgram
+from resourcemodel.units import DAYS_PER_YEAR
 
 #: Cap families whose duals are reported as shadow prices, with their canonical names.
 CAP_FAMILIES = {
@@ -123,7 +124,7 @@ def assemble(
     np.add.at(use, proc_plant, pos[:, :, None] * prod[:, None, :])
     np.add.at(gen, proc_plant, neg[:, :, None] * prod[:, None, :])
     use += inputs["reserved_use"].values
-    year_share = inputs["period_duration"].values / 365.0
+    year_share = inputs["period_duration"].values / DAYS_PER_YEAR
     adopt = np.nan_to_num(out["adoption"].values)
     use += np.einsum("pmr,pm,t->prt", inputs["measure_use"].values, adopt, year_share)
     dims3 = ("plant", "resource", "period")

@@ -7,6 +7,11 @@ would be a thousandth of a m3, ``MMm3`` a million Mm3). This module therefore ac
 the names in :data:`ACCEPTED`, each with one meaning (tonnes are metric, ``km3`` is a cubic
 kilometre), and refuses every other name with the reason and the nearest accepted names.
 Currency is its own dimension.
+
+The year is :data:`DAYS_PER_YEAR` (365) days, the model's year: pint's own ``year``/``yr``/
+``a`` is the Julian year of 365.25 days, with which a capacity of ``1 t/d`` became
+365.25 t/yr and a period of ``1 yr`` got 1.000685 of a year's capacity. ``month`` follows
+(a twelfth of 365 days); ``julian_year`` keeps 365.25 days.
 """
 
 from __future__ import annotations
@@ -18,7 +23,13 @@ from typing import Any
 
 import pint
 
+#: Days in the model's year: annual capacities, costs and caps are spread over periods by
+#: ``duration / DAYS_PER_YEAR``, and ``year``/``yr``/``a`` in the unit registry is this long.
+DAYS_PER_YEAR = 365
+
 _DEFINITIONS = [
+    f"year = {DAYS_PER_YEAR} * day = a = yr",
+    "julian_year = 365.25 * day",
     "USD = [currency] = usd",
     "kUSD = 1e3 * USD",
     "MUSD = 1e6 * USD = million_USD",
@@ -136,9 +147,10 @@ def registry() -> pint.UnitRegistry:  # type: ignore[type-arg]
         ureg = pint.UnitRegistry(on_redefinition="ignore")
     ureg._on_redefinition = "ignore"
     for definition in _DEFINITIONS:
-        name = definition.split("=")[0].strip()
-        # Remove the default meaning first so our definition wins.
-        ureg._units.pop(name, None)
+        names = [part.strip() for part in definition.split("=")]
+        # Remove the default meaning of the name and its aliases first so ours wins.
+        for name in [names[0], *names[2:]]:
+            ureg._units.pop(name, None)
         ureg.define(definition)
     return ureg
 
