@@ -52,7 +52,7 @@ def path_without_poppler() -> str:
 
 def test_readme_and_ci_install_the_same_packages() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    lines = re.findall(r"^(?:sudo )?apt-get install -y (.+)$", readme, flags=re.MULTILINE)
+    lines = re.findall(r"^apt-get update && apt-get install -y (.+)$", readme, flags=re.MULTILINE)
     assert len(lines) == 1, lines
     assert tuple(lines[0].split()) == system_packages.PACKAGES
     for package in system_packages.PACKAGES:
