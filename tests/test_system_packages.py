@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 POPPLER_COMMANDS = ("pdftotext", "pdfinfo", "pdftoppm")
 
 
-def run_pdf_tests(hide: tuple[str, ...], path: str) -> subprocess.CompletedProcess[str]:
+def run_pdf_tests(
+    hide: tuple[str, ...], path: str, *options: str
+) -> subprocess.CompletedProcess[str]:
     """Run the brief tests marked ``system`` in a new pytest; libraries ``hide`` are hidden."""
     env = {k: v for k, v in os.environ.items() if k != system_packages.REQUIRE_ENV}
     python_path = [str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
@@ -34,7 +36,7 @@ def run_pdf_tests(hide: tuple[str, ...], path: str) -> subprocess.CompletedProce
         **{system_packages.HIDE_ENV: ",".join(hide)},
     )
     cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", "-m", "system"]
-    cmd.append("tests/test_brief.py")
+    cmd += [*options, "tests/test_brief.py"]
     return subprocess.run(
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
     )
@@ -50,7 +52,7 @@ def path_without_poppler() -> str:
 
 def test_readme_and_ci_install_the_same_packages() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    lines = re.findall(r"^(?:sudo )?apt-get install -y (.+)$", readme, flags=re.MULTILINE)
+    lines = re.findall(r"^apt-get update && apt-get install -y (.+)$", readme, flags=re.MULTILINE)
     assert len(lines) == 1, lines
     assert tuple(lines[0].split()) == system_packages.PACKAGES
     for package in system_packages.PACKAGES:
@@ -107,9 +109,12 @@ def test_pdf_tests_skip_without_optional_packages() -> None:
 @pytest.mark.slow
 @pytest.mark.system("pango", "pdftotext", "pdfinfo")
 def test_pdf_tests_pass_with_weasyprint_fonttools_fallback() -> None:
-    """As on a machine with poppler-utils but not libharfbuzz-subset0 (issue #20)."""
-    proc = run_pdf_tests(("harfbuzz-subset",), os.environ["PATH"])
+    """As on a machine with poppler-utils but not libharfbuzz-subset0 (issue #20).
+
+    English and Persian (both fonts) only: the Isfahan brief adds 8 s, not another path.
+    """
+    proc = run_pdf_tests(("harfbuzz-subset",), os.environ["PATH"], "-k", "not isfahan")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
-    assert re.search(r"\b3 passed, \d+ deselected in", out), out
+    assert re.search(r"\b2 passed, \d+ deselected in", out), out
     assert "weasyprint: libharfbuzz-subset0 missing, fonts subset with fontTools" in out
