@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -83,13 +84,16 @@ def sweep(
     >>> ds["objective"].values.round(1).tolist()
     [2475.0, 2250.0, 2025.0]
     """
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        msg = f"workers={workers!r}: expected a whole number >= 1 (1 runs in this process)."
+        raise SweepError(msg)
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     values = sample(spec)
     n = len(values)
     if n == 0:
         raise SweepError("The sweep has no runs (empty sample).")
-    width = max(workers, 1)
+    width = int(workers)
     size = chunk_size or spec.chunk_size or max(1, min(50, math.ceil(n / (4 * width))))
     chunks = [np.arange(i, min(i + size, n)) for i in range(0, n, size)]
     done: dict[int, dict[str, Any]] = {}
