@@ -150,6 +150,8 @@ def load_scenario(path: str | Path) -> Scenario:
     top = Path(path).resolve()
     if not top.is_file():
         raise ScenarioError(f"{str(path)!r}: scenario file not found.")
+    if top.suffix.lower() != ".toml":
+        raise ScenarioError(not_a_scenario(Path(path)))
     resolver = _Resolver(top.parent)
     files = [resolver.files[p] for p in resolver.linearise(top, ())]
     own = files[-1]
@@ -162,6 +164,23 @@ def load_scenario(path: str | Path) -> Scenario:
     overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
     changes = tuple(c for f in files for c in f.changes)
     return Scenario(own.name, own.description, top, data, overlays, options, changes, chain)
+
+
+def not_a_scenario(
+    path: Path, role: str = "a scenario", wanted: str = "a scenario .toml file or a case folder"
+) -> str:
+    """Return the message for a file that is not a scenario file, given as ``role``.
+
+    Examples
+    --------
+    >>> print(not_a_scenario(Path("case/capacity.csv")))
+    'case/capacity.csv' is a CSV table, not a scenario; give a scenario .toml file or a case \
+folder (the table's folder is 'case').
+    """
+    kinds = {".csv": "a CSV table", ".nc": "a results file", ".xlsx": "an Excel workbook"}
+    kind = kinds.get(path.suffix.lower(), "a file that is not .toml")
+    hint = f" (the table's folder is {str(path.parent)!r})" if path.suffix.lower() == ".csv" else ""
+    return f"{str(path)!r} is {kind}, not {role}; give {wanted}{hint}."
 
 
 class _Problems(list[str]):
