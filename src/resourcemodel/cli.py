@@ -7,10 +7,11 @@ An infeasible scenario exits with code 3 after saying so.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -345,9 +346,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     import resourcemodel as rm
 
     for path in _expand(args.paths):
+        before = len(_PRINTED)
         inputs, _, diff = rm.load(path)
         sizes = ", ".join(f"{n} {d}" for d, n in inputs.sizes.items())
-        print(f"{path}: OK ({sizes}; {len(diff)} values changed by the scenario)")
+        warned = len(_PRINTED) - before
+        more = f"; {warned} warning{'s' if warned > 1 else ''} above" if warned else ""
+        print(f"{path}: OK ({sizes}; {len(diff)} values changed by the scenario{more})")
     return 0
 
 
@@ -431,6 +435,36 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Warnings printed so far by this process (``validate`` counts them per path).
+_PRINTED: list[str] = []
+
+
+@contextlib.contextmanager
+def _warnings_printed() -> Iterator[None]:
+    """Print each model warning once as ``warning: ...`` on stderr (never as an error).
+
+    A warning about the inputs names its file and row; the Python location of the
+    ``warnings.warn`` call would only distract. Other warnings keep Python's format.
+    """
+    import warnings
+
+    from resourcemodel.exceptions import ModelWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", ModelWarning)
+        python_show = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: object) -> None:
+            if not issubclass(category, ModelWarning):
+                python_show(message, category, *args)  # type: ignore[arg-type]
+                return
+            _PRINTED.append(str(message))
+            print(f"warning: {message}", file=sys.stderr)
+
+        warnings.showwarning = show  # type: ignore[assignment]
+        yield
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -449,8 +483,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handlers.update(HANDLERS)
     try:
-        _check_arguments(args)
-        return handlers[args.command](args)
+        with _warnings_printed():
+            _check_arguments(args)
+            return handlers[args.command](args)
     except InfeasibleError as err:
         if args.debug:
             raise
