@@ -149,3 +149,24 @@ def test_api_refuses_impossible_settings() -> None:
         rm.sweep(SWEEP, workers=0)
     with pytest.raises(InputError, match="at least 2"):
         rm.analyses.pareto(TWO, "water", points=0)
+
+
+def test_bad_unit_options_are_input_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["pareto", TWO, "--of", "water", "--points", "2", "--unit", "mm3"]
+    _refused(capsys, args, "unit 'mm3'", "did you mean 'Mm3' (million m3)?")
+    _refused(capsys, ["cost-curve", TWO, "--of", "water", "--unit", "unit"], "micro-nit")
+
+
+def test_sweep_with_a_bad_lever_writes_no_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "s.toml"
+    spec.write_text(
+        f'name = "u"\nbase = "{TWO}"\n[[lever]]\nname = "river"\nparameter = "source_cap"\n'
+        'set = [400, 450]\nunit = "mm3"\n'
+    )
+    out = tmp_path / "out"
+    _refused(capsys, ["sweep", str(spec), "--out", str(out), "--no-progress"], "'mm3'")
+    assert not out.exists()  # a re-run needs no --resume

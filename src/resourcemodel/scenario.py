@@ -688,8 +688,9 @@ def _apply(
                     f"{change.origin}, unit: {msg}{change.parameter!r}; expected a unit "
                     f"convertible to {_pretty(target)} ({units.dimensionality(target)})."
                 )
-            except _UNIT_ERRORS:
-                bad.append(f"{change.origin}, unit: unknown unit {change.unit!r}.")
+            except _UNIT_ERRORS as err:
+                reason = validate.why(err)
+                bad.append(f"{change.origin}, unit: unknown unit {change.unit!r}{reason}.")
     present = np.ones(old.shape, dtype=bool) if change.op == "set" else np.isfinite(old)
     if change.curtailment and np.isinf(old).any():
         uncapped = [str(x) for x in ds.source.values[index["source"][np.isinf(old).any(1)]]]

@@ -96,6 +96,8 @@ def sweep(
     width = int(workers)
     size = chunk_size or spec.chunk_size or max(1, min(50, math.ceil(n / (4 * width))))
     chunks = [np.arange(i, min(i + size, n)) for i in range(0, n, size)]
+    # Compiling the base and levers checks the inputs: do it before the folder is written.
+    main = Evaluator(spec)  # coordinates and outcome dims; also the serial worker
     done: dict[int, dict[str, Any]] = {}
     folder = Path(out) if out is not None else None
     if folder is not None:
@@ -104,7 +106,6 @@ def sweep(
     start = time.perf_counter()
     from tqdm.auto import tqdm
 
-    main = Evaluator(spec)  # coordinates and outcome dims; also the serial worker
     register(main)  # forked pool workers start from a copy instead of reloading
     bar = tqdm(
         total=n,
