@@ -165,13 +165,17 @@ def cap_magnitudes(ds: xr.Dataset) -> list[Finding]:
     r_of_source = np.asarray([resources.index(r) for r in _str(ds["source_resource"].values)])
     connected = ds["connected"].values.astype(float)  # plant x source
     # Per source and period: the use of its resource at the plants connected to it.
-    by_source = np.einsum("ps,psk->sk", connected, use[:, r_of_source, :])
+    by_source = np.zeros((ds.sizes["source"], ds.sizes["period"]))
+    for r in np.unique(r_of_source):
+        cols = r_of_source == r
+        by_source[cols] = connected[:, cols].T @ use[:, r, :]
     findings = []
     findings += _compare(ds, "source_cap", by_source, per_period=True)
     findings += _compare(ds, "source_cap_annual", by_source.sum(axis=1), per_period=False)
-    by_connection = connected[:, :, None] * use[:, r_of_source, :]  # plant x source x period
-    findings += _compare(ds, "connection_cap", by_connection, per_period=True)
-    findings += _compare(ds, "contract", by_connection.sum(axis=2), per_period=False)
+    if _capped(ds, "connection_cap") or _capped(ds, "contract"):
+        by_connection = connected[:, :, None] * use[:, r_of_source, :]  # plant x source x period
+        findings += _compare(ds, "connection_cap", by_connection, per_period=True)
+        findings += _compare(ds, "contract", by_connection.sum(axis=2), per_period=False)
     findings += _compare(ds, "permit", use.sum(axis=2), per_period=False)
     if ds.sizes.get("group", 0):
         member = ds["group_member"].values.astype(float)  # group x source
@@ -186,9 +190,14 @@ def cap_magnitudes(ds: xr.Dataset) -> list[Finding]:
     return findings
 
 
+def _capped(ds: xr.Dataset, name: str) -> bool:
+    """Whether cap ``name`` limits anything (is not ``inf`` everywhere)."""
+    return name in ds and bool(np.isfinite(ds[name].values).any())
+
+
 def _compare(ds: xr.Dataset, name: str, reach: np.ndarray, *, per_period: bool) -> list[Finding]:
     """Return findings for the elements of cap ``name`` far from ``reach`` (same shape)."""
-    if name not in ds:
+    if not _capped(ds, name):
         return []
     cap = ds[name].values
     finite = np.isfinite(cap) & (cap > 0) & (reach > 0)

@@ -709,7 +709,8 @@ def _apply(
         return
     value = change.value * factor
     if notes is not None and change.unit is None and change.op != "scale":
-        unit = _pretty(str(_canonical(ds, spec, index).ravel()[0]))
+        first = {d: i[:1] for d, i in index.items()}
+        unit = _pretty(str(_canonical(ds, spec, first).ravel()[0]))
         notes += _unit_forgotten(change, old[present], unit)
     new = {"set": value, "scale": old * change.value, "add": old + value}[change.op]
     data[sel] = np.where(present, new, old)
