@@ -423,3 +423,17 @@ def test_locate_matches_apply_changes() -> None:
         np.testing.assert_allclose(got["source_cap"].values, expected)
     with pytest.raises(ScenarioError, match="matches no source"):
         locate(ds, Change("source_cap", {"source": ("lake",)}, "scale", 1.0, None, "test"))
+
+
+def test_diff_shows_a_small_change_of_a_large_value() -> None:
+    """add = -2 (m3) on a cap of 31 million m3: both values printed apart, not as 3.1e+07."""
+    record = {
+        "parameter": "source_cap",
+        "labels": {"source": "river", "period": "jul"},
+        "before": 31_000_000.0,
+        "after": 30_999_998.0,
+        "unit": "m3",
+        "origin": "dry.toml, [[change]] #1",
+    }
+    line = format_diff([record]).splitlines()[1]
+    assert line.split()[2:4] == ["31000000", "30999998"]

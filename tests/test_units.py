@@ -60,6 +60,7 @@ AUDIT: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("week", "weeks"), ("s", 7 * 86400.0)),
     **dict.fromkeys(("month", "months"), ("s", YEAR / 12)),
     **dict.fromkeys(("yr", "year", "years", "a"), ("s", YEAR)),
+    "julian_year": ("s", 365.25 * 86400),
     **dict.fromkeys(("USD", "usd"), ("USD", 1.0)),
     "kUSD": ("USD", 1e3),
     **dict.fromkeys(("MUSD", "million_USD"), ("USD", 1e6)),

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import resourcemodel as rm
+from resourcemodel.exceptions import InputWarning
 
 CaseCopy = Callable[[str], Path]
 
@@ -251,10 +252,14 @@ def test_absent_connection_means_no_variable(case_copy: CaseCopy) -> None:
     case = case_copy("two_plants")
     full = rm.build(rm.load_inputs(case))
     _replace(case / "connections.csv", "b,river\n", "")
-    ds = rm.load_inputs(case)
+    # Accepted, but not without a word: plant B cannot get the water its mill needs.
+    unreachable = "'intensity.csv', line 3: process 'b_mill' needs 'water'"
+    with pytest.warns(InputWarning, match=unreachable):
+        ds = rm.load_inputs(case)
     lp = rm.build(ds)
     assert lp.variables["supply"].size == full.variables["supply"].size - 1
-    res = rm.run(case)
+    with pytest.warns(InputWarning, match=unreachable):
+        res = rm.run(case)
     assert np.isnan(float(res["supply"].sel(plant="b", source="river", period="year")))
     # Plant B still needs water, so it cannot produce; A makes what the river allows.
     assert float(res["production"].sel(process="b_mill").sum()) == pytest.approx(0, abs=1e-9)

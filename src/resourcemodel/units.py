@@ -85,6 +85,7 @@ ACCEPTED: dict[str, str] = {
     **_names("week", "week", "weeks"),
     **_names("month", "month", "months"),
     **_names("yr", "yr", "year", "years", "a"),
+    **_names("julian_year", "julian_year"),  # 365.25 d, for a source that uses it
     # money
     **_names("USD", "USD", "usd"),
     **{name: name for name in ("kUSD", "MUSD", "million_USD", "BUSD", "US_cent", "USc")},

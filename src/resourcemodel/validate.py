@@ -23,7 +23,7 @@ import pandas as pd
 import pint
 import xarray as xr
 
-from resourcemodel import units
+from resourcemodel import checks, units
 from resourcemodel.exceptions import ValidationError
 from resourcemodel.schema import (
     CONFIDENCE_LABELS,
@@ -226,6 +226,8 @@ def load_inputs(
     check_values(ds, problems, where="input tables", name_files=True)
     if problems:
         raise ValidationError(problems)
+    found = checks.inspect(ds)
+    checks.warn([*loader.notes, *(f"{loader.where(f)}: {f.message}" for f in found)])
     return ds
 
 
@@ -248,6 +250,10 @@ class _Loader:
         self.bad_units: set[str] = set()
         #: File names in each folder, to find a misnamed table.
         self.listings: dict[Path, list[str]] = {}
+        #: Label columns and ``_where`` of the rows that gave each parameter its values.
+        self.rows: dict[str, pd.DataFrame] = {}
+        #: Warnings about the folders themselves (a table missing, a file that is none).
+        self.notes: list[str] = []
 
     # -- reading -------------------------------------------------------------------
     def _read(
@@ -284,6 +290,35 @@ class _Loader:
                 found.append(table)
         return found
 
+    def where(self, finding: checks.Finding) -> str:
+        """Return the file and line of the row that gave a finding's element its value."""
+        file = repr(PARAMETERS[finding.parameter].file)
+        rows = self.rows.get(finding.parameter)
+        if rows is None:
+            return file
+        hit = np.ones(len(rows), dtype=bool)
+        for dim, label in finding.labels.items():
+            hit &= rows[dim].to_numpy(dtype=object) == label
+        return str(rows["_where"].to_numpy(dtype=object)[hit][0]) if hit.any() else file
+
+    def _check_folders(self) -> None:
+        """Note a missing connections table and CSV files that are no table of the model."""
+        case = self.folders[0]
+        has_sources = len(self.labels.get("source", ())) > 0
+        if has_sources and not any((f / "connections.csv").exists() for f in self.folders):
+            self.notes.append(
+                f"'connections.csv' is missing from {str(case)!r}: no plant can draw from any "
+                "source, so no process that uses a resource can produce."
+            )
+        for folder in self.folders:
+            for name in self._listing(folder):
+                if not name.lower().endswith(".csv") or name in TABLE_FILES:
+                    continue
+                meant = _table_meant(name)
+                why = f"a copy of {meant!r}?" if meant else f"tables: {sorted(TABLE_FILES)}"
+                label = name if folder == case else f"{folder.name}/{name}"
+                self.notes.append(f"{label!r} is not a table of the model and is ignored ({why}).")
+
     def _listing(self, folder: Path) -> list[str]:
         """Return the names of the files in ``folder`` (read once per load)."""
         if folder not in self.listings:
@@ -296,6 +331,7 @@ class _Loader:
         if any(dim not in self.labels for dim in ENTITIES):
             return None
         self._check_entity_references()
+        self._check_folders()
         memberships = {
             name: self._load_membership(name, spec) for name, spec in MEMBERSHIPS.items()
         }
@@ -655,6 +691,7 @@ class _Loader:
             return None
         if winners.empty:
             return array
+        self.rows[spec.name] = winners[[*dims, "_where"]]
         # Units.
         canonical = self._canonical_units(spec, winners)
         factors = np.empty(len(winners))
