@@ -66,6 +66,7 @@ AUDIT: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("MUSD", "million_USD"), ("USD", 1e6)),
     "BUSD": ("USD", 1e9),
     **dict.fromkeys(("US_cent", "USc"), ("USD", 0.01)),
+    **dict.fromkeys(("job", "jobs"), ("job", 1.0)),
     **dict.fromkeys(("fraction", "frac", "dimensionless"), ("fraction", 1.0)),
     **dict.fromkeys(("%", "percent"), ("fraction", 0.01)),
 }

@@ -44,6 +44,7 @@ _DEFINITIONS = [
     "Mbbl = 1e6 * oil_barrel",
     "Nm3 = meter ** 3",
     "fraction = [] = frac",
+    "job = [employment] = jobs",
 ]
 
 
@@ -89,6 +90,8 @@ ACCEPTED: dict[str, str] = {
     # money
     **_names("USD", "USD", "usd"),
     **{name: name for name in ("kUSD", "MUSD", "million_USD", "BUSD", "US_cent", "USc")},
+    # employment (jobs per unit of annual output)
+    **_names("job", "job", "jobs"),
     # shares
     **_names("fraction", "fraction", "frac"),
     **_names("percent", "%", "percent"),
