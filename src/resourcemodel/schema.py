@@ -22,6 +22,7 @@ DIMS: dict[str, str] = {
     "source": "One supply of one resource with its own caps (river, grid, pipeline gas...).",
     "group": "A named set of sources sharing a cap (e.g. freshwater = river + groundwater).",
     "measure": "A resource-saving measure a plant can adopt (share in [0, max_adoption]).",
+    "pollutant": "Something plants emit, counted in tonnes (CO2, SO2, particulates...).",
 }
 
 #: Resource groups understood by reports.
@@ -47,6 +48,9 @@ class EntitySpec:
         Columns that may be present.
     references : dict
         Column -> dimension it must refer to (e.g. ``{"plant": "plant"}``).
+    must_exist : bool
+        Whether a case folder must hold the table; an optional table that is missing
+        defines no labels (the dimension is empty).
     """
 
     dim: str
@@ -54,6 +58,7 @@ class EntitySpec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
+    must_exist: bool = True
 
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -80,7 +85,14 @@ ENTITIES: dict[str, EntitySpec] = {
         {"plant": "plant", "product": "product"},
     ),
     "measure": EntitySpec("measure", "measures.csv", ("measure",), ("name", "name_fa", "note")),
+    # Optional: a case without pollutants.csv counts no emissions and has no emission caps.
+    "pollutant": EntitySpec(
+        "pollutant", "pollutants.csv", ("pollutant",), ("name", "name_fa", "note"), must_exist=False
+    ),
 }
+
+#: Canonical unit of every pollutant: emissions are masses (a CO2 equivalent is one too).
+POLLUTANT_UNIT = "t"
 
 #: Membership tables (no numbers): which plant may draw on which source; which sources
 #: form a capped group.
@@ -363,6 +375,54 @@ PARAMETERS: dict[str, ParameterSpec] = {
             0,
             _INF,
             "Extra resource use per year at full adoption (e.g. electricity of desalination).",
+        ),
+        ParameterSpec(
+            "emission_factor",
+            ("resource", "pollutant"),
+            "t/{resource}",
+            0.0,
+            0,
+            _INF,
+            "Pollutant emitted per unit of the resource a plant draws from its sources "
+            "(fuel burnt: t CO2 per GJ of gas); own generation and savings are thus counted.",
+        ),
+        ParameterSpec(
+            "process_emission",
+            ("process", "pollutant"),
+            "t/{process.product}",
+            0.0,
+            0,
+            _INF,
+            "Pollutant emitted per unit of product besides the fuel drawn (calcination of "
+            "limestone in a kiln, own fuel gas of a refinery).",
+        ),
+        ParameterSpec(
+            "emission_cap",
+            ("pollutant", "period"),
+            "t",
+            _INF,
+            0,
+            _INF,
+            "Most that all plants together may emit of a pollutant in a period.",
+        ),
+        ParameterSpec(
+            "emission_cap_annual",
+            ("pollutant",),
+            "t",
+            _INF,
+            0,
+            _INF,
+            "Most that all plants together may emit of a pollutant over all periods.",
+        ),
+        ParameterSpec(
+            "jobs",
+            ("process",),
+            "job/({process.product}/yr)",
+            _NAN,
+            0,
+            _INF,
+            "Jobs per unit of annual output of a process (a plant's staff over its base "
+            "output); absent means not counted. Reported, never optimised.",
         ),
     ]
 }

@@ -35,6 +35,7 @@ from resourcemodel.schema import (
     RESOURCE_GROUPS,
     VALUE_COLUMNS,
     WILDCARD,
+    EntitySpec,
     ParameterSpec,
 )
 from resourcemodel.tables import Table, read_table
@@ -48,6 +49,7 @@ _ENTITY_ATTRS = {
     "source": ("resource", "name", "name_fa"),
     "process": ("plant", "product", "name"),
     "measure": ("name", "name_fa"),
+    "pollutant": ("name", "name_fa"),
 }
 
 
@@ -357,9 +359,16 @@ class _Loader:
         ds.attrs["case"] = str(self.folders[0])
         return ds
 
-    def _load_entity(self, dim: str, spec: object) -> None:
-        assert hasattr(spec, "file")
-        tables = self._read(spec.file, spec.required, spec.optional, must_exist=True)  # type: ignore[attr-defined]
+    def _load_entity(self, dim: str, spec: EntitySpec) -> None:
+        tables = self._read(spec.file, spec.required, spec.optional, must_exist=spec.must_exist)
+        missing = not any((f / spec.file).exists() for f in self.folders)
+        if not tables and not spec.must_exist and missing:
+            # An optional table left out: the dimension has no labels.
+            empty = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.required})
+            empty["_where"] = pd.Series(dtype=object)
+            self.labels[dim] = pd.Index([], dtype=object, name=dim)
+            self.entity[dim] = empty.set_index(dim, drop=False)
+            return
         if not tables:
             return
         frames = []
