@@ -124,7 +124,17 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
         raise ValueError(msg)
     coords = {
         d: ds[d].values
-        for d in ("period", "plant", "process", "product", "resource", "source", "group", "measure")
+        for d in (
+            "period",
+            "plant",
+            "process",
+            "product",
+            "resource",
+            "source",
+            "group",
+            "measure",
+            "pollutant",
+        )
     }
     ctx = _Context(ds, ProgramBuilder(), coords)
     plant_index = {p: i for i, p in enumerate(coords["plant"])}
@@ -147,6 +157,7 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
     add_source_caps(ctx)
     add_plant_caps(ctx)
     add_product_balance(ctx)
+    add_emission_caps(ctx)
     c0 = _objective_constant(ctx, options.objective)
     lp = ctx.b.finish(c0=c0, objective_sign=1 if options.objective == "cost" else -1)
     lp.objective_name = options.objective
@@ -565,6 +576,86 @@ def add_product_balance(ctx: _Context) -> None:
     ctx.b.add_terms(rows, ctx.idx["d"], -1.0)
 
 
+def emission_terms(
+    emission_factor: np.ndarray,
+    process_emission: np.ndarray,
+    src_resource: np.ndarray,
+    pollutants: np.ndarray,
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Return the non-zero emission coefficients of draws and of production.
+
+    A plant's emission of a pollutant in a period is ``sum_s f[resource(s)] * y[plant, s]``
+    over the sources it draws from (the fuel it burns, after own generation and savings),
+    plus ``sum_p e[p] * x[p]`` over its processes (emissions not from a drawn resource).
+
+    Parameters
+    ----------
+    emission_factor : numpy.ndarray
+        ``[resource, pollutant]``, t per unit of the resource.
+    process_emission : numpy.ndarray
+        ``[process, pollutant]``, t per unit of the process's product.
+    src_resource : numpy.ndarray
+        Resource index of each source.
+    pollutants : numpy.ndarray
+        Boolean mask of the pollutants wanted (e.g. those with a cap).
+
+    Returns
+    -------
+    draws : tuple of numpy.ndarray
+        ``(source, pollutant, t per unit drawn)`` for every non-zero pair.
+    production : tuple of numpy.ndarray
+        ``(process, pollutant, t per unit made)`` for every non-zero pair.
+
+    Examples
+    --------
+    Resources gas and water, one pollutant (CO2); source 0 supplies water, source 1 gas:
+
+    >>> ef = np.array([[0.0561], [0.0]])
+    >>> (s, p, f), _ = emission_terms(ef, np.zeros((1, 1)), np.array([1, 0]), np.array([True]))
+    >>> s.tolist(), f.tolist()
+    ([1], [0.0561])
+    """
+    per_source = emission_factor[src_resource, :] * pollutants[None, :]
+    si, sp = np.nonzero(per_source)
+    per_process = process_emission * pollutants[None, :]
+    pi, pp = np.nonzero(per_process)
+    return (si, sp, per_source[si, sp]), (pi, pp, per_process[pi, pp])
+
+
+def add_emission_caps(ctx: _Context) -> None:
+    """Caps on what all plants emit: ``emission-cap[pollutant, period]`` and ``-annual``.
+
+    Rows exist only where a cap is given (a case without ``pollutants.csv`` has none); they
+    sum the emission coefficients of :func:`emission_terms` over the draws ``y`` and the
+    production ``x``, so a cap's dual is the value added lost per tonne of allowance.
+    """
+    ds = ctx.ds
+    coords = {"pollutant": ctx.coords["pollutant"], "period": ctx.coords["period"]}
+    cap = _v(ds, "emission_cap")
+    annual = _v(ds, "emission_cap_annual")
+    rows = ctx.b.add_constraints("emission-cap", coords, np.isfinite(cap), upper=cap, unit="t")
+    rows_a = ctx.b.add_constraints(
+        "emission-cap-annual",
+        {"pollutant": ctx.coords["pollutant"]},
+        np.isfinite(annual),
+        upper=annual,
+        unit="t",
+    )
+    capped = np.isfinite(cap).any(axis=1) | np.isfinite(annual)
+    if not capped.any():
+        return
+    (si, sp, sf), (pi, pp, pf) = emission_terms(
+        _v(ds, "emission_factor"), _v(ds, "process_emission"), ctx.src_resource, capped
+    )
+    y, x = ctx.idx["y"], ctx.idx["x"]
+    # Each (source, pollutant) pair: every plant's draw in every period.
+    draws = np.moveaxis(y[:, si, :], 1, 0)  # pair, plant, period
+    ctx.b.add_terms(rows[sp][:, None, :], draws, sf[:, None, None])
+    ctx.b.add_terms(rows_a[sp][:, None, None], draws, sf[:, None, None])
+    ctx.b.add_terms(rows[pp, :], x[pi, :], pf[:, None])
+    ctx.b.add_terms(rows_a[pp][:, None], x[pi, :], pf[:, None])
+
+
 #: Parameters whose new values map straight onto bounds, costs or the objective constant
 #: of an existing program (no change of structure). Others need a rebuild.
 FAST_PARAMETERS = (
@@ -584,6 +675,8 @@ FAST_PARAMETERS = (
     "unmet_penalty",
     "price",
     "reserved_use",
+    "emission_cap",
+    "emission_cap_annual",
 )
 
 _ROW_CAPS = {
@@ -593,6 +686,8 @@ _ROW_CAPS = {
     "group_cap_annual": "group-cap-annual",
     "contract": "contract",
     "permit": "permit",
+    "emission_cap": "emission-cap",
+    "emission_cap_annual": "emission-cap-annual",
 }
 
 
