@@ -30,6 +30,8 @@ CAP_FAMILIES = {
     "group-cap-annual": "group_cap_annual",
     "contract": "contract",
     "permit": "permit",
+    "emission-cap": "emission_cap",
+    "emission-cap-annual": "emission_cap_annual",
 }
 
 #: Relative tolerance for calling a cap binding.
@@ -237,6 +239,7 @@ def assemble(
             block, hi, unit, f"Highest {desc} for which the shadow price holds."
         )
 
+    out.update(impacts(inputs, lp, out["production"].values, out["supply"].values, unmet))
     used_dims = {d for var in out.values() for d in var.dims}
     # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
     coords = {
@@ -281,7 +284,96 @@ def assemble(
             value if isinstance(value, str | int | float) else json.dumps(value, default=str)
         )
     ds.attrs.update(card)
+    ds.attrs.update(impact_card(ds))
     return ds
+
+
+def impacts(
+    inputs: xr.Dataset,
+    lp: LinearProgram,
+    production: np.ndarray,
+    supply: np.ndarray,
+    unmet: np.ndarray,
+) -> dict[str, _Var]:
+    """Return emissions and jobs of a solution: ``emission``, ``jobs``, ``jobs_unmet``.
+
+    ``emission[plant, pollutant, period]`` (t) is the emission factor of each resource
+    times what the plant draws of it, plus each process's own emission per unit made
+    (:func:`resourcemodel.formulation.emission_terms`, the terms of the emission caps).
+    ``jobs[process]`` is the labour intensity times the output at its annual rate;
+    ``jobs_unmet[product]`` values demand not met at the mean labour intensity of the
+    processes making the product (weighted by what each can make): the jobs the lost
+    output would have supported. Both are NaN where no labour intensity is given.
+    """
+    src_res = _positions(inputs["source_resource"].values, inputs["resource"].values)
+    factor = np.asarray(inputs["emission_factor"].values, float)[src_res, :]  # source, pol
+    own = np.asarray(inputs["process_emission"].values, float)  # process, pollutant
+    proc_plant = _positions(inputs["process_plant"].values, inputs["plant"].values)
+    emission = np.einsum("pst,sq->pqt", np.nan_to_num(supply), factor)
+    np.add.at(emission, proc_plant, own[:, :, None] * production[:, None, :])
+    years = float(inputs["period_duration"].values.sum()) / DAYS_PER_YEAR
+    intensity = np.asarray(inputs["jobs"].values, float)
+    jobs = intensity * production.sum(axis=1) / years
+    out = {
+        "emission": _Var(
+            ("plant", "pollutant", "period"),
+            emission,
+            {
+                "units": "t",
+                "description": "Emitted by each plant: fuel drawn times its emission "
+                "factor, plus process emissions.",
+            },
+        ),
+        "jobs": _Var(
+            ("process",),
+            jobs,
+            {
+                "units": "job",
+                "description": "Jobs supported by each process's output (labour "
+                "intensity x output per year; NaN: not counted).",
+            },
+        ),
+    }
+    makeable = lp.variables["production"].gather(lp.col_upper, 0.0).sum(axis=1)
+    product = _positions(inputs["process_product"].values, inputs["product"].values)
+    counted = np.isfinite(intensity)
+    weight = np.zeros(inputs.sizes["product"])
+    labour = np.zeros(inputs.sizes["product"])
+    np.add.at(weight, product[counted], makeable[counted])
+    np.add.at(labour, product[counted], (intensity * makeable)[counted])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_unit = np.where(weight > 0, labour / weight, np.nan)
+    out["jobs_unmet"] = _Var(
+        ("product",),
+        per_unit * np.nansum(unmet, axis=1) / years,
+        {
+            "units": "job",
+            "description": "Jobs the output not delivered would have supported (demand "
+            "not met at the mean labour intensity of the product's processes).",
+        },
+    )
+    return out
+
+
+def impact_card(ds: xr.Dataset) -> dict[str, str | float]:
+    """Return run-card totals of emissions (t by pollutant) and jobs (only those counted).
+
+    Examples
+    --------
+    >>> import resourcemodel as rm
+    >>> impact_card(rm.run(rm.examples.path("two_plants")))  # no pollutants, no jobs
+    {}
+    """
+    card: dict[str, str | float] = {}
+    if ds.sizes.get("pollutant", 0):
+        totals = ds["emission"].sum(("plant", "period"))
+        card["emission_totals_t"] = json.dumps(
+            {str(p): float(v) for p, v in zip(ds.pollutant.values, totals.values, strict=True)}
+        )
+    if bool(ds["jobs"].notnull().any()):
+        card["jobs_total"] = float(ds["jobs"].sum())
+        card["jobs_unmet_total"] = float(ds["jobs_unmet"].sum())
+    return card
 
 
 def _positions(labels: np.ndarray, universe: np.ndarray) -> np.ndarray:
