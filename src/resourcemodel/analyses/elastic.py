@@ -5,7 +5,8 @@ non-negative slack column, measured in multiples of the limit it relaxes (so tha
 slack costs 1 per unit in the relaxation objective):
 
 - cap rows (``source_cap``, ``source_cap_annual``, ``group_cap``, ``group_cap_annual``,
-  ``contract``, ``permit``): ``A x - size * s <= cap`` (raise the cap);
+  ``contract``, ``permit``, ``emission_cap``, ``emission_cap_annual``):
+  ``A x - size * s <= cap`` (raise the cap);
 - connection caps, must-run and hard demand, which are column bounds, become rows
   ``y - size * s <= cap`` and ``x + size * s >= lower`` (raise the cap, lower the bound);
 - reserved use, the right-hand side of a resource balance: ``... + size * s = reserved``.
@@ -46,6 +47,8 @@ CAP_ROWS = {
     "group-cap-annual": "group_cap_annual",
     "contract": "contract",
     "permit": "permit",
+    "emission-cap": "emission_cap",
+    "emission-cap-annual": "emission_cap_annual",
 }
 
 #: Relaxations below this many multiples of their limit count as zero.
@@ -127,6 +130,9 @@ def elastic(lp: LinearProgram, inputs: xr.Dataset) -> tuple[LinearProgram, Items
     present = yi >= 0
     ubound = bound[:, src_res, :]
     ymax[yi[present]] = ubound[present]
+    # Emission caps also count production (process emissions): at most its capacity.
+    xi = lp.variables["production"].index
+    ymax[xi[xi >= 0]] = lp.col_upper[xi[xi >= 0]]
     activity_max = lp.A @ ymax
 
     def coords_of(block_dims: tuple[str, ...], coords: dict, where: np.ndarray) -> dict[str, str]:

@@ -321,6 +321,8 @@ def _what(inputs: xr.Dataset, parameter: str, labels: dict[str, str]) -> str:
         "group_cap_annual": lambda: f"the annual cap on {name('group')}",
         "contract": lambda: f"the contract of {name('plant')} with {name('source')}",
         "permit": lambda: f"the {name('resource')} permit of {name('plant')}",
+        "emission_cap": lambda: f"the {when}cap on {name('pollutant')} emissions",
+        "emission_cap_annual": lambda: f"the annual cap on {name('pollutant')} emissions",
         "connection_cap": lambda: f"the {when}connection of {name('plant')} to {name('source')}",
         "must_run": lambda: f"the {when}must-run of {name('process')}",
         "min_delivery": lambda: f"the {when}hard demand for {name('product')}",
