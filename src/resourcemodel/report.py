@@ -163,6 +163,60 @@ def unmet_table(res: xr.Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def pollutant_names(res: xr.Dataset) -> dict[str, str]:
+    """Return each pollutant's planner name (``co2`` -> ``CO2``), its label if it has none."""
+    labels = [str(p) for p in res["pollutant"].values] if "pollutant" in res.dims else []
+    names = (
+        [str(n) for n in res["pollutant_name"].values] if "pollutant_name" in res.coords else labels
+    )
+    return {p: n if n and n != "nan" else p for p, n in zip(labels, names, strict=True)}
+
+
+def has_jobs(res: xr.Dataset) -> bool:
+    """Whether the results count jobs (the case gives a labour intensity somewhere)."""
+    return "jobs" in res and bool(res["jobs"].notnull().any())
+
+
+def impact_totals(res: xr.Dataset) -> list[tuple[str, str, float]]:
+    """Return ``(label, canonical unit, value)`` of annual emissions and jobs of a run.
+
+    Emissions are in t per pollutant (labelled by its name, e.g. ``CO2``); jobs are those
+    the output supports and those the demand not met would have supported. Empty for a
+    case without pollutants or labour intensities.
+    """
+    rows: list[tuple[str, str, float]] = []
+    if "emission" in res:
+        total = res["emission"].sum(("plant", "period"))
+        for label, name in pollutant_names(res).items():
+            rows.append((name, "t", float(total.sel(pollutant=label))))
+    if has_jobs(res):
+        rows.append(("jobs", "job", float(res["jobs"].sum())))
+        rows.append(("jobs lost", "job", float(res["jobs_unmet"].sum())))
+    return rows
+
+
+def impact_table(res: xr.Dataset) -> pd.DataFrame:
+    """Annual emissions by plant and pollutant (planner units) and jobs by plant.
+
+    One row per plant that emits or employs: one column per pollutant, named
+    ``<name> [unit]`` with one unit for the whole column, and ``jobs``.
+    """
+    frame = pd.DataFrame({"plant": [str(p) for p in res.plant.values]})
+    if "emission" in res:
+        by_plant = res["emission"].sum("period")
+        for label, name in pollutant_names(res).items():
+            values = by_plant.sel(pollutant=label).values
+            unit, factor = planner_unit("t", float(np.abs(values).max(initial=0.0)))
+            frame[f"{name} [{unit}]"] = values * factor
+    if has_jobs(res):
+        jobs = res["jobs"].groupby(res["process_plant"].rename("plant")).sum()
+        frame["jobs"] = [
+            float(jobs.sel(plant=p)) if p in jobs.plant.values else 0.0 for p in frame["plant"]
+        ]
+    numbers = frame.drop(columns="plant")
+    return frame.loc[(numbers.abs() > 0).any(axis=1)].reset_index(drop=True)
+
+
 def headline(res: xr.Dataset) -> dict[str, float | str]:
     """Return the few numbers a director reads first."""
     totals = json.loads(res.attrs.get("cost_totals_usd", "{}"))
@@ -266,6 +320,7 @@ def summary(res: xr.Dataset, *, top: int = 10) -> str:
             },
         ),
     ]
+    lines += _impact_lines(res)
     totals = json.loads(res.attrs.get("cost_totals_usd", "{}"))
     lines += [
         "",
@@ -273,6 +328,23 @@ def summary(res: xr.Dataset, *, top: int = 10) -> str:
         + ", ".join(f"{k.replace('_', ' ')} {_fmt(v / 1e6)}" for k, v in totals.items()),
     ]
     return "\n".join(lines)
+
+
+def _impact_lines(res: xr.Dataset) -> list[str]:
+    """Return the summary's emissions-and-jobs section (nothing for a case without them)."""
+    totals = impact_totals(res)
+    if not totals:
+        return []
+    shown = []
+    for label, unit, value in totals:
+        disp, factor = planner_unit(unit, value)
+        shown.append(f"{label} {_fmt(value * factor)} {disp}".replace(" job", ""))
+    columns = {c: c for c in impact_table(res).columns}
+    return [
+        "",
+        "Emissions and jobs (per year): " + ", ".join(shown),
+        _table(impact_table(res), columns),
+    ]
 
 
 def _indicators(res: xr.Dataset) -> list[tuple[str, str, float]]:
@@ -305,11 +377,12 @@ def _indicators(res: xr.Dataset) -> list[tuple[str, str, float]]:
     rows.append(("cost", "USD", float(cost)))
     rows.append(("value added", "USD", float(totals.get("value_added", np.nan))))
     rows.append(("sales lost", "USD", float(totals.get("unmet_penalty", 0.0))))
+    rows += impact_totals(res)
     return rows
 
 
 def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
-    """One row per scenario: output, water by source, energy, cost, unmet, top binding cap.
+    """One row per scenario: output, water by source, energy, cost, unmet, emissions, jobs.
 
     Each column uses one planner unit for all scenarios (chosen from the largest value).
     """

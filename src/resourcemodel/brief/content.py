@@ -173,8 +173,38 @@ def key_figures(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
             rows.append(
                 FigureRow("sec_energy", text("row_generated", lang, resource=name), unit, made)
             )
+    rows += _impact_rows(items, lang)
     rows += _cost_rows(items, lang)
     rows += _unmet_rows(items, lang)
+    return rows
+
+
+def _impact_rows(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
+    """Emissions by pollutant and jobs, one row each (none for a case without them)."""
+    totals = [
+        {label: value for label, _, value in report.impact_totals(res)} if is_optimal(res) else {}
+        for res in items
+    ]
+    rows = []
+    seen: set[str] = set()
+    for holder in items:
+        for label, name in report.pollutant_names(holder).items():
+            if name in seen:
+                continue
+            seen.add(name)
+            shown = display_name(holder, "pollutant", label, lang)
+            rows.append(
+                FigureRow(
+                    "sec_impact",
+                    text("row_emission", lang, pollutant=shown),
+                    "t",
+                    [t.get(name, math.nan) for t in totals],
+                )
+            )
+    if any("jobs" in t for t in totals):
+        for key, row in (("jobs", "row_jobs"), ("jobs lost", "row_jobs_unmet")):
+            values = [t.get(key, math.nan) for t in totals]
+            rows.append(FigureRow("sec_impact", text(row, lang), "job", values))
     return rows
 
 
@@ -236,8 +266,8 @@ def _shown(row: FigureRow, rows: list[FigureRow]) -> tuple[str, float]:
     """One planner unit per section and canonical unit, so a column reads consistently."""
     if row.unit == "%":
         return "%", 1.0
-    if row.section == "sec_output":
-        peers = [row]  # products differ too much in size to share a unit
+    if row.section in ("sec_output", "sec_impact"):
+        peers = [row]  # products (and CO2 next to SO2) differ too much to share a unit
     else:
         peers = [r for r in rows if r.section == row.section and r.unit == row.unit]
     largest = max((abs(v) for r in peers for v in r.values if not math.isnan(v)), default=0.0)

@@ -98,6 +98,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "sec_energy": {"en": "Energy by source", "fa": "انرژی به تفکیک منبع"},
     "sec_cost": {"en": "Cost", "fa": "هزینه"},
     "sec_unmet": {"en": "Unmet demand", "fa": "تقاضای تأمین‌نشده"},
+    "sec_impact": {"en": "Emissions and jobs", "fa": "انتشار آلاینده‌ها و اشتغال"},
+    "row_emission": {"en": "{pollutant} emitted", "fa": "انتشار {pollutant}"},
+    "row_jobs": {"en": "Jobs supported by the output", "fa": "اشتغال وابسته به تولید"},
+    "row_jobs_unmet": {
+        "en": "Jobs of the output not delivered",
+        "fa": "اشتغال وابسته به تولید تحویل‌نشده",
+    },
     "row_total_water": {"en": "All water", "fa": "کل آب"},
     "row_generated": {"en": "{resource} made on site", "fa": "{resource} تولیدشده در محل"},
     "row_cost_total": {"en": "Total cost", "fa": "هزینهٔ کل"},
@@ -215,6 +222,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cap_group_cap_annual": {"en": "annual group cap", "fa": "سقف سالانهٔ گروه"},
     "cap_contract": {"en": "contract", "fa": "قرارداد"},
     "cap_permit": {"en": "permit", "fa": "مجوز"},
+    "cap_emission_cap": {"en": "period emission cap", "fa": "سقف دوره‌ای انتشار"},
+    "cap_emission_cap_annual": {"en": "annual emission cap", "fa": "سقف سالانهٔ انتشار"},
     # Scenario diff
     "diff_none": {
         "en": "The scenario changes no value of the case data.",
@@ -342,6 +351,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "param_measure_cost": {"en": "measure cost", "fa": "هزینهٔ اقدام"},
     "param_saving": {"en": "saving", "fa": "صرفه‌جویی"},
     "param_measure_use": {"en": "measure's own use", "fa": "مصرف خود اقدام"},
+    "param_emission_factor": {"en": "emission factor", "fa": "ضریب انتشار"},
+    "param_process_emission": {"en": "process emission", "fa": "انتشار فرایندی"},
+    "param_emission_cap": {"en": "emission cap", "fa": "سقف انتشار"},
+    "param_emission_cap_annual": {"en": "annual emission cap", "fa": "سقف سالانهٔ انتشار"},
+    "param_jobs": {"en": "jobs per unit of output", "fa": "اشتغال به ازای واحد تولید"},
     "group_of": {"en": "{resource} sources", "fa": "منابع {resource}"},
     # Periods that are not months
     "period_year": {"en": "year", "fa": "سال"},
@@ -420,6 +434,7 @@ UNITS_FA: dict[str, str] = {
     "%": "٪",
     "d": "روز",
     "yr": "سال",
+    "job": "شغل",
 }
 
 
