@@ -8,7 +8,7 @@ import pytest
 import resourcemodel as rm
 from resourcemodel.results import CAP_FAMILIES
 
-OPTIMAL_EXAMPLES = ["two_plants", "product_chain", "measure_payoff"]
+OPTIMAL_EXAMPLES = ["two_plants", "product_chain", "measure_payoff", "emission_cap"]
 
 
 @pytest.mark.skipif("pulp" not in rm.available_backends(), reason="pulp not installed")

@@ -7,7 +7,7 @@ Examples
 --------
 >>> from resourcemodel import examples
 >>> examples.names()  # doctest: +NORMALIZE_WHITESPACE
-['infeasible', 'measure_payoff', 'permit_choice', 'product_chain',
+['emission_cap', 'infeasible', 'measure_payoff', 'permit_choice', 'product_chain',
  'summer_shortfall', 'two_plants', 'water_measures']
 """
 

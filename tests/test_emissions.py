@@ -1,0 +1,246 @@
+"""Emissions and jobs: the ``emission_cap`` example by hand, caps in scenarios, warm updates,
+the elastic program, and cases without pollutants unchanged.
+
+Derivations are in ``examples_data/emission_cap/README.md``: kiln G (gas, 0.6 t CO2/t with
+its process CO2, 70-80 USD/t) and kiln O (fuel oil, 0.8 t CO2/t, 0.02 t SO2/t, 40 USD/t)
+share 50 t of cement demand per half-year. The annual CO2 cap of 65 t allows 25 t from O;
+the winter SO2 cap of 0.2 t allows 10 of them in winter. Cost 6,650 USD; CO2 is worth
+150 USD/t (a tonne moves 5 t to O in summer at 30 USD each) and winter SO2 500 USD/t (50 t
+to O in winter, each displacing a summer tonne under the CO2 cap: 40 - 30 USD).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import resourcemodel as rm
+from resourcemodel import report
+from resourcemodel.analyses import explain
+from resourcemodel.backends.highs import HighsModel
+from resourcemodel.formulation import update_program
+from resourcemodel.scenario import apply_changes, load_scenario
+
+CO2 = {"pollutant": "co2"}
+SO2_WINTER = {"pollutant": "so2", "period": "winter"}
+
+
+def _scenario(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "s.toml"
+    path.write_text(f'name = "s"\ndata = "emission_cap"\n{body}', encoding="utf-8")
+    return path
+
+
+def test_emission_cap_optimum(backend: str) -> None:
+    res = rm.run(rm.examples.path("emission_cap"), backend=backend)
+    assert res.attrs["objective"] == pytest.approx(6650, rel=1e-9)
+    prod = res["production"]
+    assert float(prod.sel(process="o_kiln", period="winter")) == pytest.approx(10)
+    assert float(prod.sel(process="o_kiln", period="summer")) == pytest.approx(15)
+    assert float(prod.sel(process="g_kiln").sum()) == pytest.approx(75)
+    assert float(res["emission_cap_annual_shadow_price"].sel(CO2)) == pytest.approx(150)
+    assert float(res["emission_cap_shadow_price"].sel(SO2_WINTER)) == pytest.approx(500)
+    assert bool(res["emission_cap_annual_binding"].sel(CO2))
+    assert res["emission_cap_shadow_price"].attrs["units"] == "USD/t"
+    # Emissions: fuel drawn times its factor, plus G's process CO2 (0.1 t/t).
+    emission = res["emission"]
+    assert res["emission"].attrs["units"] == "t"
+    assert float(emission.sel(plant="g", pollutant="co2").sum()) == pytest.approx(75 * 0.6)
+    assert float(emission.sel(plant="o", pollutant="co2").sum()) == pytest.approx(25 * 0.8)
+    assert float(emission.sel(pollutant="so2", period="summer").sum()) == pytest.approx(0.3)
+    totals = json.loads(res.attrs["emission_totals_t"])
+    assert totals == pytest.approx({"co2": 65.0, "so2": 0.5})
+    # The cap's use is the emission the results report.
+    assert float(res["emission_cap_annual_use"].sel(CO2)) == pytest.approx(totals["co2"])
+    # Jobs: 75 t x 0.5 + 25 t x 0.2 per t/yr.
+    assert float(res["jobs"].sel(process="g_kiln")) == pytest.approx(37.5)
+    assert res.attrs["jobs_total"] == pytest.approx(42.5)
+    assert res.attrs["jobs_unmet_total"] == pytest.approx(0.0)
+
+
+def test_emission_cap_ranging_highs() -> None:
+    res = rm.run(rm.examples.path("emission_cap"))
+    assert float(res["emission_cap_annual_range_lower"].sel(CO2)) == pytest.approx(62)
+    assert float(res["emission_cap_annual_range_upper"].sel(CO2)) == pytest.approx(72)
+    assert float(res["emission_cap_range_lower"].sel(SO2_WINTER)) == pytest.approx(0, abs=1e-9)
+    assert float(res["emission_cap_range_upper"].sel(SO2_WINTER)) == pytest.approx(0.5)
+
+
+def test_cap_that_costs_output_prices_value_added_and_jobs(tmp_path: Path) -> None:
+    """CO2 capped at 30 t: only summer gas fits; the winter's cement is lost.
+
+    Value added per tonne of CO2: summer gas (300 - 70) / 0.6 = 383.3, winter gas
+    (300 - 80) / 0.6 = 366.7, oil (300 - 40) / 0.8 = 325; the 30 t go to 50 t of summer gas
+    (its whole capacity) and the winter's 50 t are not delivered. One more tonne of CO2
+    would make 1/0.6 t of winter cement: 366.7 USD/t, the value added lost per tonne. The
+    50 t would have employed 50 x 0.35 jobs (the kilns' labour intensities 0.5 and 0.2
+    weighted by what each can make).
+    """
+    path = _scenario(
+        tmp_path,
+        '[[change]]\nparameter = "emission_cap_annual"\nwhere = { pollutant = "co2" }\n'
+        'set = 30\nunit = "t"\n',
+    )
+    res = rm.run(path)
+    assert float(res["emission_cap_annual_shadow_price"].sel(CO2)) == pytest.approx(220 / 0.6)
+    assert float(res["unmet"].sel(product="cement", period="winter")) == pytest.approx(50)
+    assert float(res["jobs"].sum()) == pytest.approx(25)
+    assert float(res["jobs_unmet"].sel(product="cement")) == pytest.approx(50 * 0.35)
+    row = report.comparison([res]).iloc[0]
+    assert row["jobs lost [job]"] == pytest.approx(17.5)
+    assert row["CO2 [t]"] == pytest.approx(30)
+
+
+def test_scenario_sets_a_cap_in_planner_units(tmp_path: Path) -> None:
+    """``set = 0.06`` ``unit = "kt"`` is 60 t of CO2: all gas, 50 x 80 + 50 x 70 USD."""
+    path = _scenario(
+        tmp_path,
+        '[[change]]\nparameter = "emission_cap_annual"\nwhere = { pollutant = "co2" }\n'
+        'set = 0.06\nunit = "kt"\n'
+        '[[change]]\nparameter = "emission_cap"\nwhere = { pollutant = "co2", period = "*" }\n'
+        'set = 40\nunit = "t"\n',
+    )
+    spec = load_scenario(path)
+    inputs, diff = apply_changes(rm.load_inputs(spec.data), spec)
+    assert float(inputs["emission_cap_annual"].sel(CO2)) == pytest.approx(60)
+    record = next(r for r in diff if r["parameter"] == "emission_cap_annual")
+    assert record["labels"] == {"pollutant": "co2"}
+    assert record["after"] == pytest.approx(60) and record["unit"] == "t"
+    res = rm.run(path)
+    assert res.attrs["objective"] == pytest.approx(7500, rel=1e-9)
+    assert float(res["production"].sel(process="o_kiln").sum()) == pytest.approx(0, abs=1e-9)
+    assert float(res["emission_cap_limit"].sel(pollutant="co2", period="winter")) == 40
+
+
+def test_a_selector_on_a_case_without_pollutants_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'data = "two_plants"\n[[change]]\nparameter = "emission_cap_annual"\n'
+        'where = { pollutant = "co2" }\nset = 1\nunit = "t"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(rm.ScenarioError, match="co2"):
+        rm.run(path)
+
+
+@pytest.mark.parametrize("name", ["emission_cap", "emission_cap_annual"])
+def test_cap_update_equals_rebuild_and_warm_solve(name: str) -> None:
+    inputs = rm.load_inputs(rm.examples.path("emission_cap"))
+    lp = rm.build(inputs)
+    model = HighsModel(lp)
+    assert model.solve().objective == pytest.approx(6650)
+    for factor in (0.98, 1.05, 0.9):
+        new = np.asarray(inputs[name].values, float) * factor
+        updated = update_program(lp, inputs, {name: new})
+        assert updated is not None
+        changed = inputs.copy()
+        changed[name] = (inputs[name].dims, new)
+        rebuilt = rm.build(changed)
+        np.testing.assert_array_equal(updated.row_upper, rebuilt.row_upper)
+        assert (updated.A != rebuilt.A).nnz == 0
+        assert model.update(updated)
+        assert model.solve().objective == pytest.approx(rm.solve(rebuilt).objective, rel=1e-9)
+    assert model.cold_loads == 1
+    # A cap where there was none adds a row: the caller must rebuild.
+    more = np.asarray(inputs["emission_cap_annual"].values, float).copy()
+    more[1] = 1.0  # SO2 had no annual cap
+    assert update_program(lp, inputs, {"emission_cap_annual": more}) is None
+
+
+def test_elastic_program_relaxes_an_emission_cap(tmp_path: Path) -> None:
+    """Hard demand (100 t) and a CO2 cap of 55 t: even all gas emits 60 t.
+
+    Raising the cap by 5 t costs 5/55 = 0.09 of its size; meeting it by cutting demand
+    needs 5 / 0.6 = 8.3 t of cement less, 8.3/50 = 0.17 of a half-year's demand.
+    """
+    path = _scenario(
+        tmp_path,
+        '[[change]]\nparameter = "emission_cap_annual"\nwhere = { pollutant = "co2" }\n'
+        'set = 55\nunit = "t"\n'
+        '[[change]]\nparameter = "min_delivery"\nset = 1\nunit = "fraction"\n',
+    )
+    assert rm.run(path).attrs["status"] == "infeasible"
+    ex = explain(path)
+    records = ex.relaxations[["parameter", "where", "amount", "unit"]].to_dict("records")
+    assert records == [
+        {
+            "parameter": "emission_cap_annual",
+            "where": "co2",
+            "amount": pytest.approx(5),
+            "unit": "t",
+        }
+    ]
+    assert ex.relaxations.iloc[0]["action"] == "raise"
+    assert "CO2" in ex.text()
+
+
+def _with_accounting(case: Path) -> None:
+    """Give a case pollutants, emission factors on every resource and jobs, but no cap."""
+    inputs = rm.load_inputs(case)
+    (case / "pollutants.csv").write_text("pollutant,name\nco2,CO2\n", encoding="utf-8")
+    rows = [
+        f"{r},co2,0.1,t/{u},test,assumption"
+        for r, u in zip(inputs.resource.values, inputs["resource_unit"].values, strict=True)
+    ]
+    (case / "emission_factor.csv").write_text(
+        "resource,pollutant,value,unit,reference,confidence\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
+    unit_of = dict(zip(inputs.product.values, inputs["product_unit"].values, strict=True))
+    jobs = [
+        f"{p},2,job/({unit_of[q]}/yr),test,assumption"
+        for p, q in zip(inputs.process.values, inputs["process_product"].values, strict=True)
+    ]
+    (case / "jobs.csv").write_text(
+        "process,value,unit,reference,confidence\n" + "\n".join(jobs) + "\n", encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("name", ["two_plants", "product_chain", "measure_payoff"])
+def test_counting_emissions_changes_no_result(
+    name: str, case_copy: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """Emission factors and jobs without a cap are accounting: same program, same answer."""
+    plain = rm.run(rm.examples.path(name))
+    case = case_copy(name)
+    _with_accounting(case)
+    counted = rm.run(case)
+    assert counted.attrs["objective"] == plain.attrs["objective"]
+    a, b = rm.build(rm.load_inputs(rm.examples.path(name))), rm.build(rm.load_inputs(case))
+    assert a.shape == b.shape and (a.A != b.A).nnz == 0
+    for var in plain.data_vars:
+        if "pollutant" in plain[var].dims or var in ("jobs", "jobs_unmet"):
+            continue
+        xr.testing.assert_identical(plain[var], counted[var])
+    assert counted.sizes["pollutant"] == 1 and plain.sizes["pollutant"] == 0
+    assert "emission_totals_t" in counted.attrs and "emission_totals_t" not in plain.attrs
+    assert counted.attrs["jobs_total"] == pytest.approx(2 * float(plain["production"].sum()))
+
+
+def test_case_without_pollutants_has_empty_emissions_and_no_rows() -> None:
+    inputs = rm.load_inputs(rm.examples.path("two_plants"))
+    assert inputs.sizes["pollutant"] == 0
+    lp = rm.build(inputs)
+    assert lp.constraints["emission-cap"].size == 0
+    assert lp.constraints["emission-cap-annual"].size == 0
+    res = rm.run(rm.examples.path("two_plants"))
+    assert res["emission"].shape == (2, 0, 1)
+    assert bool(res["jobs"].isnull().all())
+    assert report.impact_totals(res) == []
+    assert "Emissions and jobs" not in report.summary(res)
+
+
+def test_summary_and_comparison_show_emissions_and_jobs() -> None:
+    res = rm.run(rm.examples.path("emission_cap"))
+    text = report.summary(res)
+    assert "Emissions and jobs (per year): CO2 65 t, SO2 0.5 t, jobs 42.5, jobs lost 0" in text
+    table = report.impact_table(res)
+    assert table.set_index("plant").loc["o", "SO2 [t]"] == pytest.approx(0.5)
+    assert table.set_index("plant").loc["g", "jobs"] == pytest.approx(37.5)
+    columns = report.comparison([res]).columns
+    assert {"CO2 [t]", "SO2 [t]", "jobs [job]", "jobs lost [job]"} <= set(columns)
