@@ -191,7 +191,7 @@ def impact_totals(res: xr.Dataset) -> list[tuple[str, str, float]]:
             rows.append((name, "t", float(total.sel(pollutant=label))))
     if has_jobs(res):
         rows.append(("jobs", "job", float(res["jobs"].sum())))
-        rows.append(("jobs lost", "job", float(res["jobs_unmet"].sum())))
+        rows.append(("jobs of unmet demand", "job", float(res["jobs_unmet"].sum())))
     return rows
 
 

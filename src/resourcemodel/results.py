@@ -349,7 +349,9 @@ def impacts(
         {
             "units": "job",
             "description": "Jobs the output not delivered would have supported (demand "
-            "not met at the mean labour intensity of the product's processes).",
+            "not met at the mean labour intensity of the product's counted processes, "
+            "weighted by what each can make). The change of 'jobs' between two scenarios "
+            "is the change in jobs their output supports.",
         },
     )
     return out

@@ -202,7 +202,7 @@ def _impact_rows(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
                 )
             )
     if any("jobs" in t for t in totals):
-        for key, row in (("jobs", "row_jobs"), ("jobs lost", "row_jobs_unmet")):
+        for key, row in (("jobs", "row_jobs"), ("jobs of unmet demand", "row_jobs_unmet")):
             values = [t.get(key, math.nan) for t in totals]
             rows.append(FigureRow("sec_impact", text(row, lang), "job", values))
     return rows
