@@ -92,7 +92,7 @@ def test_cap_that_costs_output_prices_value_added_and_jobs(tmp_path: Path) -> No
     assert float(res["jobs"].sum()) == pytest.approx(25)
     assert float(res["jobs_unmet"].sel(product="cement")) == pytest.approx(50 * 0.35)
     row = report.comparison([res]).iloc[0]
-    assert row["jobs lost [job]"] == pytest.approx(17.5)
+    assert row["jobs of unmet demand [job]"] == pytest.approx(17.5)
     assert row["CO2 [t]"] == pytest.approx(30)
 
 
@@ -238,9 +238,70 @@ def test_case_without_pollutants_has_empty_emissions_and_no_rows() -> None:
 def test_summary_and_comparison_show_emissions_and_jobs() -> None:
     res = rm.run(rm.examples.path("emission_cap"))
     text = report.summary(res)
-    assert "Emissions and jobs (per year): CO2 65 t, SO2 0.5 t, jobs 42.5, jobs lost 0" in text
+    assert (
+        "Emissions and jobs (per year): CO2 65 t, SO2 0.5 t, jobs 42.5, jobs of unmet demand 0"
+        in text
+    )
     table = report.impact_table(res)
     assert table.set_index("plant").loc["o", "SO2 [t]"] == pytest.approx(0.5)
     assert table.set_index("plant").loc["g", "jobs"] == pytest.approx(37.5)
     columns = report.comparison([res]).columns
-    assert {"CO2 [t]", "SO2 [t]", "jobs [job]", "jobs lost [job]"} <= set(columns)
+    assert {"CO2 [t]", "SO2 [t]", "jobs [job]", "jobs of unmet demand [job]"} <= set(columns)
+
+
+# -- the Isfahan case ----------------------------------------------------------------------
+
+ISFAHAN = Path(__file__).resolve().parents[1] / "scenarios/baseline.toml"
+
+
+@pytest.fixture(scope="module")
+def isfahan() -> xr.Dataset:
+    return rm.run(ISFAHAN)
+
+
+def _plant_output(res: xr.Dataset, plant: str) -> float:
+    final = res["process_product"].isin(["steel_flat", "steel_long", "electricity_export"])
+    mine = (res["process_plant"] == plant) & final
+    return float(res["production"].sum("period").where(mine, 0).sum())
+
+
+def test_isfahan_baseline_co2_is_plausible(isfahan: xr.Dataset) -> None:
+    """About 27 Mt of CO2: the plants' intensities are those of their routes.
+
+    By route: gas DRI-EAF 0.5-0.8 t CO2/t slab without grid power (MSC), BF-BOF 2.0-2.6 t/t
+    (worldsteel about 2.2), gas and mazut steam plants 0.5-0.65 t/MWh at 38% efficiency
+    (0.0561 t/GJ x 9.5 GJ/MWh = 0.53). With cement (0.52 t calcination + kiln fuel per t
+    clinker) and the refinery (about 0.03 t/bbl) the province's industry and two power
+    plants emit 20-35 Mt; Iran as a whole emits about 700 Mt.
+    """
+    co2 = isfahan["emission"].sel(pollutant="co2").sum("period")
+    total = float(co2.sum()) / 1e6
+    assert 20 <= total <= 35
+    assert json.loads(isfahan.attrs["emission_totals_t"])["co2"] == pytest.approx(total * 1e6)
+    assert 0.5 <= float(co2.sel(plant="msc")) / _plant_output(isfahan, "msc") <= 0.8
+    assert 2.0 <= float(co2.sel(plant="esco")) / _plant_output(isfahan, "esco") <= 2.6
+    for plant in ("montazeri", "isfahan_pp"):
+        assert 0.5 <= float(co2.sel(plant=plant)) / _plant_output(isfahan, plant) <= 0.65
+
+
+def test_isfahan_so2_and_pm_come_from_mazut_in_winter(isfahan: xr.Dataset) -> None:
+    """SO2 = mazut drawn x 1.733 kg/GJ (3.5% S); none in months without mazut."""
+    mazut = isfahan["resource_supplied"].sel(resource="fuel_oil").sum("plant")
+    so2 = isfahan["emission"].sel(pollutant="so2").sum("plant")
+    np.testing.assert_allclose(so2.values, mazut.values * 1.733e-3, rtol=1e-9, atol=1e-6)
+    assert float(so2.sel(period="jul")) == 0.0
+    assert 10e3 <= float(so2.sum()) <= 60e3
+    pm = isfahan["emission"].sel(pollutant="pm").sum("plant")
+    np.testing.assert_allclose(pm.values, mazut.values * 0.107e-3, rtol=1e-9, atol=1e-6)
+
+
+def test_isfahan_jobs_reproduce_the_staff_numbers(isfahan: xr.Dataset) -> None:
+    """At base output each named plant employs its dossier staff (jobs = staff / output)."""
+    jobs = isfahan["jobs"].groupby(isfahan["process_plant"].rename("plant")).sum()
+    staff = {"msc": 11_200, "esco": 16_000, "polyacryl": 2_000, "montazeri": 900}
+    for plant, number in staff.items():
+        assert float(jobs.sel(plant=plant)) == pytest.approx(number, rel=0.05), plant
+    assert 30_000 <= isfahan.attrs["jobs_total"] <= 40_000
+    assert isfahan.attrs["jobs_unmet_total"] == pytest.approx(0, abs=1e-3)
+    # The sector aggregates have no labour intensity: not counted, not zero.
+    assert bool(isfahan["jobs"].sel(process="other_minerals_prod").isnull())
