@@ -285,11 +285,11 @@ def test_isfahan_baseline_co2_is_plausible(isfahan: xr.Dataset) -> None:
 
 
 def test_isfahan_so2_and_pm_come_from_mazut_in_winter(isfahan: xr.Dataset) -> None:
-    """SO2 = mazut drawn x 1.733 kg/GJ (3.5% S); none in months without mazut."""
+    """SO2 = mazut drawn x 1.733 kg/GJ (3.5% S); none in the months without gas cuts."""
     mazut = isfahan["resource_supplied"].sel(resource="fuel_oil").sum("plant")
     so2 = isfahan["emission"].sel(pollutant="so2").sum("plant")
     np.testing.assert_allclose(so2.values, mazut.values * 1.733e-3, rtol=1e-9, atol=1e-6)
-    assert float(so2.sel(period="jul")) == 0.0
+    assert 1 <= int((so2 > 0).sum()) <= isfahan.sizes["period"] // 3
     assert 10e3 <= float(so2.sum()) <= 60e3
     pm = isfahan["emission"].sel(pollutant="pm").sum("plant")
     np.testing.assert_allclose(pm.values, mazut.values * 0.107e-3, rtol=1e-9, atol=1e-6)
