@@ -305,3 +305,25 @@ def test_isfahan_jobs_reproduce_the_staff_numbers(isfahan: xr.Dataset) -> None:
     assert isfahan.attrs["jobs_unmet_total"] == pytest.approx(0, abs=1e-3)
     # The sector aggregates have no labour intensity: not counted, not zero.
     assert bool(isfahan["jobs"].sel(process="other_minerals_prod").isnull())
+
+
+def test_shipped_co2_cap_binds_and_its_price_bounds_the_loss() -> None:
+    """``co2-cap-10``: 23 Mt binds; value added lost per tonne cut is at most its price.
+
+    The LP's value added is concave in the cap, so the average loss over the cut from
+    year-1404's emissions down to 23 Mt is at most the marginal loss at 23 Mt.
+    """
+    scenarios = ISFAHAN.parent
+    free = rm.run(scenarios / "year-1404.toml")
+    capped = rm.run(scenarios / "co2-cap-10.toml")
+    emitted = json.loads(capped.attrs["emission_totals_t"])["co2"]
+    assert emitted == pytest.approx(23e6, rel=1e-6)
+    price = float(capped["emission_cap_annual_shadow_price"].sel(CO2))
+    assert 1 < price < 100  # USD/t CO2: cement gives way first (about 45 USD/t, 0.7 t CO2/t)
+    cut = json.loads(free.attrs["emission_totals_t"])["co2"] - emitted
+    lost = (
+        json.loads(free.attrs["cost_totals_usd"])["value_added"]
+        - json.loads(capped.attrs["cost_totals_usd"])["value_added"]
+    )
+    assert 0 < lost <= price * cut * (1 + 1e-6)
+    assert capped.attrs["jobs_total"] < free.attrs["jobs_total"]
