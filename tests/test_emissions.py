@@ -327,3 +327,14 @@ def test_shipped_co2_cap_binds_and_its_price_bounds_the_loss() -> None:
     )
     assert 0 < lost <= price * cut * (1 + 1e-6)
     assert capped.attrs["jobs_total"] < free.attrs["jobs_total"]
+
+
+def test_an_emission_cap_in_the_wrong_unit_warns(tmp_path: Path) -> None:
+    """``set = 0.05`` without a unit is 0.05 t of CO2 where the kilns could emit 140 t."""
+    path = _scenario(
+        tmp_path,
+        '[[change]]\nparameter = "emission_cap_annual"\nwhere = { pollutant = "co2" }\n'
+        "set = 0.05\n",
+    )
+    with pytest.warns(rm.InputWarning, match=r"could emit at most 140 t over the year"):
+        rm.run(path)

@@ -71,6 +71,7 @@ def inspect(ds: xr.Dataset) -> list[Finding]:
         *idle_processes(ds),
         *unreachable_resources(ds),
         *cap_magnitudes(ds),
+        *emission_cap_magnitudes(ds),
         *demand_magnitudes(ds),
     ]
 
@@ -190,12 +191,29 @@ def cap_magnitudes(ds: xr.Dataset) -> list[Finding]:
     return findings
 
 
+def emission_cap_magnitudes(ds: xr.Dataset) -> list[Finding]:
+    """Find emission caps orders of magnitude from what the plants could emit (t for kt)."""
+    if not (_capped(ds, "emission_cap") or _capped(ds, "emission_cap_annual")):
+        return []
+    factor = ds["emission_factor"].values  # resource x pollutant
+    reach = np.einsum("prt,rq->qt", potential_use(ds), factor)
+    most = ds["capacity"].fillna(0).values[:, None] * ds["availability"].values
+    most = most * _period_share(ds)[None, :]  # process x period
+    reach += np.einsum("pq,pt->qt", ds["process_emission"].values, most)
+    return [
+        *_compare(ds, "emission_cap", reach, per_period=True, verb="emit"),
+        *_compare(ds, "emission_cap_annual", reach.sum(axis=1), per_period=False, verb="emit"),
+    ]
+
+
 def _capped(ds: xr.Dataset, name: str) -> bool:
     """Whether cap ``name`` limits anything (is not ``inf`` everywhere)."""
     return name in ds and bool(np.isfinite(ds[name].values).any())
 
 
-def _compare(ds: xr.Dataset, name: str, reach: np.ndarray, *, per_period: bool) -> list[Finding]:
+def _compare(
+    ds: xr.Dataset, name: str, reach: np.ndarray, *, per_period: bool, verb: str = "use"
+) -> list[Finding]:
     """Return findings for the elements of cap ``name`` far from ``reach`` (same shape)."""
     if not _capped(ds, name):
         return []
@@ -217,7 +235,7 @@ def _compare(ds: xr.Dataset, name: str, reach: np.ndarray, *, per_period: bool) 
                     name,
                     labels,
                     f"{name} {_show(labels)} is {amount(cap[idx], unit(idx))}, but the plants "
-                    f"it limits could use at most {amount(reach[idx], unit(idx))} {scope}, "
+                    f"it limits could {verb} at most {amount(reach[idx], unit(idx))} {scope}, "
                     f"{how}; a cap that {word} looks like a unit slip (m3 for "
                     f"Mm3, t for kt){advice}",
                 )
@@ -247,6 +265,8 @@ def _cap_unit(ds: xr.Dataset, name: str) -> Callable[[tuple[int, ...]], str]:
     """Return a function from an element index of cap ``name`` to its resource's unit."""
     units = dict(zip(_str(ds.resource.values), _str(ds["resource_unit"].values), strict=True))
     dims = ds[name].dims
+    if "pollutant" in dims:
+        return lambda idx: "t"
     if "source" in dims:
         of = _str(ds["source_resource"].values)
         at = dims.index("source")
