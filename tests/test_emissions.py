@@ -338,3 +338,27 @@ def test_an_emission_cap_in_the_wrong_unit_warns(tmp_path: Path) -> None:
     )
     with pytest.warns(rm.InputWarning, match=r"could emit at most 140 t over the year"):
         rm.run(path)
+
+
+def test_sweep_over_a_co2_cap_runs_warm(tmp_path: Path) -> None:
+    """A looser cap moves cement to the oil kiln: cost and jobs fall (0.2 jobs/t, not 0.5)."""
+    base = _scenario(tmp_path, "")
+    spec = {
+        "name": "co2",
+        "base": str(base),
+        "sampler": "grid",
+        "outcomes": ["objective", {"variable": "jobs", "sum": ["process"]}],
+        "lever": [
+            {
+                "name": "co2_cap",
+                "parameter": "emission_cap_annual",
+                "where": {"pollutant": "co2"},
+                "set": [62, 65, 70],
+                "unit": "t",
+            }
+        ],
+    }
+    runs = rm.sweep(spec, progress=False)
+    assert list(runs["mode"].values) == ["warm"] * 3
+    np.testing.assert_allclose(runs["objective"].values, [7100, 6650, 5900])
+    np.testing.assert_allclose(runs["jobs"].values, [47, 42.5, 35])
