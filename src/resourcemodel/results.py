@@ -360,6 +360,8 @@ def impacts(
 def impact_card(ds: xr.Dataset) -> dict[str, str | float]:
     """Return run-card totals of emissions (t by pollutant) and jobs (only those counted).
 
+    Nothing for a run without an optimal solution (its numbers mean nothing).
+
     Examples
     --------
     >>> import resourcemodel as rm
@@ -367,6 +369,8 @@ def impact_card(ds: xr.Dataset) -> dict[str, str | float]:
     {}
     """
     card: dict[str, str | float] = {}
+    if ds.attrs.get("status") != "optimal":
+        return card
     if ds.sizes.get("pollutant", 0):
         totals = ds["emission"].sum(("plant", "period"))
         card["emission_totals_t"] = json.dumps(
