@@ -90,7 +90,12 @@ def test_sobol_indices_and_failed_runs() -> None:
         "seed": 3,
         "lever": [
             {"name": "river", "parameter": "source_cap", "scale": {"low": 0.9, "high": 1.1}},
-            {"name": "idle", "parameter": "price", "set": {"low": 100, "high": 900}, "unit": "USD/t"},
+            {
+                "name": "idle",
+                "parameter": "price",
+                "set": {"low": 100, "high": 900},
+                "unit": "USD/t",
+            },
         ],
     }
     ds = rm.sweep(spec, progress=False)
