@@ -17,8 +17,8 @@
 # # 03 · Energy curtailment: summer grid cuts and winter gas cuts, alone and together
 #
 # **Question** (design §1, question 4): what do summer grid cuts to heavy industry (40% of
-# normal use in Tir-Mordad (July-August) as in 2024-25, or the 10% decree) and the 2022/23 winter gas
-# path do to output and cost, one at a time and in the same year?
+# normal use in Tir-Mordad, July-August, as in 2024-25, or the 10% decree) and the 2022/23
+# winter gas path do to output and cost, one at a time and in the same year?
 #
 # Every file in `SUMMER` is solved alone, every file in `WINTER` alone, and every
 # summer/winter pair together (their changes applied one after the other).
