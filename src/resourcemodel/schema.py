@@ -82,7 +82,13 @@ ENTITIES: dict[str, EntitySpec] = {
         ("name", "name_fa", "note"),
         {"plant": "plant", "product": "product"},
     ),
-    "measure": EntitySpec("measure", "measures.csv", ("measure",), ("name", "name_fa", "note")),
+    "measure": EntitySpec(
+        "measure",
+        "measures.csv",
+        ("measure",),
+        ("name", "name_fa", "note", "source"),
+        {"source": "source"},
+    ),
 }
 
 #: Membership tables (no numbers): which plant may draw on which source; which sources
