@@ -464,7 +464,7 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 def _measure_draws(ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
-    """Savings that are really deliveries from a source (``measures.csv`` column ``source``).
+    """Return the savings that are deliveries from a source (``measures.csv`` ``source``).
 
     A measure such as a new wastewater network "saves" a plant's water by bringing it from
     the municipal reclaimed pool: its savings of that source's resource count against the
