@@ -53,7 +53,7 @@ totals = json.loads(res.attrs["cost_totals_usd"])
 display(Markdown(f"**{name}**: {res.attrs['description']}"))
 print(
     f"status {head['status']}; total cost {head['cost_musd']:,.0f} million USD/yr "
-    f"(+ {head['unmet_penalty_musd']:,.0f} million USD/yr penalty for unmet demand); "
+    f"(+ {head['unmet_penalty_musd']:,.0f} million USD/yr of sales lost to unmet demand); "
     f"LP {res.attrs['lp_rows']} rows x {res.attrs['lp_columns']} columns, "
     f"solved in {res.attrs['solve_seconds']:.2f} s"
 )

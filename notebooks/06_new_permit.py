@@ -275,8 +275,8 @@ lines = [
     + ".",
     f"- **Pushed out**: extra unmet demand {lost_text}; the other users draw "
     f"{', '.join(displaced) or 'nothing'} less in the months they give way.",
-    f"- **Cost**: {extra:+,.0f} million USD/yr for the province (cost and unmet-demand "
-    f"penalty); the cap that tightens most is {top.name[0]} ({top.name[1]}), from "
+    f"- **Cost**: {extra:+,.0f} million USD/yr of value added for the province (costs plus "
+    f"sales lost); the cap that tightens most is {top.name[0]} ({top.name[1]}), from "
     f"{top['before']:,.1f} to {top['with project']:,.1f} {top['unit']}.",
 ]
 display(Markdown("\n".join(lines)))
