@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
+import shutil
 import tomllib
 from pathlib import Path
 
+import numpy as np
 import pytest
 import xarray as xr
 
@@ -92,3 +95,36 @@ def test_provenance_reaches_results(baseline: xr.Dataset) -> None:
     confidences = {r[3] for r in records}
     assert confidences <= set(CONFIDENCE_LABELS)
     assert {"sourced", "assumption"} <= confidences
+
+
+def test_lost_output_costs_its_price_unless_a_scenario_sets_a_penalty(tmp_path: Path) -> None:
+    """Default: a unit not delivered costs its price, so the objective is sales at full demand
+    minus value added. A scenario may set an explicit social penalty instead; results report
+    the unmet demand at that penalty and the value added unchanged in meaning."""
+    year = rm.run(ROOT / "scenarios/year-1404.toml")
+    totals = json.loads(year.attrs["cost_totals_usd"])
+    unmet = year["unmet"].fillna(0).sum("period")
+    price = year["revenue"].sum("period") / year["delivery"].sum("period")
+    assert float(unmet.sum()) > 0  # 1404 loses output
+    sales_lost = float((unmet * price).fillna(0).sum())
+    assert totals["unmet_penalty"] == pytest.approx(sales_lost, rel=1e-9)
+    full_sales = totals["revenue"] + totals["unmet_penalty"]
+    assert year.attrs["objective"] == pytest.approx(full_sales - totals["value_added"], rel=1e-9)
+    for name in ("baseline.toml", "year-1404.toml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path / name)
+    social = tmp_path / "social.toml"
+    social.write_text(
+        'name = "social"\nextends = ["year-1404"]\n'
+        'description = "Steel output valued at three times its price (jobs, contracts)."\n'
+        '[[change]]\nparameter = "unmet_penalty"\nwhere = { product = "steel_*" }\n'
+        'set = 1500\nunit = "USD/t"\n',
+        encoding="utf-8",
+    )
+    res = rm.run(social)
+    steel = ["steel_flat", "steel_long"]
+    assert float(res["unmet"].sel(product=steel).fillna(0).sum()) < float(
+        unmet.sel(product=steel).sum()
+    )
+    cost_unmet = res["cost_unmet"].sum("period").sel(product=steel)
+    lost = res["unmet"].fillna(0).sum("period").sel(product=steel)
+    np.testing.assert_allclose(cost_unmet.values, 1500 * lost.values, rtol=1e-9, atol=1e-6)

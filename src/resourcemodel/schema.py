@@ -63,7 +63,10 @@ class EntitySpec:
 
 ENTITIES: dict[str, EntitySpec] = {
     "period": EntitySpec(
-        "period", "periods.csv", ("period", "duration", "unit"), ("name", "reference", "confidence")
+        "period",
+        "periods.csv",
+        ("period", "duration", "unit"),
+        ("name", "name_fa", "reference", "confidence"),
     ),
     "plant": EntitySpec("plant", "plants.csv", ("plant",), ("name", "name_fa", "sector", "note")),
     "product": EntitySpec("product", "products.csv", ("product", "unit"), ("name", "name_fa")),
@@ -84,15 +87,18 @@ ENTITIES: dict[str, EntitySpec] = {
         ("name", "name_fa", "note"),
         {"plant": "plant", "product": "product"},
     ),
-    "measure": EntitySpec("measure", "measures.csv", ("measure",), ("name", "name_fa", "note")),
+    "measure": EntitySpec(
+        "measure",
+        "measures.csv",
+        ("measure",),
+        ("name", "name_fa", "note", "source"),
+        {"source": "source"},
+    ),
     # Optional: a case without pollutants.csv counts no emissions and has no emission caps.
     "pollutant": EntitySpec(
         "pollutant", "pollutants.csv", ("pollutant",), ("name", "name_fa", "note"), must_exist=False
     ),
 }
-
-#: Canonical unit of every pollutant: emissions are masses (a CO2 equivalent is one too).
-POLLUTANT_UNIT = "t"
 
 #: Membership tables (no numbers): which plant may draw on which source; which sources
 #: form a capped group.

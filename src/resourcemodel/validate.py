@@ -42,13 +42,13 @@ from resourcemodel.tables import Table, read_table
 
 #: Coordinate attributes taken from entity tables onto their dimension.
 _ENTITY_ATTRS = {
-    "period": ("name",),
+    "period": ("name", "name_fa"),
     "plant": ("name", "name_fa", "sector"),
     "product": ("unit", "name", "name_fa"),
     "resource": ("group", "unit", "name", "name_fa"),
     "source": ("resource", "name", "name_fa"),
     "process": ("plant", "product", "name"),
-    "measure": ("name", "name_fa"),
+    "measure": ("name", "name_fa", "source"),
     "pollutant": ("name", "name_fa"),
 }
 
@@ -403,9 +403,11 @@ class _Loader:
             frame = self.entity[dim]
             for column, ref in spec.references.items():
                 known = self.labels[ref]
-                if ref in self.broken_dims:
+                if ref in self.broken_dims or column not in frame.columns:
                     continue
                 bad = ~frame[column].isin(known)
+                if column in spec.optional:  # an optional reference may be left empty
+                    bad &= frame[column] != ""
                 for where, label in _flagged(frame, bad, "_where", column):
                     self.problems.append(
                         f"{where}, column {column!r}: unknown {ref} {label!r}; known: "
