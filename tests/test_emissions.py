@@ -364,3 +364,33 @@ def test_sweep_over_a_co2_cap_runs_warm(tmp_path: Path) -> None:
     assert list(runs["mode"].values) == ["warm"] * 3
     np.testing.assert_allclose(runs["objective"].values, [7100, 6650, 5900])
     np.testing.assert_allclose(runs["jobs"].values, [47, 42.5, 35])
+
+
+def test_a_measure_drawing_on_a_source_emits_what_it_brings(
+    case_copy: Callable[[str], Path],
+) -> None:
+    """A 'gas link' at kiln G brings half its gas from the pipeline at no price.
+
+    Its savings are gas drawn from the pipeline (``measures.csv`` ``source``), so they burn
+    like any other draw: G still emits 0.6 t CO2 per t, and the cap of 65 t still allows
+    25 t from O. Were they not counted, half of G's fuel CO2 would vanish and the cap would
+    let O make more; the cap's use and the reported emissions agree.
+    """
+    case = case_copy("emission_cap")
+    (case / "measures.csv").write_text("measure,name,source\nlink,Gas link,gas_pipeline\n")
+    rows = "plant,measure,value,unit,reference,confidence\ng,link,1,fraction,test,assumption\n"
+    (case / "max_adoption.csv").write_text(rows)
+    (case / "saving.csv").write_text(
+        "plant,measure,resource,value,unit,reference,confidence\n"
+        "g,link,natural_gas,0.5,fraction,test,assumption\n"
+    )
+    res = rm.run(case)
+    assert float(res["resource_saved"].sum()) > 0  # the link is used
+    emission = res["emission"].sel(pollutant="co2")
+    made = res["production"].sum("period")
+    assert float(emission.sel(plant="g").sum()) == pytest.approx(
+        0.6 * float(made.sel(process="g_kiln"))
+    )
+    assert float(emission.sum()) == pytest.approx(65)
+    assert float(made.sel(process="o_kiln")) == pytest.approx(25)
+    assert float(res["emission_cap_annual_use"].sel(CO2)) == pytest.approx(65)

@@ -669,8 +669,9 @@ def add_emission_caps(ctx: _Context) -> None:
     """Caps on what all plants emit: ``emission-cap[pollutant, period]`` and ``-annual``.
 
     Rows exist only where a cap is given (a case without ``pollutants.csv`` has none); they
-    sum the emission coefficients of :func:`emission_terms` over the draws ``y`` and the
-    production ``x``, so a cap's dual is the value added lost per tonne of allowance.
+    sum the emission coefficients of :func:`emission_terms` over the draws ``y`` (and the
+    savings of measures that draw on a source) and the production ``x``, so a cap's dual is
+    the value added lost per tonne of allowance.
     """
     ds = ctx.ds
     coords = {"pollutant": ctx.coords["pollutant"], "period": ctx.coords["period"]}
@@ -697,6 +698,12 @@ def add_emission_caps(ctx: _Context) -> None:
     ctx.b.add_terms(rows_a[sp][:, None, None], draws, sf[:, None, None])
     ctx.b.add_terms(rows[pp, :], x[pi, :], pf[:, None])
     ctx.b.add_terms(rows_a[pp][:, None], x[pi, :], pf[:, None])
+    # Savings of measures that draw on a source are draws too (see _measure_draws).
+    msrc, mz = _measure_draws(ctx)
+    per_draw = _v(ds, "emission_factor")[ctx.src_resource[msrc[:, 0]], :] * capped[None, :]
+    ki, kp = np.nonzero(per_draw)
+    ctx.b.add_terms(rows[kp, :], mz[ki], per_draw[ki, kp][:, None])
+    ctx.b.add_terms(rows_a[kp][:, None], mz[ki], per_draw[ki, kp][:, None])
 
 
 #: Parameters whose new values map straight onto bounds, costs or the objective constant

@@ -239,7 +239,16 @@ def assemble(
             block, hi, unit, f"Highest {desc} for which the shadow price holds."
         )
 
-    out.update(impacts(inputs, lp, out["production"].values, out["supply"].values, unmet))
+    out.update(
+        impacts(
+            inputs,
+            lp,
+            out["production"].values,
+            out["supply"].values,
+            unmet,
+            out["saving_amount"].values,
+        )
+    )
     used_dims = {d for var in out.values() for d in var.dims}
     # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
     coords = {
@@ -294,12 +303,14 @@ def impacts(
     production: np.ndarray,
     supply: np.ndarray,
     unmet: np.ndarray,
+    saving: np.ndarray,
 ) -> dict[str, _Var]:
     """Return emissions and jobs of a solution: ``emission``, ``jobs``, ``jobs_unmet``.
 
     ``emission[plant, pollutant, period]`` (t) is the emission factor of each resource
-    times what the plant draws of it, plus each process's own emission per unit made
-    (:func:`resourcemodel.formulation.emission_terms`, the terms of the emission caps).
+    times what the plant draws of it (from its sources, and through measures that draw on
+    a source), plus each process's own emission per unit made (the terms of the emission
+    caps, :func:`resourcemodel.formulation.add_emission_caps`).
     ``jobs[process]`` is the labour intensity times the output at its annual rate;
     ``jobs_unmet[product]`` values demand not met at the mean labour intensity of the
     processes making the product (weighted by what each can make): the jobs the lost
@@ -310,6 +321,7 @@ def impacts(
     own = np.asarray(inputs["process_emission"].values, float)  # process, pollutant
     proc_plant = _positions(inputs["process_plant"].values, inputs["plant"].values)
     emission = np.einsum("pst,sq->pqt", np.nan_to_num(supply), factor)
+    emission += _measure_draw_emission(inputs, saving, factor)
     np.add.at(emission, proc_plant, own[:, :, None] * production[:, None, :])
     years = float(inputs["period_duration"].values.sum()) / DAYS_PER_YEAR
     intensity = np.asarray(inputs["jobs"].values, float)
@@ -355,6 +367,24 @@ def impacts(
         },
     )
     return out
+
+
+def _measure_draw_emission(
+    inputs: xr.Dataset, saving: np.ndarray, factor: np.ndarray
+) -> np.ndarray | float:
+    """Emissions ``[plant, pollutant, period]`` of savings that are draws from a source.
+
+    A measure with a ``source`` (``measures.csv``) brings its savings of that source's
+    resource from the source: they are burnt like any other draw.
+    """
+    if "measure_source" not in inputs.coords:
+        return 0.0
+    sources = {str(s): i for i, s in enumerate(inputs["source"].values)}
+    of = np.array([sources.get(str(m), -1) for m in inputs["measure_source"].values], dtype=int)
+    measures = np.flatnonzero(of >= 0)
+    src_res = _positions(inputs["source_resource"].values, inputs["resource"].values)
+    drawn = saving[:, measures, src_res[of[measures]], :]  # plant, measure, period
+    return np.einsum("pkt,kq->pqt", np.nan_to_num(drawn), factor[of[measures], :])
 
 
 def impact_card(ds: xr.Dataset) -> dict[str, str | float]:
