@@ -1,8 +1,9 @@
 """HiGHS in process through highspy: the default backend.
 
-Gives primal values, row duals, reduced costs and the ranging of row bounds. For a MILP
-(``integer_measures``), the duals come from the LP with the integer variables fixed at
-their optimal values, and the result says so in ``message``.
+Gives primal values, row duals, reduced costs and the ranging of row bounds, with the
+one-sided duals of binding caps where the optimum is degenerate (see :func:`one_sided_duals`).
+For a MILP (``integer_measures``), the duals come from the LP with the integer variables
+fixed at their optimal values, and the result says so in ``message``.
 """
 
 from __future__ import annotations
@@ -132,6 +133,11 @@ class HighsBackend(Backend):
     ----------
     ranging : bool, default True
         Compute the ranging of row bounds (the cap interval over which a shadow price holds).
+    one_sided : bool, default True
+        With ``ranging``, also compute both one-sided duals of every binding cap (rows of
+        the families in :data:`resourcemodel.results.CAP_FAMILIES`): where the basis holds
+        on one side of the cap only, one warm re-solve per such side (see
+        :func:`one_sided_duals`).
     scale : bool, default True
         Let HiGHS scale bounds and objective by powers of two (see :func:`scaling_options`);
         an explicit ``user_bound_scale``/``user_objective_scale`` option wins.
@@ -143,10 +149,18 @@ class HighsBackend(Backend):
 
     name = "highs"
 
-    def __init__(self, ranging: bool = True, scale: bool = True, **options: object) -> None:
+    def __init__(
+        self,
+        ranging: bool = True,
+        scale: bool = True,
+        *,
+        one_sided: bool = True,
+        **options: object,
+    ) -> None:
         super().__init__(**options)
         self.ranging = ranging
         self.scale = scale
+        self.one_sided = one_sided
 
     def _new(self, lp: LinearProgram | None = None) -> highspy.Highs:
         h = new_highs()
@@ -203,6 +217,11 @@ class HighsBackend(Backend):
         ranging = None
         if self.ranging and lp.shape[0] > 0:
             ranging = _ranging(h)
+            if ranging is not None and self.one_sided:
+                rows = cap_rows(lp)
+                ranging.dual_dn, ranging.dual_up = one_sided_duals(
+                    h, lp, ranging, row_dual, np.asarray(sol.row_value, dtype=float), rows
+                )
         return SolveResult(
             status=status,
             objective=lp.objective_sign * objective,
@@ -235,6 +254,103 @@ def _ranging(h: highspy.Highs) -> Ranging | None:
         objective_dn=np.asarray(rng.row_bound_dn.objective_, dtype=float),
         objective_up=np.asarray(rng.row_bound_up.objective_, dtype=float),
     )
+
+
+def cap_rows(lp: LinearProgram) -> np.ndarray:
+    """Return the rows of the cap families whose duals are reported as shadow prices."""
+    from resourcemodel.results import CAP_FAMILIES
+
+    blocks = [lp.constraints[f].index for f in CAP_FAMILIES if f in lp.constraints]
+    rows = [b[b >= 0].ravel() for b in blocks]
+    return np.sort(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+
+
+#: Relative tolerance for a cap to be binding (as in :mod:`resourcemodel.results`).
+_BINDING_RTOL = 1e-7
+#: Relative step by which a cap is moved to find the dual on the side where the basis
+#: does not hold.
+ONE_SIDED_STEP = 1e-6
+
+
+def one_sided_duals(
+    h: highspy.Highs,
+    lp: LinearProgram,
+    ranging: Ranging,
+    row_dual: np.ndarray,
+    row_value: np.ndarray,
+    rows: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the duals of ``rows``' upper bounds for a lowered and a raised bound.
+
+    A minimised optimal objective is convex in a cap ``b``: at a degenerate optimum it has
+    a kink at ``b``, where one more unit is worth less than one unit fewer costs. The dual
+    of the optimal basis is the slope on the side where that basis stays optimal, the side
+    its ranging interval extends to. On a side where the interval has no length, the cap
+    is moved by a small step (``ONE_SIDED_STEP`` of its value, and well above HiGHS's
+    feasibility tolerance), the model re-solved warm from the basis, the row's new dual
+    read, and the cap put back: the new basis is optimal just beyond the kink, so its dual
+    is the slope on that side (unless another kink lies within the step).
+
+    Parameters
+    ----------
+    h : highspy.Highs
+        The solved model (its row bounds are restored; its basis is left where the last
+        re-solve ended).
+    lp : LinearProgram
+        The program ``h`` holds.
+    ranging : Ranging
+        Row-bound ranging of the solved model.
+    row_dual, row_value : numpy.ndarray
+        Duals and activities of the solved model's rows.
+    rows : numpy.ndarray
+        Rows to examine (upper-bounded caps).
+
+    Returns
+    -------
+    (dual_dn, dual_up) : tuple of numpy.ndarray
+        Length ``m``: the slopes of the minimised objective per unit increase of each row's
+        upper bound, left and right of it; ``row_dual`` where the basis holds on that side
+        or the row is not binding, ``-inf`` (left) where a lower bound is infeasible,
+        ``nan`` for rows not examined.
+    """
+    m = lp.shape[0]
+    dual_dn = np.full(m, np.nan)
+    dual_up = np.full(m, np.nan)
+    dual_dn[rows] = row_dual[rows]
+    dual_up[rows] = row_dual[rows]
+    upper, lower = lp.row_upper, lp.row_lower
+    binding = np.isfinite(upper[rows]) & (
+        np.abs(row_value[rows] - upper[rows]) <= _BINDING_RTOL * (1 + np.abs(upper[rows]))
+    )
+    _, tolerance = h.getOptionValue("primal_feasibility_tolerance")
+    _, bound_scale = h.getOptionValue("user_bound_scale")
+    # A step HiGHS tells apart from no change even in its scaled units.
+    floor = 100.0 * float(tolerance) * 2.0 ** (-int(bound_scale))
+    for i in rows[binding]:
+        b = float(upper[i])
+        size = max(abs(b), 1.0)
+        step = max(ONE_SIDED_STEP * size, floor)
+        still = 1e-9 * size
+        if ranging.bound_up[i] <= b + still:
+            dual_up[i] = _dual_at(h, int(i), float(lower[i]), b, b + step)
+        if ranging.bound_dn[i] >= b - still:
+            dual_dn[i] = _dual_at(h, int(i), float(lower[i]), b, b - step)
+    return dual_dn, dual_up
+
+
+def _dual_at(h: highspy.Highs, row: int, lower: float, bound: float, moved: float) -> float:
+    """Re-solve ``h`` warm with row ``row``'s upper bound at ``moved``; return its dual."""
+    h.changeRowBounds(row, lower, moved)
+    try:
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return float(h.getSolution().row_dual[row])
+        if status == highspy.HighsModelStatus.kInfeasible and moved < bound:
+            return -np.inf
+        return np.nan
+    finally:
+        h.changeRowBounds(row, lower, bound)
 
 
 class HighsModel:

@@ -1,0 +1,167 @@
+"""One-sided shadow prices: at a degenerate optimum one more unit is worth less than one
+unit fewer costs, and both are reported.
+
+Hand-derived case (``two_plants`` with the river capped at 400 m3): demand 300 t of
+steel; mill A makes it at 5 USD/t with 2 m3/t, mill B at 10 USD/t with 1 m3/t, each at
+most 200 t; unmet steel costs 100 USD/t. At 400 m3, B runs at its 200 t limit and A makes
+the other 100 t: two limits meet at the optimum (degenerate). One more m3 moves a tonne
+from B to A (2 - 1 m3) and saves 10 - 5 = **5 USD**. One m3 fewer takes half a tonne off A
+(B cannot give up water without losing a whole tonne), which goes unmet: 0.5 * (100 - 5) =
+**47.5 USD**. The solver's single dual is one of the two, depending on its basis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import resourcemodel as rm
+from resourcemodel.backends.highs import HighsModel
+from resourcemodel.program import LinearProgram
+from resourcemodel.results import CAP_FAMILIES, ONE_SIDED_MISSING
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+RIVER = {"source": "river", "period": "year"}
+
+
+@pytest.fixture
+def kink(case_copy: Callable[[str], Path]) -> Path:
+    case = case_copy("two_plants")
+    (case / "source_cap.csv").write_text(
+        "source,period,value,unit,reference,confidence\nriver,year,400,m3,example,assumption\n"
+    )
+    return case
+
+
+def _objective(lp: LinearProgram, row: int, cap: float, model: list[HighsModel]) -> float:
+    upper = lp.row_upper.copy()
+    upper[row] = cap
+    changed = dataclasses.replace(lp, row_upper=upper)
+    if not model:
+        model.append(HighsModel(changed))
+    else:
+        model[0].update(changed)
+    result = model[0].solve()
+    assert result.status.is_ok
+    return float(result.objective)
+
+
+def _slopes(lp: LinearProgram, row: int, step: float) -> tuple[float, float]:
+    """Finite-difference value of one more unit and cost of one less at row ``row``'s cap."""
+    model: list[HighsModel] = []
+    cap = float(lp.row_upper[row])
+    sign = lp.objective_sign
+    here = _objective(lp, row, cap, model)
+    more = -sign * (_objective(lp, row, cap + step, model) - here) / step
+    less = -sign * (here - _objective(lp, row, cap - step, model)) / step
+    return more, less
+
+
+def test_hand_derived_kink(kink: Path) -> None:
+    inputs = rm.load_inputs(kink)
+    lp = rm.build(inputs)
+    res = rm.results.assemble(inputs, lp, rm.solve(lp))
+    assert bool(res["source_cap_binding"].sel(RIVER))
+    up = float(res["source_cap_worth_more"].sel(RIVER))
+    down = float(res["source_cap_cost_less"].sel(RIVER))
+    assert up == pytest.approx(5.0, rel=1e-9)
+    assert down == pytest.approx(47.5, rel=1e-9)
+    # The single dual is one of the two sides; the units are those of the shadow price.
+    assert float(res["source_cap_shadow_price"].sel(RIVER)) in (
+        pytest.approx(5.0, rel=1e-9),
+        pytest.approx(47.5, rel=1e-9),
+    )
+    assert res["source_cap_worth_more"].attrs["units"] == "USD/{source.resource}"
+    assert "note" not in res["source_cap_worth_more"].attrs
+    # Finite differences of full re-solves, one m3 either side.
+    row = int(lp.constraints["source-cap"].index[0, 0])
+    more, less = _slopes(lp, row, 1.0)
+    assert more == pytest.approx(5.0, rel=1e-9)
+    assert less == pytest.approx(47.5, rel=1e-9)
+
+
+def test_sides_agree_away_from_the_kink(case_copy: Callable[[str], Path]) -> None:
+    res = rm.run(case_copy("two_plants"))  # 450 m3: inside the 400-500 range
+    for name in ("source_cap_shadow_price", "source_cap_worth_more"):
+        assert float(res[name].sel(RIVER)) == pytest.approx(5.0, rel=1e-9)
+    assert float(res["source_cap_cost_less"].sel(RIVER)) == pytest.approx(5.0, rel=1e-9)
+
+
+def test_a_cap_at_zero_cannot_go_lower(kink: Path) -> None:
+    (kink / "source_cap.csv").write_text(
+        "source,period,value,unit,reference,confidence\nriver,year,0,m3,example,assumption\n"
+    )
+    res = rm.run(kink)
+    assert float(res["source_cap_cost_less"].sel(RIVER)) == np.inf
+    # The first m3 makes a tonne at B (1 m3/t) instead of leaving it unmet: 100 - 10 USD
+    # (at A it would make half a tonne, 0.5 * (100 - 5) = 47.5 USD).
+    assert float(res["source_cap_worth_more"].sel(RIVER)) == pytest.approx(90.0)
+
+
+def test_not_available_is_nan_with_a_note(kink: Path) -> None:
+    inputs = rm.load_inputs(kink)
+    lp = rm.build(inputs)
+    solves = [rm.solve(lp, ranging=False)]
+    if "pulp" in rm.available_backends():
+        solves.append(rm.solve(lp, "pulp"))
+    for result in solves:
+        res = rm.results.assemble(inputs, lp, result)
+        for name in CAP_FAMILIES.values():
+            for side in ("worth_more", "cost_less"):
+                var = res[f"{name}_{side}"]
+                assert bool(var.isnull().all()), (result.solver, name)
+                assert var.attrs["note"] == ONE_SIDED_MISSING
+        # The single dual is still there.
+        assert float(res["source_cap_shadow_price"].sel(RIVER)) > 0
+
+
+def test_slack_and_absent_caps(kink: Path) -> None:
+    res = rm.run(rm.examples.path("product_chain"))
+    grid = {"source": "grid", "period": "year"}
+    assert not bool(res["source_cap_binding"].sel(grid))
+    assert float(res["source_cap_worth_more"].sel(grid)) == 0.0
+    assert float(res["source_cap_cost_less"].sel(grid)) == 0.0
+    absent = res["permit_limit"].isnull()
+    assert bool(res["permit_worth_more"].where(absent).isnull().all())
+
+
+def _binding(lp: LinearProgram, res: xr.Dataset) -> list[tuple[str, tuple[int, ...], int]]:
+    out = []
+    for family, name in CAP_FAMILIES.items():
+        block = lp.constraints[family]
+        for where in np.argwhere(res[f"{name}_binding"].values):
+            out.append((name, tuple(map(int, where)), int(block.index[tuple(where)])))
+    return out
+
+
+@pytest.mark.skipif(not (SCENARIOS / "baseline.toml").exists(), reason="no Isfahan scenarios")
+def test_isfahan_baseline_sides_are_finite_differences() -> None:
+    """Every binding cap: both sides equal re-solves 1e-5 of the cap away.
+
+    Grid electricity in July and August sits at a kink: one more MWh is worth 33.14 USD,
+    one less costs 35.25 USD (the issue's example; HiGHS reports 35.25 for August).
+    """
+    inputs, _, _ = rm.load(SCENARIOS / "baseline.toml")
+    lp = rm.build(inputs)
+    res = rm.results.assemble(inputs, lp, rm.solve(lp))
+    kinks = 0
+    for name, where, row in _binding(lp, res):
+        up = float(res[f"{name}_worth_more"].values[where])
+        down = float(res[f"{name}_cost_less"].values[where])
+        price = float(res[f"{name}_shadow_price"].values[where])
+        cap = float(lp.row_upper[row])
+        more, less = _slopes(lp, row, 1e-5 * max(cap, 1.0))
+        tol = 1e-5 * max(abs(price), 1.0)
+        assert up == pytest.approx(more, abs=tol), (name, where)
+        assert down == pytest.approx(less, abs=tol), (name, where)
+        assert up <= price + 1e-9 <= down + 2e-9, (name, where)
+        kinks += down - up > tol
+    assert kinks >= 2
+    aug = {"source": "grid_electricity", "period": "aug"}
+    assert float(res["source_cap_worth_more"].sel(aug)) == pytest.approx(33.1436, abs=1e-4)
+    assert float(res["source_cap_cost_less"].sel(aug)) == pytest.approx(35.2498, abs=1e-4)
