@@ -13,6 +13,7 @@ from B to A (2 - 1 m3) and saves 10 - 5 = **5 USD**. One m3 fewer takes half a t
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,3 +166,41 @@ def test_isfahan_baseline_sides_are_finite_differences() -> None:
     aug = {"source": "grid_electricity", "period": "aug"}
     assert float(res["source_cap_worth_more"].sel(aug)) == pytest.approx(33.1436, abs=1e-4)
     assert float(res["source_cap_cost_less"].sel(aug)) == pytest.approx(35.2498, abs=1e-4)
+
+
+def _visible(html: str) -> list[str]:
+    html = re.sub(r"<(svg|style)\b.*?</\1>", "", html, flags=re.S)
+    return [line.strip() for line in re.sub(r"<[^>]+>", "\n", html).splitlines() if line.strip()]
+
+
+def test_brief_prints_both_sides(kink: Path) -> None:
+    from resourcemodel.brief import brief, i18n
+    from resourcemodel.plots import cap_label
+
+    res = rm.run(kink)
+    en = _visible(str(brief(res, lang="en")))
+    assert (
+        "The most valuable cap is River, year (period cap). It sits at a kink: one more unit "
+        "is worth 5 USD/m3, one unit less costs 47.5 USD/m3." in en
+    )
+    row = en.index("River, year (period cap)")
+    # The value cell has a second line with the other side of the kink.
+    assert en[row + 2 : row + 4] == ["5 USD/m3", "one less costs 47.5 USD/m3"]
+    # The range is the solver's, on the side of the kink its single dual belongs to.
+    if float(res["source_cap_shadow_price"].sel(RIVER)) == pytest.approx(5.0):
+        assert en[row + 4 : row + 6] == ["400 to 500 m3", "(one more)"]
+    else:
+        assert en[row + 4].endswith("to 400 m3") and en[row + 5] == "(one less)"
+    fa = _visible(str(brief(res, lang="fa")))
+    more = i18n.quantity(5.0, "USD/m3", "fa")
+    less = i18n.quantity(47.5, "USD/m3", "fa")
+    row = fa.index(more)
+    assert "\n".join(fa[row : row + 2]) == i18n.text("worth_kink", "fa", more=more, less=less)
+    cap = cap_label(res, "source_cap", "river, year", "fa")
+    assert i18n.text("msg_top_cap_kink", "fa", cap=cap, more=more, less=less) in fa
+    # Away from a kink a brief prints one value, as before.
+    plain = _visible(str(brief(rm.run(rm.examples.path("two_plants")), lang="en")))
+    assert not any("one less" in line or "kink" in line for line in plain)
+    # A comparison brief prints both sides for the scenario at the kink only.
+    both = _visible(str(brief([rm.run(rm.examples.path("two_plants")), res])))
+    assert both.count("one less costs 47.5 USD/m3") == 1
