@@ -38,7 +38,9 @@ class Options:
         ``cost`` minimises production, supply and measure costs plus the penalty of
         unmet demand; ``value_added`` maximises revenue minus those costs.
     integer_measures : bool
-        Adoption is all-or-nothing (a MILP) instead of a continuous share.
+        Adoption is all-or-nothing (a MILP) instead of a continuous share: a measure is
+        adopted at its ``max_adoption`` or not at all (``adoption = max_adoption * b`` with
+        ``b`` binary; see :func:`add_measures`).
     """
 
     objective: str = "cost"
@@ -187,7 +189,12 @@ def add_supply(ctx: _Context) -> None:
 
 
 def add_measures(ctx: _Context, *, integer: bool) -> None:
-    """Adoption ``a[plant, measure]`` in [0, max_adoption] and savings ``z``."""
+    """Adoption ``a[plant, measure]`` in [0, max_adoption] and savings ``z``.
+
+    With ``integer``, adoption is all-or-nothing: a binary ``adoption_choice[plant,
+    measure]`` ``b`` and the row ``adoption-choice``: ``a - max_adoption * b = 0``, so ``a``
+    is 0 or ``max_adoption`` (an integer ``a`` in [0, 0.6] could only be 0).
+    """
     ds = ctx.ds
     max_adopt = _v(ds, "max_adoption")
     mask = ~np.isnan(max_adopt)
@@ -199,9 +206,10 @@ def add_measures(ctx: _Context, *, integer: bool) -> None:
         mask,
         upper=np.nan_to_num(max_adopt, nan=0.0),
         cost=cost,
-        integer=integer,
         unit="fraction",
     )
+    if integer:
+        _add_adoption_choice(ctx, mask, np.nan_to_num(max_adopt, nan=0.0))
     saving = _v(ds, "saving")
     zmask = mask[:, :, None] & (saving > 0)
     nt = len(ctx.coords["period"])
@@ -217,6 +225,18 @@ def add_measures(ctx: _Context, *, integer: bool) -> None:
         zmask4,
         unit="{resource}",
     )
+
+
+def _add_adoption_choice(ctx: _Context, mask: np.ndarray, max_adopt: np.ndarray) -> None:
+    """All-or-nothing adoption: binary ``b``, row ``adoption - max_adoption * b = 0``."""
+    coords = {"plant": ctx.coords["plant"], "measure": ctx.coords["measure"]}
+    choice = mask & (max_adopt > 0)
+    b = ctx.b.add_variables(
+        "adoption_choice", coords, choice, upper=1.0, integer=True, unit="adopted (0/1)"
+    )
+    rows = ctx.b.add_constraints("adoption-choice", coords, choice, lower=0.0, upper=0.0)
+    ctx.b.add_terms(rows, ctx.idx["a"], 1.0)
+    ctx.b.add_terms(rows, b, -max_adopt)
 
 
 def add_delivery(ctx: _Context, objective: str) -> None:
@@ -595,6 +615,8 @@ def update_program(
         years = float(inputs["period_duration"].values.sum() / DAYS_PER_YEAR)
         c[a[ok]] = changed["measure_cost"][ok] * years
     if "max_adoption" in changed:
+        if "adoption-choice" in r:
+            return None  # all-or-nothing adoption: max_adoption is a matrix coefficient
         a = v["adoption"].index
         new = changed["max_adoption"]
         if not np.array_equal(~np.isnan(new), a >= 0):

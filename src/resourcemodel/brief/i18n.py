@@ -313,8 +313,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "rc_measures": {"en": "Measures", "fa": "اقدامات"},
     "rc_integer_yes": {
-        "en": "all or nothing (MILP; shadow prices from the LP with adoption fixed)",
-        "fa": "همه یا هیچ (برنامه‌ریزی عدد صحیح؛ قیمت سایه از مدل خطی با پذیرش ثابت)",
+        "en": "all or nothing: none or the largest share (MILP; shadow prices from the LP "
+        "with adoption fixed)",
+        "fa": "همه یا هیچ: صفر یا بیشترین سهم مجاز (برنامه‌ریزی عدد صحیح؛ قیمت سایه از مدل "
+        "خطی با پذیرش ثابت)",
     },
     "rc_integer_no": {"en": "adopted in shares (LP)", "fa": "پذیرش جزئی (برنامه‌ریزی خطی)"},
     "obj_cost": {"en": "cost", "fa": "هزینه"},
