@@ -47,6 +47,8 @@ class EntitySpec:
         Columns that may be present.
     references : dict
         Column -> dimension it must refer to (e.g. ``{"plant": "plant"}``).
+    table_required : bool
+        Whether the file must exist in a case; a missing optional table means no labels.
     """
 
     dim: str
@@ -54,6 +56,7 @@ class EntitySpec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
+    table_required: bool = True
 
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -79,7 +82,9 @@ ENTITIES: dict[str, EntitySpec] = {
         ("name", "name_fa", "note"),
         {"plant": "plant", "product": "product"},
     ),
-    "measure": EntitySpec("measure", "measures.csv", ("measure",), ("name", "name_fa", "note")),
+    "measure": EntitySpec(
+        "measure", "measures.csv", ("measure",), ("name", "name_fa", "note"), table_required=False
+    ),
 }
 
 #: Membership tables (no numbers): which plant may draw on which source; which sources
@@ -305,7 +310,8 @@ PARAMETERS: dict[str, ParameterSpec] = {
             _NAN,
             0,
             _INF,
-            "Cost of a unit of demand not met (the value of lost output to the province).",
+            "Cost of a unit of demand not met (the value of lost output to the province); "
+            "needed where demand may go unmet (min_delivery below 1).",
         ),
         ParameterSpec(
             "price",
