@@ -204,3 +204,15 @@ def test_brief_prints_both_sides(kink: Path) -> None:
     # A comparison brief prints both sides for the scenario at the kink only.
     both = _visible(str(brief([rm.run(rm.examples.path("two_plants")), res])))
     assert both.count("one less costs 47.5 USD/m3") == 1
+
+
+def test_warm_models_compute_them_only_when_asked(kink: Path) -> None:
+    lp = rm.build(rm.load_inputs(kink))
+    row = int(lp.constraints["source-cap"].index[0, 0])
+    plain = HighsModel(lp, ranging=True).solve()
+    assert plain.ranging is not None and plain.ranging.dual_up is None
+    asked = HighsModel(lp, ranging=True, one_sided=True).solve()
+    assert asked.ranging is not None and asked.ranging.dual_up is not None
+    assert asked.ranging.dual_dn is not None
+    assert -asked.ranging.dual_up[row] == pytest.approx(5.0)
+    assert -asked.ranging.dual_dn[row] == pytest.approx(47.5)

@@ -367,12 +367,22 @@ class HighsModel:
         The program to load.
     ranging : bool, default False
         Compute row-bound ranging after each solve (costly on large models).
+    one_sided : bool, default False
+        With ``ranging``, also the one-sided duals of binding caps (extra warm re-solves
+        that leave the basis moved; see :func:`one_sided_duals`).
     **options
         As for :class:`HighsBackend`.
     """
 
-    def __init__(self, lp: LinearProgram, ranging: bool = False, **options: object) -> None:
-        self.backend = HighsBackend(ranging, **options)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        lp: LinearProgram,
+        ranging: bool = False,
+        *,
+        one_sided: bool = False,
+        **options: object,
+    ) -> None:
+        self.backend = HighsBackend(ranging, one_sided=one_sided, **options)  # type: ignore[arg-type]
         self.h = self.backend._new(lp)
         self.cold_loads = 0
         self.warm_updates = 0
