@@ -216,3 +216,30 @@ def test_warm_models_compute_them_only_when_asked(kink: Path) -> None:
     assert asked.ranging.dual_dn is not None
     assert -asked.ranging.dual_up[row] == pytest.approx(5.0)
     assert -asked.ranging.dual_dn[row] == pytest.approx(47.5)
+
+
+def test_time_budget_leaves_unreached_sides_nan(kink: Path) -> None:
+    from resourcemodel.backends import highs
+
+    inputs = rm.load_inputs(kink)
+    lp = rm.build(inputs)
+    backend = highs.HighsBackend(one_sided=False)
+    h = backend._new(lp)
+    h.passModel(highs.to_highs_lp(lp))
+    full = backend.solve_loaded(h, lp, 0.0)
+    assert full.ranging is not None
+    sol = h.getSolution()
+    duals = np.asarray(sol.row_dual, dtype=float)
+    values = np.asarray(sol.row_value, dtype=float)
+    rows = highs.cap_rows(lp)
+    row = int(lp.constraints["source-cap"].index[0, 0])
+    down, up = highs.one_sided_duals(h, lp, full.ranging, duals, values, rows, seconds=0.0)
+    # The river cap's basis holds on one side: that side is its dual, the other not reached.
+    assert np.isnan([down[row], up[row]]).sum() == 1
+    assert np.nanmax(-np.array([down[row], up[row]])) == pytest.approx(-duals[row])
+    full.ranging.dual_dn, full.ranging.dual_up = down, up
+    res = rm.results.assemble(inputs, lp, full)
+    assert res["source_cap_worth_more"].attrs["note"] == rm.results.ONE_SIDED_PARTIAL
+    # With time, both sides.
+    down, up = highs.one_sided_duals(h, lp, full.ranging, duals, values, rows, seconds=60.0)
+    assert (-up[row], -down[row]) == (pytest.approx(5.0), pytest.approx(47.5))

@@ -40,6 +40,13 @@ CAP_FAMILIES = {
 #: Relative tolerance for calling a cap binding.
 BINDING_RTOL = 1e-7
 
+#: Why some one-sided shadow prices are missing (the ``note`` of their attrs).
+ONE_SIDED_PARTIAL = (
+    "NaN for caps whose one-sided values were not reached within the time budget of the "
+    "extra re-solves (most valuable caps first); HighsBackend(one_sided_budget=None) "
+    "computes them all."
+)
+
 #: Why one-sided shadow prices are missing (the ``note`` of their attrs).
 ONE_SIDED_MISSING = (
     "Not available from this solve: one-sided shadow prices come from HiGHS with ranging "
@@ -329,7 +336,9 @@ def _one_sided(
     up = np.where(np.abs(up) < 1e-12, 0.0, up) + 0.0
     down = np.where(np.abs(down) < 1e-12, 0.0, down) + 0.0
     absent = np.isnan(limit)
-    return np.where(absent, np.nan, up), np.where(absent, np.nan, down), {}
+    up, down = np.where(absent, np.nan, up), np.where(absent, np.nan, down)
+    partial = bool((np.isnan(up) | np.isnan(down))[~absent].any())
+    return up, down, {"note": ONE_SIDED_PARTIAL} if partial else {}
 
 
 def _ranges(block: Block, result: SolveResult, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
