@@ -6,6 +6,15 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck notebooks notebooks-run clean
 
+# JupyterLab on $(1), a folder or a notebook: one recipe line, $(call jupyter_lab,notebooks/).
+# As root (a container, a shared server) JupyterLab needs --allow-root. It prints the URL to
+# open, with its token, once it is ready. More options: make notebooks JUPYTER_ARGS="--port
+# 8890 --no-browser" (in a container, --ip=0.0.0.0 to reach it from the host).
+JUPYTER_ARGS ?=
+jupyter_lab = @echo "Starting JupyterLab on $(1): open the http://localhost:PORT/lab?token=... \
+URL it prints when ready; Ctrl-C stops it." && \
+$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(JUPYTER_ARGS) $(1)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -32,7 +41,7 @@ typecheck: $(STAMP)
 ## Planner notebooks in JupyterLab: notebooks/*.py (jupytext) are paired with generated .ipynb.
 notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9]*.py
-	$(BIN)/jupyter lab notebooks/
+	$(call jupyter_lab,notebooks/)
 
 ## Execute every notebook; notebooks/*.ipynb then hold the figures and conclusions.
 notebooks-run: $(STAMP)

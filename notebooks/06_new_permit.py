@@ -25,7 +25,7 @@
 # plants and processes the second case has and the first has not.
 
 # %% tags=["parameters"]
-BASELINE = "../scenarios/baseline.toml"
+BASELINE = "../scenarios/year-1404.toml"
 WITH_PROJECT = "../scenarios/new-steel-permit.toml"
 
 # %%

@@ -1,11 +1,15 @@
-"""The bad-input corpus: every broken input ends in one clear, located error.
+"""The bad-input corpus: every broken input ends in one clear, located error or warning.
 
 Each folder of ``tests/data/bad`` is one broken input (see its ``README.md`` for the
-layout). For each, through the Python API and through the command line (``run --out DIR``
-and ``validate``): a :class:`~resourcemodel.exceptions.ResourceModelError` subclass whose
-message holds every line of ``expected.txt`` (file and location included), exit code 2,
-no traceback, and the output folder left byte-identical. ``tests/data/good`` holds inputs
-that look unusual but are valid (UTF-8 BOM, Persian labels...), with their optimum.
+layout). For each with ``expected.txt``, through the Python API and through the command
+line (``run --out DIR`` and ``validate``): a
+:class:`~resourcemodel.exceptions.ResourceModelError` subclass whose message holds every
+line of ``expected.txt`` (file and location included), exit code 2, no traceback, and the
+output folder left byte-identical. Each with ``warning.txt`` is accepted but suspicious
+(a unit slip, a process that cannot run): one
+:class:`~resourcemodel.exceptions.InputWarning` holds every line of it, and the command
+line prints it as ``warning: ...``. ``tests/data/good`` holds inputs that look unusual but
+are valid (UTF-8 BOM, Persian labels...), with their optimum.
 """
 
 from __future__ import annotations
@@ -15,20 +19,23 @@ import random
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 
 import resourcemodel as rm
 from resourcemodel import tables
-from resourcemodel.cli import EXIT_INPUT, main
-from resourcemodel.exceptions import InputError, ResourceModelError
+from resourcemodel.cli import EXIT_INFEASIBLE, EXIT_INPUT, main
+from resourcemodel.exceptions import InputError, InputWarning, ResourceModelError
 
 DATA = Path(__file__).parent / "data"
-BAD = sorted(p for p in (DATA / "bad").iterdir() if p.is_dir())
+ENTRIES = sorted(p for p in (DATA / "bad").iterdir() if p.is_dir())
+BAD = [p for p in ENTRIES if (p / "expected.txt").exists()]
+WARNED = [p for p in ENTRIES if (p / "warning.txt").exists()]
 GOOD = sorted(p for p in (DATA / "good").iterdir() if p.is_dir())
 #: Files of an entry that describe it rather than being part of the input.
-META = {"expected.txt", "base.txt", "remove.txt", "generate.txt"}
+META = {"expected.txt", "warning.txt", "base.txt", "remove.txt", "generate.txt"}
 #: Longest acceptable error message (a 10 MB junk file must not be echoed back).
 MAX_MESSAGE = 4000
 #: Entries also run through a real ``python -m resourcemodel`` process (one per kind).
@@ -93,8 +100,8 @@ def materialise(entry: Path, work: Path) -> Path:
     return scn / "main.toml" if (scn / "main.toml").exists() else scn / "case"
 
 
-def expected(entry: Path) -> list[str]:
-    lines = (entry / "expected.txt").read_text(encoding="utf-8").splitlines()
+def expected(entry: Path, name: str = "expected.txt") -> list[str]:
+    lines = (entry / name).read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.strip() and not line.startswith("#")]
 
 
@@ -129,9 +136,10 @@ def _check_message(message: str, entry: Path) -> None:
 
 
 def test_corpus_size() -> None:
-    """The issue asks for at least 40 broken inputs."""
-    assert len(BAD) >= 40
-    assert all((entry / "expected.txt").exists() for entry in BAD)
+    """The issue asks for at least 40 broken inputs; each is an error or a warning."""
+    assert len(BAD) >= 40 and len(WARNED) >= 10
+    assert sorted(BAD + WARNED) == ENTRIES
+    assert not set(BAD) & set(WARNED)
 
 
 @pytest.mark.parametrize("entry", BAD, ids=[p.name for p in BAD])
@@ -156,6 +164,29 @@ def test_bad_input(
     _check_message(capsys.readouterr().err, entry)
 
 
+@pytest.mark.parametrize("entry", WARNED, ids=[p.name for p in WARNED])
+def test_warned_input(entry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = materialise(entry, tmp_path)
+    lines = expected(entry, "warning.txt")
+    # The Python API: the input loads, with one InputWarning naming the file and row.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rm.load(target)
+    messages = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+    assert any(all(text in m for text in lines) for m in messages), messages
+    # The command line: 'validate' says OK and prints the warning; 'run' prints it too.
+    capsys.readouterr()
+    assert main(["validate", str(target)]) == 0
+    out, err = capsys.readouterr()
+    assert "warning above" in out or "warnings above" in out
+    shown = [line for line in err.splitlines() if line.startswith("warning: ")]
+    assert any(all(text in m for text in lines) for m in shown), err
+    assert "Traceback" not in err
+    assert main(["run", str(target), "--out", str(tmp_path / "out")]) in (0, EXIT_INFEASIBLE)
+    err = capsys.readouterr().err
+    assert all(text in err for text in lines), err
+
+
 @pytest.mark.parametrize("name", SUBPROCESS_SAMPLE)
 def test_bad_input_real_process(name: str, tmp_path: Path, earlier_results: Path) -> None:
     """A real ``python -m resourcemodel`` process: exit 2, no traceback, outputs intact."""
@@ -173,6 +204,23 @@ def test_bad_input_real_process(name: str, tmp_path: Path, earlier_results: Path
     assert proc.returncode == EXIT_INPUT, proc.stderr
     _check_message(proc.stderr, entry)
     assert _snapshot(out) == before
+
+
+def test_warning_in_a_real_process_is_printed_not_raised(tmp_path: Path) -> None:
+    """Even with ``PYTHONWARNINGS=error`` the command line prints a warning and goes on."""
+    entry = DATA / "bad" / "122_warn_connections_missing"
+    target = materialise(entry, tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "resourcemodel", "validate", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("warning: 'connections.csv' is missing")
+    assert "Traceback" not in proc.stderr and "3 warnings above" in proc.stdout
 
 
 @pytest.mark.parametrize("entry", GOOD, ids=[p.name for p in GOOD])

@@ -1,14 +1,14 @@
 """Policy briefs: every format, single and comparison, English and Persian.
 
 Numbers are checked against values computed here from the results; the PDF's text is read
-back with pdftotext (poppler-utils), the DOCX with python-docx.
+back with pdftotext (poppler-utils), the DOCX with python-docx. The PDF tests are skipped, with
+the apt-get line, on a machine without Pango or poppler-utils (``system_packages.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -33,10 +33,8 @@ ISFAHAN_CHOICE = ["baseline.toml", "water-crisis-30-summer.toml", "summer-grid-1
 HAVE_ISFAHAN = all((ISFAHAN / name).is_file() for name in ISFAHAN_CHOICE)
 BIDI = re.compile("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069\u0654\\s]")
 
-needs_pdftotext = pytest.mark.skipif(
-    shutil.which("pdftotext") is None,
-    reason="pdftotext missing: apt-get install poppler-utils (.ci/run does this)",
-)
+#: Writing a PDF needs weasyprint's Pango; reading it back needs poppler-utils.
+needs_pdf = pytest.mark.system("pango", "pdftotext", "pdfinfo")
 needs_isfahan = pytest.mark.skipif(not HAVE_ISFAHAN, reason="Isfahan scenarios not present")
 
 
@@ -291,7 +289,7 @@ def test_comparison_changes_against_the_baseline(tiny: list[xr.Dataset]) -> None
 # --- PDF ---------------------------------------------------------------------------------
 
 
-@needs_pdftotext
+@needs_pdf
 def test_pdf_single_english_numbers(two_plants: xr.Dataset, tmp_path: Path) -> None:
     target = brief(two_plants, format="pdf", out=tmp_path / "b.pdf")
     assert Path(target).read_bytes().startswith(b"%PDF")
@@ -302,7 +300,7 @@ def test_pdf_single_english_numbers(two_plants: xr.Dataset, tmp_path: Path) -> N
     assert 2 <= pdf_pages(Path(target)) <= 4
 
 
-@needs_pdftotext
+@needs_pdf
 def test_pdf_comparison_persian(tiny: list[xr.Dataset], tmp_path: Path) -> None:
     target = brief(tiny, lang="fa", format="pdf", out=tmp_path / "b.pdf")
     got = persian_key(pdf_text(Path(target)))
@@ -323,7 +321,7 @@ def _money(usd: float) -> tuple[float, str]:
     return usd * factor, unit
 
 
-@needs_pdftotext
+@needs_pdf
 @needs_isfahan
 def test_pdf_isfahan_headline_numbers(isfahan: list[xr.Dataset], tmp_path: Path) -> None:
     base = isfahan[0]

@@ -186,3 +186,53 @@ def test_monthly_periods_split_capacity(case_copy: CaseCopy) -> None:
     xmax = rm.build(rm.load_inputs(case)).col_upper[:4]
     np.testing.assert_allclose(sorted(xmax), [40, 40, 160, 160])
     assert res.attrs["objective"] == pytest.approx(2250, rel=1e-6)
+
+
+def _second_measure(case: Path) -> None:
+    """Add 'reuse' beside 'recycling' at the mill: 20% of water each, 100 USD/yr each."""
+    _write(case / "measures.csv", "measure,name\nrecycling,Recycling\nreuse,Reuse\n")
+    for name, line in {
+        "max_adoption": "mill,reuse,1,fraction,example,assumption",
+        "measure_cost": "mill,reuse,100,USD/yr,example,assumption",
+    }.items():
+        with open(case / f"{name}.csv", "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+    with open(case / "saving.csv", "a", encoding="utf-8") as fh:
+        fh.write("mill,reuse,water,20,%,example,assumption\n")
+
+
+def test_two_measures_save_no_more_than_together(case_copy: CaseCopy, backend: str) -> None:
+    """Two 20% measures save at most 1 - 0.8 x 0.8 = 36% together, not 40%.
+
+    River cap 620 m3 for 100 t at 10 m3/t: with 40% the mill could make all 100 t
+    (380 m3 saved). With 36%: 10 x - 3.6 x <= 620 gives x = 96.875 t; the savings needed,
+    10 x - 620 = 348.75 m3, at 200 m3 per unit of adoption cost 174.375 USD, and
+    3.125 t unmet at 50 USD/t cost 156.25 USD: 330.625 USD.
+    """
+    case = case_copy("measure_payoff")
+    _second_measure(case)
+    _write(
+        case / "source_cap.csv",
+        "source,period,value,unit,reference,confidence\nriver,year,620,m3,example,assumption\n",
+    )
+    res = _solve(case, backend)
+    assert res.attrs["objective"] == pytest.approx(330.625, rel=1e-6)
+    assert float(res["production"].sum()) == pytest.approx(96.875, rel=1e-6)
+    saved = float(res["saving_amount"].sum())
+    assert saved == pytest.approx(0.36 * 968.75, rel=1e-6)
+
+
+def test_measure_with_lead_time_waits_for_build_years(case_copy: CaseCopy) -> None:
+    """Recycling takes 2 years to build: a one-year scenario (build_years 0) cannot adopt
+    it and loses 10 t (500 USD); with build_years = 2 the example's 50 USD optimum returns."""
+    case = case_copy("measure_payoff")
+    _write(
+        case / "lead_time.csv",
+        "plant,measure,value,unit,reference,confidence\nmill,recycling,2,yr,example,assumption\n",
+    )
+    now = rm.run(case)
+    assert now.attrs["objective"] == pytest.approx(500, rel=1e-6)
+    assert float(now["adoption"].sum()) == pytest.approx(0, abs=1e-9)
+    later = rm.run(case, build_years=2)
+    assert later.attrs["objective"] == pytest.approx(50, rel=1e-6)
+    assert float(later["adoption"].sum()) == pytest.approx(0.5, rel=1e-6)

@@ -132,7 +132,7 @@ def test_delta_equals_two_separate_runs(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not (SCENARIOS / "new-steel-permit.toml").exists(), reason="no Isfahan")
 def test_isfahan_new_steel_plant_delta_equals_two_runs() -> None:
-    base, project = SCENARIOS / "baseline.toml", SCENARIOS / "new-steel-permit.toml"
+    base, project = SCENARIOS / "year-1404.toml", SCENARIOS / "new-steel-permit.toml"
     impact = permit_impact(base, project)
     d = impact.delta
     _assert_delta_is_difference(d, rm.run(base), rm.run(project))

@@ -213,7 +213,7 @@ def test_format_diff():
 
 def test_toml_syntax_error_gives_line_and_column():
     msg = errors("bad_syntax")
-    assert "bad_syntax.toml: TOML syntax error" in msg
+    assert "bad_syntax.toml, line 5: TOML syntax error" in msg
     assert "line 5, column 13" in msg
 
 
@@ -297,7 +297,10 @@ def test_cross_parameter_rule_checked_after_changes(tmp_path: Path):
         'where = { product = "cement" }\nset = 10\n'
     )
     msg = errors_at(tmp_path / "demand.toml", apply=True)
-    assert "scenario 'demand': product 'cement' has 'demand' but no 'unmet_penalty'" in msg
+    assert (
+        "scenario 'demand': product 'cement' has 'demand' "
+        "but neither a 'price' nor an 'unmet_penalty'" in msg
+    )
 
 
 def test_scale_matching_only_absent_values():
@@ -420,3 +423,17 @@ def test_locate_matches_apply_changes() -> None:
         np.testing.assert_allclose(got["source_cap"].values, expected)
     with pytest.raises(ScenarioError, match="matches no source"):
         locate(ds, Change("source_cap", {"source": ("lake",)}, "scale", 1.0, None, "test"))
+
+
+def test_diff_shows_a_small_change_of_a_large_value() -> None:
+    """add = -2 (m3) on a cap of 31 million m3: both values printed apart, not as 3.1e+07."""
+    record = {
+        "parameter": "source_cap",
+        "labels": {"source": "river", "period": "jul"},
+        "before": 31_000_000.0,
+        "after": 30_999_998.0,
+        "unit": "m3",
+        "origin": "dry.toml, [[change]] #1",
+    }
+    line = format_diff([record]).splitlines()[1]
+    assert line.split()[2:4] == ["31000000", "30999998"]

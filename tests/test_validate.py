@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import resourcemodel as rm
+from resourcemodel.exceptions import InputWarning
 
 CaseCopy = Callable[[str], Path]
 
@@ -109,7 +110,10 @@ def test_duplicate_parameter_key(case_copy: CaseCopy) -> None:
     case = case_copy("two_plants")
     _append(case / "capacity.csv", "a_mill,300,t/yr,example,assumption")
     err = str(_error(case))
-    assert "'capacity.csv', line 4: duplicate row for the same ['process']" in err
+    assert (
+        "'capacity.csv', line 4: duplicate row for the same {'process': 'a_mill'} as "
+        "'capacity.csv', line 2" in err
+    )
 
 
 def test_duplicate_entity_label(case_copy: CaseCopy) -> None:
@@ -194,7 +198,9 @@ def test_wrong_cell_count(case_copy: CaseCopy) -> None:
 def test_demand_without_penalty(case_copy: CaseCopy) -> None:
     case = case_copy("two_plants")
     (case / "unmet_penalty.csv").unlink()
-    assert "product 'steel' has 'demand' but no 'unmet_penalty'" in str(_error(case))
+    assert "product 'steel' has 'demand' but neither a 'price' nor an 'unmet_penalty'" in str(
+        _error(case)
+    )
 
 
 def test_process_without_capacity(case_copy: CaseCopy) -> None:
@@ -246,10 +252,14 @@ def test_absent_connection_means_no_variable(case_copy: CaseCopy) -> None:
     case = case_copy("two_plants")
     full = rm.build(rm.load_inputs(case))
     _replace(case / "connections.csv", "b,river\n", "")
-    ds = rm.load_inputs(case)
+    # Accepted, but not without a word: plant B cannot get the water its mill needs.
+    unreachable = "'intensity.csv', line 3: process 'b_mill' needs 'water'"
+    with pytest.warns(InputWarning, match=unreachable):
+        ds = rm.load_inputs(case)
     lp = rm.build(ds)
     assert lp.variables["supply"].size == full.variables["supply"].size - 1
-    res = rm.run(case)
+    with pytest.warns(InputWarning, match=unreachable):
+        res = rm.run(case)
     assert np.isnan(float(res["supply"].sel(plant="b", source="river", period="year")))
     # Plant B still needs water, so it cannot produce; A makes what the river allows.
     assert float(res["production"].sel(process="b_mill").sum()) == pytest.approx(0, abs=1e-9)

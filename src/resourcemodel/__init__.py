@@ -26,6 +26,7 @@ from resourcemodel.brief import brief
 from resourcemodel.exceptions import (
     BackendError,
     InfeasibleError,
+    InputWarning,
     ResourceModelError,
     ScenarioError,
     ValidationError,
@@ -71,6 +72,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "BackendError",
     "InfeasibleError",
+    "InputWarning",
     "LinearProgram",
     "Options",
     "ResourceModelError",

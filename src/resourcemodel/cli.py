@@ -7,10 +7,16 @@ An infeasible scenario exits with code 3 after saying so.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 EXIT_INPUT = 2
 EXIT_INFEASIBLE = 3
@@ -103,6 +109,74 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _finite(value: float) -> bool:
+    return math.isfinite(value)
+
+
+#: Numeric options: attribute -> (flag, test, what is expected).
+_NUMBERS: dict[str, tuple[str, Callable[[float], bool], str]] = {
+    "time_limit": ("--time-limit", lambda v: v > 0, "a number of seconds > 0"),
+    "threads": ("--threads", lambda v: v >= 1, "a whole number >= 1"),
+    "tolerance": ("--tolerance", lambda v: 0 < v < 1, "a number between 0 and 1, e.g. 1e-7"),
+    "workers": ("--workers", lambda v: v >= 1, "a whole number >= 1 (1 runs in this process)"),
+    "points": ("--points", lambda v: v >= 2, "a whole number >= 2 (the two ends and between)"),
+    "alternatives": ("--alternatives", lambda v: v >= 0, "a whole number >= 0"),
+    "resolution": ("--resolution", lambda v: 0 < v < 1, "a share between 0 and 1, e.g. 1e-3"),
+    "max_cost": ("--max-cost", _finite, "a finite number"),
+}
+#: Output options naming a folder, by subcommand (every other ``--out`` names a file).
+_FOLDER_OUT = ("run", "sweep", "export")
+#: Suffixes of the files an option writes, by (subcommand or ``*``, option).
+_SUFFIXES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("run", "write_lp"): (".lp", ".mps"),
+    ("*", "plot"): (".png", ".svg", ".pdf"),
+    ("explain", "out"): (".nc", ".csv"),
+    ("pareto", "out"): (".nc", ".csv"),
+    ("cost-curve", "out"): (".nc", ".csv"),
+    ("permit", "out"): (".nc", ".csv"),
+}
+
+
+def _check_arguments(args: argparse.Namespace) -> None:
+    """Refuse impossible numbers and output paths before anything is read or solved.
+
+    Raises
+    ------
+    InputError
+        Naming the option, what it needs and what was given.
+    """
+    from resourcemodel.exceptions import InputError
+
+    for attr, (flag, test, expected) in _NUMBERS.items():
+        value = getattr(args, attr, None)
+        if value is not None and not test(value):
+            raise InputError(f"{flag} {value:g}: expected {expected}.")
+    for attr in ("out", "plot", "write_lp"):
+        path = getattr(args, attr, None)
+        if path is None or (attr == "out" and getattr(args, "no_save", False)):
+            continue
+        flag = "--" + attr.replace("_", "-")
+        folder = attr == "out" and args.command in _FOLDER_OUT
+        problem = _output_problem(Path(path), folder)
+        suffixes = _SUFFIXES.get((args.command, attr)) or _SUFFIXES.get(("*", attr))
+        if not problem and suffixes and Path(path).suffix.lower() not in suffixes:
+            problem = f"the file name must end in {' or '.join(suffixes)}"
+        if problem:
+            raise InputError(f"{flag} {str(path)!r}: {problem}.")
+
+
+def _output_problem(path: Path, folder: bool) -> str:
+    """Return why ``path`` cannot be the output folder (or file), or ``''``."""
+    if folder and path.exists() and not path.is_dir():
+        return "is a file; give a folder (it is created if needed)"
+    if not folder and path.is_dir():
+        return "is a folder; give a file name"
+    for parent in path.parents:
+        if parent.exists():
+            return "" if parent.is_dir() else f"{str(parent)!r} is a file, not a folder"
+    return ""
+
+
 def _expand(paths: Sequence[Path]) -> list[Path]:
     """Scenario files in the order given; a folder of .toml files expands to baseline first."""
     out: list[Path] = []
@@ -157,8 +231,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"see why: resourcemodel explain {path}", file=sys.stderr)
         if not args.no_save:
             name = str(res.attrs.get("scenario", path.stem))
-            target = rm.save(res, result_path(args.out, name))
-            print(f"wrote {target}", file=sys.stderr)
+            _save(res, result_path(args.out, name))
     if args.write_lp is not None:
         from resourcemodel.backends import pulp as pulp_backend
 
@@ -180,6 +253,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(table.to_string(index=False))
         print(f"\n{len(paths)} scenarios in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return worst
+
+
+def _save(res: xr.Dataset, intended: Path) -> None:
+    """Write a run's results; say so where optimal results there are kept."""
+    from resourcemodel.io import save_run
+
+    target = save_run(res, intended)
+    if target != intended:
+        print(
+            f"kept the optimal results in {intended}; this run is {res.attrs['status']}, "
+            f"so it went to {target}",
+            file=sys.stderr,
+        )
+    print(f"wrote {target}", file=sys.stderr)
 
 
 def result_path(out: Path, name: str) -> Path:
@@ -204,41 +291,67 @@ def result_path(out: Path, name: str) -> Path:
 
 
 def _check_before_solving(args: argparse.Namespace, paths: list[Path]) -> None:
-    """Refuse bad options and, for several runs, bad inputs before anything is written."""
+    """For several runs, refuse bad inputs and shared result files before anything is solved."""
     import resourcemodel as rm
-    from resourcemodel.exceptions import InputError
 
-    if args.write_lp is not None and args.write_lp.suffix.lower() not in (".lp", ".mps"):
-        msg = f"--write-lp {str(args.write_lp)!r}: the file name must end in .lp or .mps."
-        raise InputError(msg)
     if len(paths) <= 1:
         return
     # A bad file found after hours of solving would leave half a sweep: check them all
     # first, reading each case folder once (scenarios usually share one).
-    import xarray as xr
 
     from resourcemodel.scenario import apply_changes, load_scenario
     from resourcemodel.validate import load_inputs
 
     cases: dict[tuple[Path, tuple[Path, ...]], xr.Dataset] = {}
+    names: list[str] = []
     for path in paths:
         if not path.is_file():
             rm.load(path)  # a case folder, or a path that does not exist
+            names.append(path.resolve().name)
             continue
         spec = load_scenario(path)
         key = (spec.data, spec.overlays)
         if key not in cases:
             cases[key] = load_inputs(spec.data, overlays=spec.overlays)
         apply_changes(cases[key], spec)
+        names.append(spec.name)
+    if not args.no_save:
+        _check_distinct_targets(args.out, paths, names)
+
+
+def _check_distinct_targets(out: Path, paths: list[Path], names: list[str]) -> None:
+    """Refuse two runs that would write one results file (the first one's would be lost).
+
+    File names are compared without case: on Windows and macOS ``Dry.nc`` is ``dry.nc``.
+    """
+    from resourcemodel.exceptions import InputError
+
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        target = result_path(out, name)
+        j = seen.setdefault(target.name.casefold(), i)
+        if j == i:
+            continue
+        if paths[i].resolve() == paths[j].resolve():
+            raise InputError(f"{str(paths[i])!r} is given twice; run it once.")
+        raise InputError(
+            f"{str(paths[j])!r} (scenario {names[j]!r}) and {str(paths[i])!r} (scenario "
+            f"{names[i]!r}) would both write {str(target)!r}, and the second would replace "
+            'the first; give each scenario its own name = "..." (or run them apart with '
+            "different --out folders)."
+        )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     import resourcemodel as rm
 
     for path in _expand(args.paths):
+        before = len(_PRINTED)
         inputs, _, diff = rm.load(path)
         sizes = ", ".join(f"{n} {d}" for d, n in inputs.sizes.items())
-        print(f"{path}: OK ({sizes}; {len(diff)} values changed by the scenario)")
+        warned = len(_PRINTED) - before
+        more = f"; {warned} warning{'s' if warned > 1 else ''} above" if warned else ""
+        print(f"{path}: OK ({sizes}; {len(diff)} values changed by the scenario{more})")
     return 0
 
 
@@ -322,6 +435,36 @@ def _cmd_examples(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Warnings printed so far by this process (``validate`` counts them per path).
+_PRINTED: list[str] = []
+
+
+@contextlib.contextmanager
+def _warnings_printed() -> Iterator[None]:
+    """Print each model warning once as ``warning: ...`` on stderr (never as an error).
+
+    A warning about the inputs names its file and row; the Python location of the
+    ``warnings.warn`` call would only distract. Other warnings keep Python's format.
+    """
+    import warnings
+
+    from resourcemodel.exceptions import ModelWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", ModelWarning)
+        python_show = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], *args: object) -> None:
+            if not issubclass(category, ModelWarning):
+                python_show(message, category, *args)  # type: ignore[arg-type]
+                return
+            _PRINTED.append(str(message))
+            print(f"warning: {message}", file=sys.stderr)
+
+        warnings.showwarning = show  # type: ignore[assignment]
+        yield
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
@@ -340,7 +483,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handlers.update(HANDLERS)
     try:
-        return handlers[args.command](args)
+        with _warnings_printed():
+            _check_arguments(args)
+            return handlers[args.command](args)
     except InfeasibleError as err:
         if args.debug:
             raise

@@ -76,3 +76,11 @@ class InfeasibleError(ResourceModelError):
 
 class ModelWarning(UserWarning):
     """Something suspicious in the inputs or the solution that is not an error."""
+
+
+class InputWarning(ModelWarning):
+    """Input that is valid but probably not what was meant.
+
+    A unit slip, a process that cannot run, a scenario factor given as a percentage. The
+    message names the file and row, or the scenario file and block.
+    """

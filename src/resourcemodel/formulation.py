@@ -35,16 +35,22 @@ class Options:
     Attributes
     ----------
     objective : {"cost", "value_added"}
-        ``cost`` minimises production, supply and measure costs plus the penalty of
-        unmet demand; ``value_added`` maximises revenue minus those costs.
+        ``cost`` minimises production, supply and measure costs plus the value of
+        unmet demand (its price unless an ``unmet_penalty`` is set, see
+        :func:`lost_output_value`); ``value_added`` maximises revenue minus those costs.
     integer_measures : bool
         Adoption is all-or-nothing (a MILP) instead of a continuous share: a measure is
         adopted at its ``max_adoption`` or not at all (``adoption = max_adoption * b`` with
         ``b`` binary; see :func:`add_measures`).
+    build_years : float
+        Years between the decision and the modelled year: a measure whose ``lead_time``
+        is longer cannot be adopted (its adoption is bounded at 0). The default, 0, lets a
+        one-year scenario adopt only measures that take effect at once.
     """
 
     objective: str = "cost"
     integer_measures: bool = False
+    build_years: float = 0.0
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -54,13 +60,15 @@ class Options:
         *,
         objective: str | None = None,
         integer_measures: bool | None = None,
+        build_years: float | None = None,
     ) -> Options:
         """Return the options of a scenario's ``[options]`` table, keywords winning.
 
         >>> Options.resolve({"objective": "value_added"}, integer_measures=True)
-        Options(objective='value_added', integer_measures=True, extra={})
+        Options(objective='value_added', integer_measures=True, build_years=0.0, extra={})
         """
         settings = settings or {}
+        years = build_years if build_years is not None else settings.get("build_years", 0.0)
         return cls(
             objective=str(
                 objective if objective is not None else settings.get("objective", "cost")
@@ -70,6 +78,7 @@ class Options:
                 if integer_measures is not None
                 else settings.get("integer_measures", False)
             ),
+            build_years=float(years),  # type: ignore[arg-type]
         )
 
 
@@ -132,16 +141,18 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
 
     add_production(ctx)
     add_supply(ctx)
-    add_measures(ctx, integer=options.integer_measures)
+    add_measures(ctx, integer=options.integer_measures, build_years=options.build_years)
     add_delivery(ctx, options.objective)
     add_resource_balance(ctx)
     add_measure_saving(ctx)
+    add_combined_saving(ctx)
     add_source_caps(ctx)
     add_plant_caps(ctx)
     add_product_balance(ctx)
     c0 = _objective_constant(ctx, options.objective)
     lp = ctx.b.finish(c0=c0, objective_sign=1 if options.objective == "cost" else -1)
     lp.objective_name = options.objective
+    lp.build_years = options.build_years
     return lp
 
 
@@ -188,12 +199,28 @@ def add_supply(ctx: _Context) -> None:
     )
 
 
-def add_measures(ctx: _Context, *, integer: bool) -> None:
+def adoption_upper(
+    max_adoption: np.ndarray, lead_time: np.ndarray, build_years: float
+) -> np.ndarray:
+    """Return the upper bound of adoption: ``max_adoption``, or 0 where not built in time.
+
+    >>> adoption_upper(np.array([1.0, 0.5, np.nan]), np.array([0.0, 3.0, 0.0]), 2.0)
+    array([1., 0., 0.])
+    """
+    in_time = lead_time <= build_years + 1e-9
+    return np.where(in_time, np.nan_to_num(max_adoption, nan=0.0), 0.0)
+
+
+def add_measures(ctx: _Context, *, integer: bool, build_years: float = 0.0) -> None:
     """Adoption ``a[plant, measure]`` in [0, max_adoption] and savings ``z``.
+
+    A measure whose ``lead_time`` exceeds ``build_years`` keeps its variables (so a
+    re-solve with more years can adopt it) but is bounded at 0.
 
     With ``integer``, adoption is all-or-nothing: a binary ``adoption_choice[plant,
     measure]`` ``b`` and the row ``adoption-choice``: ``a - max_adoption * b = 0``, so ``a``
-    is 0 or ``max_adoption`` (an integer ``a`` in [0, 0.6] could only be 0).
+    is 0 or ``max_adoption`` (an integer ``a`` in [0, 0.6] could only be 0); a measure not
+    built in time has ``a`` bounded at 0, hence ``b = 0``.
     """
     ds = ctx.ds
     max_adopt = _v(ds, "max_adoption")
@@ -204,7 +231,7 @@ def add_measures(ctx: _Context, *, integer: bool) -> None:
         "adoption",
         {"plant": ctx.coords["plant"], "measure": ctx.coords["measure"]},
         mask,
-        upper=np.nan_to_num(max_adopt, nan=0.0),
+        upper=adoption_upper(max_adopt, _v(ds, "lead_time"), build_years),
         cost=cost,
         unit="fraction",
     )
@@ -242,10 +269,10 @@ def _add_adoption_choice(ctx: _Context, mask: np.ndarray, max_adopt: np.ndarray)
 def add_delivery(ctx: _Context, objective: str) -> None:
     """Deliveries ``d[product, period]`` up to demand; unmet demand is ``demand - d``.
 
-    In the cost objective each delivered unit earns the unmet-demand penalty back (the
-    constant ``penalty * demand`` is added to the objective), so the objective equals
-    costs plus ``penalty * unmet``. In the value_added objective a delivered unit earns
-    its price.
+    In the cost objective each delivered unit earns the value of lost output back (the
+    constant ``value * demand`` is added to the objective), so the objective equals costs
+    plus ``value * unmet`` (see :func:`lost_output_value`). In the value_added objective a
+    delivered unit earns its price.
     """
     ds = ctx.ds
     demand = _v(ds, "demand")
@@ -253,9 +280,11 @@ def add_delivery(ctx: _Context, objective: str) -> None:
     dem = np.nan_to_num(demand, nan=0.0)
     lower = _v(ds, "min_delivery") * dem
     if objective == "cost":
-        cost = -np.nan_to_num(_v(ds, "unmet_penalty"), nan=0.0)[:, None] * np.ones_like(dem)
+        cost = -lost_output_value(_v(ds, "unmet_penalty"), _v(ds, "price"))[:, None] * np.ones_like(
+            dem
+        )
     else:
-        cost = -_v(ds, "price")[:, None] * np.ones_like(dem)
+        cost = -np.nan_to_num(_v(ds, "price"), nan=0.0)[:, None] * np.ones_like(dem)
     ctx.idx["d"] = ctx.b.add_variables(
         "delivery",
         {"product": ctx.coords["product"], "period": ctx.coords["period"]},
@@ -267,12 +296,29 @@ def add_delivery(ctx: _Context, objective: str) -> None:
     )
 
 
+def lost_output_value(unmet_penalty: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """Return what one unit of unmet demand costs in the objective, per product.
+
+    By default a unit not delivered costs its sale ``price``. The costs the plants no
+    longer pay for it (inputs, energy, water, variable production cost) are already in
+    the objective, so the net effect of giving up a unit is its value added: the cost
+    objective then equals sales at full demand minus value added, and a cap's shadow
+    price reads as value added lost per unit of the resource. An ``unmet_penalty`` given
+    for a product replaces the price (an explicit social penalty, e.g. contract
+    penalties or jobs); products with neither count zero.
+
+    >>> lost_output_value(np.array([np.nan, 900.0, np.nan]), np.array([500.0, 500.0, np.nan]))
+    array([500., 900.,   0.])
+    """
+    return np.nan_to_num(np.where(np.isnan(unmet_penalty), price, unmet_penalty), nan=0.0)
+
+
 def _objective_constant(ctx: _Context, objective: str) -> float:
     if objective != "cost":
         return 0.0
     ds = ctx.ds
     dem = np.nan_to_num(_v(ds, "demand"), nan=0.0)
-    pen = np.nan_to_num(_v(ds, "unmet_penalty"), nan=0.0)
+    pen = lost_output_value(_v(ds, "unmet_penalty"), _v(ds, "price"))
     return float((dem * pen[:, None]).sum())
 
 
@@ -378,6 +424,49 @@ def add_measure_saving(ctx: _Context) -> None:
     np.add.at(use_max, (ctx.proc_plant[pi], ri), pos[pi, ri][:, None] * ctx.xmax[pi, :])
     coef = -saving[:, :, :, None] * use_max[:, None, :, :]
     ctx.b.add_terms(adopt_rows, np.broadcast_to(ctx.idx["a"][:, :, None, None], z.shape), coef)
+
+
+def add_combined_saving(ctx: _Context) -> None:
+    """``measure-saving-combined[plant, resource, period]``: measures do not add up past reality.
+
+    Several measures on one plant and resource act on what the others leave: at full
+    adoption they save ``1 - prod(1 - s_m)`` of the use, not ``sum(s_m)``. With adoption
+    shares ``a_m`` the true saving ``1 - prod(1 - a_m s_m)`` is never above that, so
+
+        sum_m z[m] <= (1 - prod_m (1 - s_m)) * use(x)
+
+    is a sound linear bound (it cuts off no real combination); with the per-measure rows
+    it is exact when every measure is adopted fully or not at all. Rows exist where two or
+    more measures save the same resource at one plant.
+    """
+    ds = ctx.ds
+    z = ctx.idx["z"]
+    zmask = (z >= 0)[..., 0]  # plant, measure, resource
+    several = zmask.sum(axis=1) >= 2
+    nt = len(ctx.coords["period"])
+    coords = {d: ctx.coords[d] for d in ("plant", "resource", "period")}
+    rows = ctx.b.add_constraints(
+        "measure-saving-combined",
+        coords,
+        np.broadcast_to(several[:, :, None], (*several.shape, nt)),
+        upper=0.0,
+        unit="{resource}",
+    )
+    if not several.any():
+        return
+    saving = np.where(zmask, _v(ds, "saving"), 0.0)
+    combined = 1.0 - np.prod(1.0 - saving, axis=1)  # plant, resource
+    pl, m, r = np.nonzero(zmask & several[:, None, :])
+    ctx.b.add_terms(rows[pl, r, :], z[pl, m, r, :], 1.0)
+    pos = _positive_use(ctx)
+    pi, ri = np.nonzero(pos)
+    on = several[ctx.proc_plant[pi], ri]
+    pi, ri = pi[on], ri[on]
+    ctx.b.add_terms(
+        rows[ctx.proc_plant[pi], ri, :],
+        ctx.idx["x"][pi, :],
+        -(combined[ctx.proc_plant[pi], ri] * pos[pi, ri])[:, None],
+    )
 
 
 def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -621,7 +710,8 @@ def update_program(
         new = changed["max_adoption"]
         if not np.array_equal(~np.isnan(new), a >= 0):
             return None
-        col_upper[a[a >= 0]] = new[a >= 0]
+        upper = adoption_upper(new, value("lead_time"), lp.build_years)
+        col_upper[a[a >= 0]] = upper[a >= 0]
     if {"demand", "min_delivery", "unmet_penalty", "price"} & set(changed):
         d = v["delivery"].index
         demand = value("demand")
@@ -631,12 +721,13 @@ def update_program(
         dem = np.nan_to_num(demand, nan=0.0)
         col_upper[d[ok]] = dem[ok]
         col_lower[d[ok]] = (value("min_delivery") * dem)[ok]
-        pen = np.nan_to_num(value("unmet_penalty"), nan=0.0)
+        pen = lost_output_value(value("unmet_penalty"), value("price"))
         if lp.objective_name == "cost":
             c[d[ok]] = -np.broadcast_to(pen[:, None], d.shape)[ok]
             c0 = float((dem * pen[:, None]).sum())
         else:
-            c[d[ok]] = -np.broadcast_to(value("price")[:, None], d.shape)[ok]
+            price = np.nan_to_num(value("price"), nan=0.0)
+            c[d[ok]] = -np.broadcast_to(price[:, None], d.shape)[ok]
     if "reserved_use" in changed:
         block = r["resource-balance"]
         present = block.index >= 0
@@ -659,4 +750,5 @@ def update_program(
         constraints=lp.constraints,
         objective_name=lp.objective_name,
         objective_unit=lp.objective_unit,
+        build_years=lp.build_years,
     )

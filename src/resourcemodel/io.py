@@ -126,6 +126,46 @@ def save(ds: xr.Dataset, path: str | Path) -> Path:
     return write_with(path, lambda tmp: enc.to_netcdf(str(tmp), engine="netcdf4"))
 
 
+def results_status(path: str | Path) -> str | None:
+    """Return the ``status`` of a results file, or ``None`` if it is not one or unreadable.
+
+    Only the attributes are read, not the arrays.
+    """
+    try:
+        with xr.open_dataset(path, engine=ENGINE) as handle:
+            status = handle.attrs.get("status")
+    except (OSError, ValueError):
+        return None
+    return None if status is None else str(status)
+
+
+def save_run(ds: xr.Dataset, path: str | Path) -> Path:
+    """Save results like :func:`save`, but never over optimal results with worse ones.
+
+    A run that is not optimal (infeasible, time limit...) whose target holds optimal
+    results is written beside it as ``NAME.<status>.nc``: the earlier optimum is kept.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> import tempfile, resourcemodel as rm
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = save_run(rm.run(rm.examples.path("two_plants")), folder / "case.nc")
+    >>> save_run(rm.run(rm.examples.path("infeasible")), folder / "case.nc").name
+    'case.infeasible.nc'
+    """
+    path = Path(path)
+    status = str(ds.attrs.get("status", "")) or "unknown"
+    if status != "optimal" and path.exists() and results_status(path) == "optimal":
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in status)
+        path = path.with_name(f"{path.stem}.{safe}.nc")
+    return save(ds, path)
+
+
 def load(path: str | Path) -> xr.Dataset:
     """Read a Dataset written by :func:`save` fully into memory (the file is closed)."""
     with xr.open_dataset(path, engine=ENGINE) as handle:

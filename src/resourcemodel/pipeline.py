@@ -94,6 +94,7 @@ def run(
     strict: bool = False,
     objective: str | None = None,
     integer_measures: bool | None = None,
+    build_years: float | None = None,
     **solver_options: Any,
 ) -> xr.Dataset:
     """Run a scenario end to end and return the results Dataset.
@@ -111,6 +112,9 @@ def run(
         Overrides the scenario's ``[options] objective``.
     integer_measures : bool, optional
         Overrides the scenario's ``[options] integer_measures``.
+    build_years : float, optional
+        Overrides the scenario's ``[options] build_years`` (years to build measures
+        before the modelled year; measures with a longer ``lead_time`` are not adopted).
     **solver_options
         Passed to the backend (``time_limit``, ``method``, ``threads``...).
 
@@ -129,7 +133,10 @@ def run(
     start = time.perf_counter()
     inputs, spec, diff = load(scenario)
     opts = Options.resolve(
-        spec.options if spec else None, objective=objective, integer_measures=integer_measures
+        spec.options if spec else None,
+        objective=objective,
+        integer_measures=integer_measures,
+        build_years=build_years,
     )
     lp = build(inputs, opts)
     result = solve(lp, backend, **solver_options)
@@ -141,6 +148,7 @@ def run(
         "scenario_diff": diff,
         "backend": backend,
         "integer_measures": int(opts.integer_measures),
+        "build_years": float(opts.build_years),
     }
     results = assemble(inputs, lp, result, card)
     results.attrs["wall_seconds"] = time.perf_counter() - start

@@ -94,6 +94,8 @@ class LinearProgram:
     constraints: dict[str, Block] = field(default_factory=dict)
     objective_name: str = "cost"
     objective_unit: str = "USD"
+    #: Years allowed to build measures before the modelled year (see formulation.Options).
+    build_years: float = 0.0
 
     @property
     def shape(self) -> tuple[int, int]:

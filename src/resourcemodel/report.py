@@ -178,6 +178,7 @@ def headline(res: xr.Dataset) -> dict[str, float | str]:
         if totals
         else np.nan,
         "unmet_penalty_musd": totals.get("unmet_penalty", np.nan) / 1e6 if totals else np.nan,
+        "value_added_musd": totals.get("value_added", np.nan) / 1e6 if totals else np.nan,
         "unmet_share_max": float(unmet["unmet_share"].max()) if len(unmet) else 0.0,
     }
 
@@ -302,7 +303,8 @@ def _indicators(res: xr.Dataset) -> list[tuple[str, str, float]]:
     totals = json.loads(res.attrs.get("cost_totals_usd", "{}"))
     cost = totals.get("production", 0) + totals.get("supply", 0) + totals.get("measures", 0)
     rows.append(("cost", "USD", float(cost)))
-    rows.append(("unmet penalty", "USD", float(totals.get("unmet_penalty", 0.0))))
+    rows.append(("value added", "USD", float(totals.get("value_added", np.nan))))
+    rows.append(("sales lost", "USD", float(totals.get("unmet_penalty", 0.0))))
     return rows
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import xarray as xr
 
 from resourcemodel.backends.base import SolveResult
+from resourcemodel.formulation import lost_output_value
 from resourcemodel.program import Block, LinearProgram
 from resourcemodel.units import DAYS_PER_YEAR
 
@@ -191,9 +192,16 @@ def assemble(
     out["cost_production"] = _da(v["production"], cost_x, "USD", "Variable production cost.")
     out["cost_supply"] = _da(v["supply"], cost_y, "USD", "Cost of resources drawn.")
     out["cost_measures"] = _da(v["adoption"], cost_a, "USD", "Annualised cost of measures.")
-    penalty = np.nan_to_num(inputs["unmet_penalty"].values)[:, None] * np.nan_to_num(unmet)
-    out["cost_unmet"] = _da(v["delivery"], penalty, "USD", "Penalty of unmet demand.")
-    price = inputs["price"].values[:, None] * np.nan_to_num(delivery)
+    unit_loss = lost_output_value(inputs["unmet_penalty"].values, inputs["price"].values)
+    penalty = unit_loss[:, None] * np.nan_to_num(unmet)
+    out["cost_unmet"] = _da(
+        v["delivery"],
+        penalty,
+        "USD",
+        "Demand not met, valued at its price (sales lost) unless the scenario sets an "
+        "explicit unmet_penalty.",
+    )
+    price = np.nan_to_num(inputs["price"].values)[:, None] * np.nan_to_num(delivery)
     out["revenue"] = _da(v["delivery"], price, "USD", "Sales at the product price.")
 
     # Duals: balances and caps.
@@ -289,6 +297,9 @@ def assemble(
         "measures": float(cost_a.sum()),
         "unmet_penalty": float(penalty.sum()),
         "revenue": float(price.sum()),
+        # Sales minus every cost the model charges (inputs, energy, water, measures):
+        # the value added of the modelled plants.
+        "value_added": float(price.sum() - cost_x.sum() - cost_y.sum() - cost_a.sum()),
     }
     card = {
         "status": str(result.status),

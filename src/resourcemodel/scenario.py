@@ -24,7 +24,7 @@ import numpy as np
 import pint
 import xarray as xr
 
-from resourcemodel import tables, units, validate
+from resourcemodel import checks, tables, units, validate
 from resourcemodel.exceptions import ScenarioError
 from resourcemodel.schema import PARAMETERS, ParameterSpec
 
@@ -39,6 +39,9 @@ _CURTAIL_WHERE = {"source": "source", "resource": "source.resource", "periods": 
 _RECORD = ("parameter", "labels", "before", "after", "unit", "origin")
 _OPTIONS: dict[str, tuple[object, ...]] = {"objective": ("cost", "value_added")}
 _OPTIONS["integer_measures"] = (True, False)
+#: Numeric options and their largest value.
+_NUMBER_OPTIONS: dict[str, float] = {"build_years": 50.0}
+_OPTIONS["build_years"] = ()
 #: Unit-template token -> (dim it varies along, coord mapping to the entity, entity, unit coord).
 _TOKENS = {
     "{process.product}": ("process", "process_product", "product", "product_unit"),
@@ -150,6 +153,8 @@ def load_scenario(path: str | Path) -> Scenario:
     top = Path(path).resolve()
     if not top.is_file():
         raise ScenarioError(f"{str(path)!r}: scenario file not found.")
+    if top.suffix.lower() != ".toml":
+        raise ScenarioError(not_a_scenario(Path(path)))
     resolver = _Resolver(top.parent)
     files = [resolver.files[p] for p in resolver.linearise(top, ())]
     own = files[-1]
@@ -162,6 +167,23 @@ def load_scenario(path: str | Path) -> Scenario:
     overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
     changes = tuple(c for f in files for c in f.changes)
     return Scenario(own.name, own.description, top, data, overlays, options, changes, chain)
+
+
+def not_a_scenario(
+    path: Path, role: str = "a scenario", wanted: str = "a scenario .toml file or a case folder"
+) -> str:
+    """Return the message for a file that is not a scenario file, given as ``role``.
+
+    Examples
+    --------
+    >>> print(not_a_scenario(Path("case/capacity.csv")))
+    'case/capacity.csv' is a CSV table, not a scenario; give a scenario .toml file or a case \
+folder (the table's folder is 'case').
+    """
+    kinds = {".csv": "a CSV table", ".nc": "a results file", ".xlsx": "an Excel workbook"}
+    kind = kinds.get(path.suffix.lower(), "a file that is not .toml")
+    hint = f" (the table's folder is {str(path.parent)!r})" if path.suffix.lower() == ".csv" else ""
+    return f"{str(path)!r} is {kind}, not {role}; give {wanted}{hint}."
 
 
 class _Problems(list[str]):
@@ -210,7 +232,7 @@ class _Resolver:
         try:
             raw = tomllib.loads(content)
         except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(f"{label}: TOML syntax error: {err}.") from None
+            raise ScenarioError(toml_error(label, content, err)) from None
         bad = _Problems(label)
         _unknown_keys(raw, _KEYS, "", bad)
         text = {"name": raw.get("name", path.stem), "description": raw.get("description", "")}
@@ -230,6 +252,15 @@ class _Resolver:
             options = {}
         _unknown_keys(options, tuple(_OPTIONS), "options.", bad)
         for key, value in options.items():
+            if key in _NUMBER_OPTIONS:
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                if not ok or not 0 <= value <= _NUMBER_OPTIONS[key]:
+                    bad.add(
+                        f"options.{key}",
+                        f"expected a number of years from 0 to {_NUMBER_OPTIONS[key]:g}, "
+                        f"found {_show(value)}.",
+                    )
+                continue
             allowed = _OPTIONS.get(key, (value,))
             if not any(value is a or (isinstance(a, str) and value == a) for a in allowed):
                 bad.add(f"options.{key}", f"expected one of {allowed}, found {_show(value)}.")
@@ -270,9 +301,63 @@ class _Resolver:
         if not (target.is_file() if key == "extends" else target.is_dir()):
             what = "parent scenario" if key == "extends" else "folder"
             extra = " and no bundled case of that name" if key == "data" else ""
-            bad.add(key, f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}).")
+            hint = self.alternatives(target, key)
+            msg = f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}){hint}."
+            bad.add(key, msg)
             return None
         return target
+
+    def alternatives(self, target: Path, key: str) -> str:
+        """Return ``; did you mean ...? There are ...`` for a missing parent, case or overlay.
+
+        Looks beside the missing path: scenario files for ``extends``, folders for ``data``
+        and ``overlay`` (and the bundled cases for ``data``).
+        """
+        folder = target.parent
+        if not folder.is_dir():
+            return f"; the folder {self.label(folder)!r} does not exist either"
+        if key == "extends":
+            names = sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
+            listing = {"scenario files there": names}
+        else:
+            names = sorted(p.name for p in folder.iterdir() if p.is_dir())
+            names = [n for n in names if not n.startswith((".", "_"))]
+            listing = {"folders there": names}
+            if key == "data":
+                bundled = sorted(p.name for b in self.bundled for p in b.iterdir() if p.is_dir())
+                listing["bundled cases"] = bundled
+                names = names + bundled
+        wanted = target.stem if key == "extends" else target.name
+        near = [n for n in names if n.lower() == wanted.lower()]
+        near += [n for n in difflib.get_close_matches(wanted, names, n=3) if n not in near]
+        text = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+        for kind, shown in listing.items():
+            if shown:
+                more = f", ... ({len(shown)} in all)" if len(shown) > 12 else ""
+                text += f" {kind.capitalize()}: {', '.join(shown[:12])}{more}."
+        return text.removesuffix(".")
+
+
+def toml_error(label: str, content: str, err: tomllib.TOMLDecodeError) -> str:
+    r"""Return a TOML syntax error naming the file, the line and any typographic characters.
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> text = 'name = "dry"\ndata = “isfahan”\n'
+    >>> try:
+    ...     tomllib.loads(text)
+    ... except tomllib.TOMLDecodeError as err:
+    ...     print(toml_error("dry.toml", text, err))  # doctest: +ELLIPSIS
+    dry.toml, line 2: TOML syntax error: Invalid value ...; it holds curly quotes (“ ” « »); ...
+    """
+    found = re.search(r"at line (\d+)", str(err))
+    lines = content.splitlines()
+    line = int(found.group(1)) if found else 0
+    text = lines[line - 1] if 0 < line <= len(lines) else content
+    advice = tables.lookalikes(text)
+    where = f"{label}, line {line}" if line else label
+    return f"{where}: TOML syntax error: {err}" + (f"; {advice}." if advice else ".")
 
 
 def _unknown_keys(raw: dict[str, Any], allowed: tuple[str, ...], at: str, bad: _Problems) -> None:
@@ -372,7 +457,37 @@ def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None
             bad.add(f"{at}, unit", msg)
     if len(bad) > n:
         return None
+    if op == "scale":
+        checks.warn(_odd_scale(value, str(param), f"{bad.label}, {at}, scale"))
     return Change(str(param), where, op, value, unit, f"{bad.label}, {at}")
+
+
+#: A scale at or above this is more likely a percentage than a factor.
+_SCALE_AS_PERCENT = 10.0
+
+
+def _odd_scale(value: float, parameter: str, at: str) -> list[str]:
+    """Warn of a ``scale`` that looks like a percentage (70 for 70%) or flips the sign.
+
+    Examples
+    --------
+    >>> _odd_scale(70, "source_cap", "dry.toml, [[change]] #1, scale")
+    ["dry.toml, [[change]] #1, scale: scale = 70 multiplies 'source_cap' by 70; if you meant \
+70%, write scale = 0.7."]
+    """
+    if value >= _SCALE_AS_PERCENT:
+        return [
+            f"{at}: scale = {value:g} multiplies {parameter!r} by {value:g}; if you meant "
+            f"{value:g}%, write scale = {value / 100:g}."
+        ]
+    if value < 0:
+        return [
+            f"{at}: scale = {value:g} turns the sign of {parameter!r}; to cut it by "
+            f"{-value:.0%} write scale = {1 + value:g}."
+            if value > -1
+            else f"{at}: scale = {value:g} turns the sign of {parameter!r}."
+        ]
+    return []
 
 
 def _parse_curtailment(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None:
@@ -422,8 +537,9 @@ def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, l
     ds = inputs.copy(deep=True)
     problems: list[str] = []
     origins: dict[str, np.ndarray] = {}
+    notes: list[str] = []
     for change in scenario.changes:
-        _apply(ds, change, origins, problems)
+        _apply(ds, change, origins, problems, notes)
     for name, origin in origins.items():
         spec, values = PARAMETERS[name], ds[name].values
         for word, bound, out in (
@@ -443,6 +559,9 @@ def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, l
         validate.check_values(ds, problems, where=f"scenario {scenario.name!r}")
     if problems:
         raise ScenarioError(problems, during=f"Errors in scenario {scenario.name!r}")
+    if origins:
+        notes += _new_findings(inputs, ds, scenario, origins)
+    checks.warn(notes)
     ds.attrs["scenario"] = scenario.name
     records = []
     for name, origin in origins.items():
@@ -454,6 +573,30 @@ def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, l
                 dict(zip(_RECORD, (*row, _pretty(canonical[i]), origin[i]), strict=True))
             )
     return ds, records
+
+
+def _new_findings(
+    before: xr.Dataset, after: xr.Dataset, scenario: Scenario, origins: dict[str, np.ndarray]
+) -> list[str]:
+    """Return warnings of :mod:`checks` that the scenario's changes brought in.
+
+    Each names the change that set the element concerned, else the scenario.
+    """
+    known = {f.message for f in checks.inspect(before)}
+    notes = []
+    for finding in checks.inspect(after):
+        if finding.message in known:
+            continue
+        origin = origins.get(finding.parameter)
+        where = f"scenario {scenario.name!r}"
+        if origin is not None:
+            index = tuple(
+                int(np.flatnonzero(after[d].values.astype(str) == label)[0])
+                for d, label in finding.labels.items()
+            )
+            where = str(origin[index]) or where
+        notes.append(f"{where}: {finding.message}")
+    return notes
 
 
 def locate(inputs: xr.Dataset, change: Change) -> tuple[np.ndarray, np.ndarray]:
@@ -506,8 +649,14 @@ def locate(inputs: xr.Dataset, change: Change) -> tuple[np.ndarray, np.ndarray]:
     return mask, np.where(mask, new - (old if change.op == "add" else 0), 1.0)
 
 
-def _apply(ds: xr.Dataset, change: Change, origins: dict[str, np.ndarray], bad: list[str]) -> None:
-    """Apply one change in place; append problems to ``bad``."""
+def _apply(
+    ds: xr.Dataset,
+    change: Change,
+    origins: dict[str, np.ndarray],
+    bad: list[str],
+    notes: list[str] | None = None,
+) -> None:
+    """Apply one change in place; append problems to ``bad`` and warnings to ``notes``."""
     spec = PARAMETERS.get(change.parameter)
     if spec is None or change.parameter not in ds:
         bad.append(f"{change.origin}: parameter {change.parameter!r} is not in the inputs.")
@@ -551,8 +700,9 @@ def _apply(ds: xr.Dataset, change: Change, origins: dict[str, np.ndarray], bad: 
                     f"{change.origin}, unit: {msg}{change.parameter!r}; expected a unit "
                     f"convertible to {_pretty(target)} ({units.dimensionality(target)})."
                 )
-            except _UNIT_ERRORS:
-                bad.append(f"{change.origin}, unit: unknown unit {change.unit!r}.")
+            except _UNIT_ERRORS as err:
+                reason = validate.why(err)
+                bad.append(f"{change.origin}, unit: unknown unit {change.unit!r}{reason}.")
     present = np.ones(old.shape, dtype=bool) if change.op == "set" else np.isfinite(old)
     if change.curtailment and np.isinf(old).any():
         uncapped = [str(x) for x in ds.source.values[index["source"][np.isinf(old).any(1)]]]
@@ -570,12 +720,48 @@ def _apply(ds: xr.Dataset, change: Change, origins: dict[str, np.ndarray], bad: 
     if len(bad) > n:
         return
     value = change.value * factor
+    if notes is not None and change.unit is None and change.op != "scale":
+        first = {d: i[:1] for d, i in index.items()}
+        unit = _pretty(str(_canonical(ds, spec, first).ravel()[0]))
+        notes += _unit_forgotten(change, old[present], unit)
     new = {"set": value, "scale": old * change.value, "add": old + value}[change.op]
     data[sel] = np.where(present, new, old)
     origin = origins.setdefault(change.parameter, np.full(data.shape, "", dtype=object))
     touched = origin[sel]
     touched[present] = change.origin
     origin[sel] = touched
+
+
+#: A set/add without a unit this much smaller than the values it changes lost its unit.
+_TINY_CHANGE = 1e-4
+
+
+def _unit_forgotten(change: Change, old: np.ndarray, unit: str) -> list[str]:
+    """Warn when a ``set``/``add`` without a unit is tiny next to the values it changes.
+
+    ``add = -2`` on a cap of 30 million m3 is two cubic metres: almost surely ``Mm3`` was
+    meant.
+    """
+    from resourcemodel.report import planner_unit
+
+    sizes = np.abs(old[np.isfinite(old) & (old != 0)])
+    if not sizes.size or change.value == 0:
+        return []
+    typical = float(np.median(sizes))
+    if abs(change.value) >= _TINY_CHANGE * typical:
+        return []
+    shown, factor = planner_unit(unit, typical)
+    hint = (
+        f'did you mean {change.op} = {change.value:g} with unit = "{shown}"?'
+        if shown != unit
+        else "is a unit missing?"
+    )
+    return [
+        f"{change.origin}, {change.op}: {change.op} = {change.value:g} has no unit, so it is "
+        f"in {unit}, but the values of {change.parameter!r} it changes are about "
+        f"{typical * factor:,.4g} {shown}, so it changes them by a share of "
+        f"{abs(change.value) / typical:.1g}; {hint}"
+    ]
 
 
 def _canonical(ds: xr.Dataset, spec: ParameterSpec, index: dict[str, np.ndarray]) -> np.ndarray:
@@ -640,6 +826,23 @@ def combine(paths: list[str | Path]) -> Scenario:
     )
 
 
+def _distinct(before: float | None, after: float | None) -> tuple[str, str]:
+    """Return two values as text with 6 significant digits, or more until they differ.
+
+    Examples
+    --------
+    >>> _distinct(31_000_000.0, 30_999_998.0)
+    ('31000000', '30999998')
+    >>> _distinct(1000.0, 700.0), _distinct(None, 5.0)
+    (('1000', '700'), ('absent', '5'))
+    """
+    for digits in range(6, 18):
+        texts = tuple("absent" if x is None else f"{x:.{digits}g}" for x in (before, after))
+        if texts[0] != texts[1] or before == after:
+            break
+    return texts[0], texts[1]
+
+
 def format_diff(records: list[dict]) -> str:
     """Return diff records (from :func:`apply_changes`) as an aligned text table.
 
@@ -657,7 +860,7 @@ def format_diff(records: list[dict]) -> str:
     rows = [("value", "before", "after", "unit", "origin")]
     for r in records:
         labels = ", ".join(f"{d}={x}" for d, x in r["labels"].items())
-        numbers = ["absent" if x is None else f"{x:.6g}" for x in (r["before"], r["after"])]
+        numbers = _distinct(r["before"], r["after"])
         rows.append((f"{r['parameter']}[{labels}]", *numbers, r["unit"], r["origin"]))
     widths = [max(len(row[k]) for row in rows) for k in range(4)]
     return "\n".join(

@@ -310,17 +310,19 @@ PARAMETERS: dict[str, ParameterSpec] = {
             _NAN,
             0,
             _INF,
-            "Cost of a unit of demand not met (the value of lost output to the province); "
-            "needed where demand may go unmet (min_delivery below 1).",
+            "An explicit social penalty per unit of demand not met, replacing the price "
+            "(absent: a unit not delivered costs its price, so the loss is its value added); "
+            "a price or a penalty is needed where demand may go unmet (min_delivery below 1).",
         ),
         ParameterSpec(
             "price",
             ("product",),
             "USD/{product}",
-            0.0,
+            _NAN,
             0,
             _INF,
-            "Sale price, used by the value_added objective.",
+            "Sale price: revenue of the value_added objective and the value of a unit of "
+            "demand not met.",
         ),
         ParameterSpec(
             "max_adoption",
@@ -348,6 +350,16 @@ PARAMETERS: dict[str, ParameterSpec] = {
             0,
             1,
             "Share of the plant's process use of a resource saved at full adoption.",
+        ),
+        ParameterSpec(
+            "lead_time",
+            ("plant", "measure"),
+            "yr",
+            0.0,
+            0,
+            50,
+            "Years from the decision until a measure is in service; a scenario adopts it "
+            "only if its [options] build_years is at least this long.",
         ),
         ParameterSpec(
             "measure_use",

@@ -59,6 +59,11 @@ def read_text(path: Path, label: str, limit: int, what: str) -> tuple[str | None
     problem : str or None
         Why not, naming the file (and the line for a decoding error).
 
+    Notes
+    -----
+    Lines ending in a bare carriage return (old Mac Excel's "CSV (Macintosh)") are read
+    as ordinary lines.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -86,13 +91,40 @@ def read_text(path: Path, label: str, limit: int, what: str) -> tuple[str | None
     if b"\x00" in raw[:65536]:
         return None, f"{label}: the file is binary, not {what}."
     try:
-        return raw.decode("utf-8-sig"), None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return None, (
             f"{label}, line {line}: the file is not UTF-8 text (byte {raw[err.start]:#04x}). "
             f"Save it as UTF-8 {how}; Latin-1 and Windows-1256 are not accepted."
         )
+    if "\r" in text and "\n" not in text:  # old Mac line ends (a bare CR): read as LF
+        text = text.replace("\r", "\n")
+    return text, None
+
+
+#: Characters a word processor or web page puts where a text file needs ASCII.
+_LOOKALIKES = {
+    "\u201c\u201d\u201e\u00ab\u00bb": 'curly quotes (“ ” « »); type straight quotes (")',
+    "\u2018\u2019\u201a": "curly apostrophes (‘ ’); type straight quotes (' or \")",
+    "\u00a0\u202f\u2007": "a no-break space; type an ordinary space",
+    "\u2212\u2013\u2012": "a typographic minus or dash (− –); type the ASCII '-'",
+    "\uff1d\u061b\u060c": "a full-width '=' or an Arabic-script ';' or ','; type the ASCII one",
+}
+
+
+def lookalikes(text: str) -> str:
+    """Return advice on typographic characters in ``text`` that stand in for ASCII ones.
+
+    Examples
+    --------
+    >>> lookalikes('data = “isfahan”')
+    'it holds curly quotes (“ ” « »); type straight quotes (")'
+    >>> lookalikes("data = 'isfahan'")
+    ''
+    """
+    found = [advice for chars, advice in _LOOKALIKES.items() if any(c in text for c in chars)]
+    return "it holds " + " and ".join(found) if found else ""
 
 
 @dataclass
@@ -165,6 +197,15 @@ def read_table(
         return None
     header, frame, lines, ragged = parsed
     shown = _show_header(header)
+    wrong = _header_problem(name, header, text, required)
+    if wrong:
+        problems.append(wrong)
+        return None
+    header, frame = _drop_blank_columns(header, frame)
+    unnamed = _unnamed_column(name, header, frame, lines, required, optional)
+    if unnamed:
+        problems.append(unnamed)
+        return None
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         hint = (
@@ -235,6 +276,12 @@ def _read_quoted(text: str, name: str, problems: list[str]) -> _Parsed | None:
             problems.append(
                 f"{name!r}, line {first}: the CSV text is malformed: a quote opened in this "
                 "row is never closed (unexpected end of data)."
+            )
+        elif "new-line character" in str(err):
+            problems.append(
+                f"{name!r}, line {reader.line_num}: a line ends in a lone carriage return (CR) "
+                "while others end in LF or CRLF; save the file again (Excel: 'CSV UTF-8') so "
+                "that every line ends the same way."
             )
         else:
             problems.append(f"{name!r}, line {reader.line_num}: the CSV text is malformed ({err}).")
@@ -329,3 +376,75 @@ def _show_header(columns: list[str], limit: int = 200) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(columns)} columns)"
+
+
+#: Separators a spreadsheet may use instead of a comma, with how to name them.
+_SEPARATORS = {";": "';' (semicolon)", "\t": "a tab"}
+#: How many lines below line 1 the column names are looked for (a title row above them).
+_HEADER_SEARCH = 10
+
+
+def _header_problem(name: str, header: list[str], text: str, required: tuple[str, ...]) -> str:
+    """Return what is wrong with a header lacking required columns, or ``''``.
+
+    Names the cause a planner can act on: another separator than the comma (a European
+    Excel's ';'), or the column names on a later line (a title row above them).
+    """
+    if all(c in header for c in required):
+        return ""
+    first = text.split("\n", 1)[0]
+    for sep, what in _SEPARATORS.items():
+        cells = [c.strip().strip('"') for c in first.split(sep)]
+        if sep in first and "," not in first and any(c in cells for c in required):
+            return (
+                f"{name!r}, line 1: this file uses {what} as separator, not a comma; save it "
+                "as comma-separated values (Excel: 'CSV UTF-8 (Comma delimited)'). Found "
+                f"the header {_show_header(cells)}."
+            )
+    lines = text.split("\n")[1 : 1 + _HEADER_SEARCH]
+    for number, row in enumerate(csv.reader(lines), start=2):
+        cells = [c.strip() for c in row]
+        if all(c in cells for c in required):
+            above = "line 1" if number == 2 else f"lines 1-{number - 1}"
+            return (
+                f"{name!r}, line {number}: the column names are on line {number}, but they "
+                f"must be on line 1; delete {above} (a title row?)."
+            )
+    return ""
+
+
+def _drop_blank_columns(header: list[str], frame: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """Drop columns with no name and no value (trailing commas a spreadsheet adds)."""
+    blank = [
+        i
+        for i, h in enumerate(header)
+        if h == "" and (frame.iloc[:, i].to_numpy(dtype=object) == "").all()
+    ]
+    if not blank:
+        return header, frame
+    keep = [i for i in range(len(header)) if i not in blank]
+    return [header[i] for i in keep], frame.iloc[:, keep]
+
+
+def _unnamed_column(
+    name: str,
+    header: list[str],
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+) -> str:
+    """Return a problem for a column with values but an empty header cell, or ``''``."""
+    if "" not in header:
+        return ""
+    i = header.index("")
+    cells = frame.iloc[:, i].to_numpy(dtype=object)
+    row = int(np.flatnonzero(cells != "")[0])
+    after = f" (after {header[i - 1]!r})" if i else ""
+    return (
+        f"{name!r}, line 1, column {i + 1}{after}: the header cell is empty but line "
+        f"{int(lines[row])} has {str(cells[row])[:40]!r} in that column; name the column "
+        f"(expected {list(required)}"
+        + (f" and optionally {list(optional)}" if optional else "")
+        + ")."
+    )

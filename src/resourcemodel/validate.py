@@ -9,6 +9,7 @@ column, what was expected and what was found. Values are converted to canonical 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -22,7 +23,7 @@ import pandas as pd
 import pint
 import xarray as xr
 
-from resourcemodel import units
+from resourcemodel import checks, units
 from resourcemodel.exceptions import ValidationError
 from resourcemodel.schema import (
     CONFIDENCE_LABELS,
@@ -72,7 +73,7 @@ _HUGE_POWER = re.compile(
 )
 
 
-class UnitTextError(ValueError):
+class UnitTextError(units.UnitRefused):
     """A unit string refused before it reaches pint (the message says why)."""
 
 
@@ -121,7 +122,7 @@ def unit_factor(given: str, target: str) -> float:
 
 def why(err: Exception) -> str:
     """Return `` (reason)`` for a refused unit text, else an empty string."""
-    return f" ({err})" if isinstance(err, UnitTextError) else ""
+    return f" ({err})" if isinstance(err, units.UnitRefused) else ""
 
 
 def no_cap_allowed(spec: ParameterSpec) -> bool:
@@ -134,6 +135,45 @@ def no_cap_allowed(spec: ParameterSpec) -> bool:
     (True, False)
     """
     return math.isinf(spec.default) and spec.default > 0
+
+
+#: Every table a case folder may hold.
+TABLE_FILES = frozenset(
+    [s.file for s in ENTITIES.values()]
+    + [s.file for s in MEMBERSHIPS.values()]
+    + [s.file for s in PARAMETERS.values()]
+)
+
+
+def near_names(file: str, names: list[str]) -> list[str]:
+    """Return the files of ``names`` that look like a misnamed ``file``.
+
+    Another case, an extra extension, another extension or a near spelling; names of
+    tables of their own (``source_cost.csv`` for ``source_cap.csv``) are never near.
+
+    Examples
+    --------
+    >>> near_names("capacity.csv", ["Capacity.CSV", "capacity.csv.csv", "source_cap.csv"])
+    ['Capacity.CSV', 'capacity.csv.csv']
+    >>> near_names("connections.csv", ["connection.csv", "notes.txt"])
+    ['connection.csv']
+    """
+    others = [n for n in names if n not in TABLE_FILES and not n.startswith(".")]
+    return [n for n in others if _table_meant(n) == file]
+
+
+def _table_meant(name: str) -> str:
+    """Return the table a file that is not one was probably meant to be, or ``''``."""
+    low = name.lower()
+    for table in TABLE_FILES:
+        if low == table or low.startswith(table + ".") or low.split(".")[0] == table[:-4]:
+            return table
+    near = difflib.get_close_matches(low, TABLE_FILES, n=1, cutoff=0.85)
+    return near[0] if near else ""
+
+
+def _quoted(names: list[str]) -> str:
+    return " and ".join(repr(n) for n in names)
 
 
 def _days(value: str, unit: str) -> float | None:
@@ -186,6 +226,8 @@ def load_inputs(
     check_values(ds, problems, where="input tables", name_files=True)
     if problems:
         raise ValidationError(problems)
+    found = checks.inspect(ds)
+    checks.warn([*loader.notes, *(f"{loader.where(f)}: {f.message}" for f in found)])
     return ds
 
 
@@ -206,6 +248,12 @@ class _Loader:
         self.broken_dims: set[str] = set()
         #: Units in resources.csv/products.csv that do not parse (reported once there).
         self.bad_units: set[str] = set()
+        #: File names in each folder, to find a misnamed table.
+        self.listings: dict[Path, list[str]] = {}
+        #: Label columns and ``_where`` of the rows that gave each parameter its values.
+        self.rows: dict[str, pd.DataFrame] = {}
+        #: Warnings about the folders themselves (a table missing, a file that is none).
+        self.notes: list[str] = []
 
     # -- reading -------------------------------------------------------------------
     def _read(
@@ -215,7 +263,17 @@ class _Loader:
         for i, folder in enumerate(self.folders):
             path = folder / file
             if not path.exists():
-                if must_exist and i == 0:
+                near = near_names(file, self._listing(folder))
+                label = file if i == 0 else f"{folder.name}/{file}"
+                if near:
+                    what = "required table missing" if must_exist and i == 0 else "not found"
+                    self.problems.append(
+                        f"{label!r}: {what} in {str(folder)!r}, but {_quoted(near)} "
+                        f"{'is' if len(near) == 1 else 'are'} there: rename it to {file!r} "
+                        "(names are case-sensitive; Windows may hide an extension the file "
+                        "already has)."
+                    )
+                elif must_exist and i == 0:
                     self.problems.append(f"{file!r}: required table missing from {str(folder)!r}.")
                 continue
             label = file if i == 0 else f"{folder.name}/{file}"
@@ -232,12 +290,48 @@ class _Loader:
                 found.append(table)
         return found
 
+    def where(self, finding: checks.Finding) -> str:
+        """Return the file and line of the row that gave a finding's element its value."""
+        file = repr(PARAMETERS[finding.parameter].file)
+        rows = self.rows.get(finding.parameter)
+        if rows is None:
+            return file
+        hit = np.ones(len(rows), dtype=bool)
+        for dim, label in finding.labels.items():
+            hit &= rows[dim].to_numpy(dtype=object) == label
+        return str(rows["_where"].to_numpy(dtype=object)[hit][0]) if hit.any() else file
+
+    def _check_folders(self) -> None:
+        """Note a missing connections table and CSV files that are no table of the model."""
+        case = self.folders[0]
+        has_sources = len(self.labels.get("source", ())) > 0
+        if has_sources and not any((f / "connections.csv").exists() for f in self.folders):
+            self.notes.append(
+                f"'connections.csv' is missing from {str(case)!r}: no plant can draw from any "
+                "source, so no process that uses a resource can produce."
+            )
+        for folder in self.folders:
+            for name in self._listing(folder):
+                if not name.lower().endswith(".csv") or name in TABLE_FILES:
+                    continue
+                meant = _table_meant(name)
+                why = f"a copy of {meant!r}?" if meant else f"tables: {sorted(TABLE_FILES)}"
+                label = name if folder == case else f"{folder.name}/{name}"
+                self.notes.append(f"{label!r} is not a table of the model and is ignored ({why}).")
+
+    def _listing(self, folder: Path) -> list[str]:
+        """Return the names of the files in ``folder`` (read once per load)."""
+        if folder not in self.listings:
+            self.listings[folder] = sorted(p.name for p in folder.iterdir())
+        return self.listings[folder]
+
     def load(self) -> xr.Dataset | None:
         for dim, spec in ENTITIES.items():
             self._load_entity(dim, spec)
         if any(dim not in self.labels for dim in ENTITIES):
             return None
         self._check_entity_references()
+        self._check_folders()
         memberships = {
             name: self._load_membership(name, spec) for name, spec in MEMBERSHIPS.items()
         }
@@ -280,8 +374,11 @@ class _Loader:
             frames.append(f)
         frame = pd.concat(frames, ignore_index=True)
         dupes = frame[dim].duplicated(keep="first")
-        for where, label in _flagged(frame, dupes, "_where", dim):
-            self.problems.append(f"{where}: duplicate {dim} {label!r} (already defined above).")
+        frame["_first"] = _first_where(frame, [dim]) if dupes.any() else ""
+        for where, label, first in _flagged(frame, dupes, "_where", dim, "_first"):
+            self.problems.append(
+                f"{where}: duplicate {dim} {label!r} (already defined at {first})."
+            )
         frame = frame.loc[~dupes]
         bad = frame[dim].str.contains(r"[*,\s]", regex=True) | (frame[dim] == "")
         for where, label in _flagged(frame, bad, "_where", dim):
@@ -330,8 +427,13 @@ class _Loader:
         for where, value, unit in zip(per["_where"], per["duration"], per["unit"], strict=True):
             days = _days(value, unit)
             if days is None:
+                try:
+                    parse_unit(unit)
+                    reason = ""
+                except _UNIT_ERRORS as err:
+                    reason = why(err)
                 self.problems.append(
-                    f"{where}: duration {value!r} {unit!r} is not a time span "
+                    f"{where}: duration {value!r} {unit!r} is not a time span{reason} "
                     "(expected e.g. 31, d)."
                 )
             elif not days > 0 or not math.isfinite(days):
@@ -360,8 +462,12 @@ class _Loader:
         frame = pd.concat(frames, ignore_index=True)
         key = list(spec.required)  # type: ignore[attr-defined]
         dupes = frame.duplicated(key, keep="first")
-        for (where,) in _flagged(frame, dupes, "_where"):
-            self.problems.append(f"{where}: duplicate {name} row {key}.")
+        frame["_first"] = _first_where(frame, key) if dupes.any() else ""
+        for where, first, *labels in _flagged(frame, dupes, "_where", "_first", *key):
+            self.problems.append(
+                f"{where}: duplicate {name} row {dict(zip(key, labels, strict=True))}, "
+                f"the same as {first}."
+            )
         return frame.loc[~dupes]
 
     def _coords(self, memberships: dict[str, pd.DataFrame | None]) -> dict[str, object]:
@@ -557,12 +663,7 @@ class _Loader:
                 )
                 continue
             self.problems.append(
-                f"{where}, column 'value': expected a number, found {raw!r}"
-                + (
-                    " (NaN/empty is not allowed; leave the row out if the value is absent)."
-                    if raw.lower() in {"", "nan", "na", "n/a", "none"}
-                    else "."
-                )
+                f"{where}, column 'value': expected a number, found {raw!r}{_number_hint(raw)}."
             )
         frame["_value"] = values
         # Labels.
@@ -583,15 +684,19 @@ class _Loader:
         )
         frame["_row"] = np.arange(len(frame))
         repeated = frame.duplicated([*dims, "_order"], keep="first").to_numpy()
-        for (where,) in _flagged(frame, repeated, "_where"):
+        if repeated.any():
+            frame["_first"] = _first_where(frame, [*dims, "_order"])
+        for where, first, *labels in _flagged(frame, repeated, "_where", "_first", *dims):
             self.problems.append(
-                f"{where}: duplicate row for the same {list(dims)} as an earlier row."
+                f"{where}: duplicate row for the same {dict(zip(dims, labels, strict=True))} "
+                f"as {first}; give each value once."
             )
         winners = self._winners(frame, dims)
         if winners is None:
             return None
         if winners.empty:
             return array
+        self.rows[spec.name] = winners[[*dims, "_where"]]
         # Units.
         canonical = self._canonical_units(spec, winners)
         factors = np.empty(len(winners))
@@ -654,6 +759,39 @@ class _Loader:
                         f"(in {_pretty(spec.unit)}), found {raw} {unit}."
                     )
         return array
+
+
+#: Digits of Persian and Arabic script.
+_EASTERN_DIGITS = re.compile("[\u06f0-\u06f9\u0660-\u0669]")
+
+
+def _number_hint(raw: str) -> str:
+    """Return why a cell that should hold a number does not, as `` (advice)`` or ``''``.
+
+    Examples
+    --------
+    >>> _number_hint("1,200")
+    ' (write numbers without thousands separators or decimal commas, e.g. 1200.5)'
+    """
+    text = raw.strip()
+    if text.lower() in {"", "nan", "na", "n/a", "none"}:
+        return " (NaN/empty is not allowed; leave the row out if the value is absent)"
+    if re.fullmatch(r"[\u2212\u2013\u2012]\s*[\d.]+(e[-+]?\d+)?", text):
+        return " (that minus is a typographic dash; type the ASCII '-')"
+    if _EASTERN_DIGITS.search(text):
+        return " (write the number in ASCII digits 0-9)"
+    if re.fullmatch(r"[-+]?[\d.,]+", text) and "," in text:
+        return " (write numbers without thousands separators or decimal commas, e.g. 1200.5)"
+    if re.fullmatch(r"[-+]?[\d.]+\s*%", text):
+        return " (put '%' in the 'unit' column, or give a fraction with unit 'fraction')"
+    if re.fullmatch(r"[-+]?[\d.]+(e[-+]?\d+)?\s+\S+", text):
+        return " (the unit belongs in the 'unit' column)"
+    return ""
+
+
+def _first_where(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    """Return, for every row, ``_where`` of the first row with the same ``key``."""
+    return frame.groupby(key, sort=False, dropna=False)["_where"].transform("first")
 
 
 def _flagged(frame: pd.DataFrame, mask: object, *columns: str) -> list[tuple[Any, ...]]:
@@ -770,15 +908,17 @@ def check_values(
                 "together they cannot save more than the whole use."
             )
     if "demand" in ds:
-        # A penalty is needed where demand may go unmet; hard demand (min_delivery 1) is met.
+        # Lost output needs a value where demand may go unmet; hard demand (min_delivery 1)
+        # is always met.
         hard = ds["min_delivery"] >= 1 if "min_delivery" in ds else False
-        soft = ds["demand"].notnull() & ~hard
-        no_penalty = soft.any("period") & ds["unmet_penalty"].isnull()
+        soft = (ds["demand"].notnull() & ~hard).any("period")
+        no_penalty = soft & ds["unmet_penalty"].isnull() & ds["price"].isnull()
         for product in ds.product.values[no_penalty.values]:
             problems.append(
-                f"{at('demand.csv', 'unmet_penalty.csv')}: product {str(product)!r} has 'demand' "
-                "but no 'unmet_penalty'; "
-                "give the cost of a unit of unmet demand (unmet_penalty.csv)."
+                f"{at('demand.csv', 'price.csv', 'unmet_penalty.csv')}: product "
+                f"{str(product)!r} has 'demand' but neither a 'price' nor an 'unmet_penalty'; "
+                "give its sale price (price.csv: a unit not delivered then costs its value "
+                "added) or an explicit penalty per unit not delivered (unmet_penalty.csv)."
             )
     cap = ds["capacity"]
     for process in ds.process.values[cap.isnull().values]:

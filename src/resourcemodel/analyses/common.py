@@ -21,7 +21,7 @@ import pint
 import scipy.sparse as sp
 import xarray as xr
 
-from resourcemodel import units
+from resourcemodel import units, validate
 from resourcemodel.backends import SolveResult
 from resourcemodel.exceptions import InputError
 from resourcemodel.formulation import Options
@@ -248,6 +248,11 @@ def select(inputs: xr.Dataset, of: str, unit: str | None = None) -> Selection:
     InputError
         If ``of`` names nothing, or names resources that cannot be added.
     """
+    if unit is not None:
+        try:
+            validate.parse_unit(unit)
+        except validate.UNIT_ERRORS as err:
+            raise InputError(f"unit {unit!r}: unknown unit{validate.why(err)}.") from None
     sources = [str(s) for s in inputs["source"].values]
     resources = [str(r) for r in inputs["resource"].values]
     src_res = [str(r) for r in inputs["source_resource"].values]
@@ -281,7 +286,7 @@ def select(inputs: xr.Dataset, of: str, unit: str | None = None) -> Selection:
     for r in ordered:
         try:
             factors[r] = units.factor(res_unit[r], target)
-        except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError):
+        except (pint.errors.DimensionalityError, pint.errors.UndefinedUnitError, ValueError):
             listing = ", ".join(f"{x} [{res_unit[x]}]" for x in ordered)
             msg = (
                 f"{of!r} covers resources whose units cannot be added ({listing}) into "

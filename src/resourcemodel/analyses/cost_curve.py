@@ -126,7 +126,7 @@ def cost_curve(
     >>> import resourcemodel as rm
     >>> curve = rm.analyses.cost_curve(rm.examples.path("water_measures"), "water")
     >>> curve["unit_cost"].values.round(2).tolist(), curve["saving"].values.round(3).tolist()
-    ([0.8, 3.8], [200.0, 300.0])
+    ([0.8, 3.8], [200.0, 240.0])
     """
     case = prepare(scenario, objective=objective)
     lp = build(case.inputs, case.options)

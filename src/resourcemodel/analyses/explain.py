@@ -43,7 +43,7 @@ from resourcemodel.analyses.common import (
     run,
 )
 from resourcemodel.analyses.elastic import CAP_ROWS, MARGIN, Items, elastic, repair
-from resourcemodel.exceptions import ResourceModelError
+from resourcemodel.exceptions import InputError, ResourceModelError
 from resourcemodel.formulation import build
 
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def explain(
 
     Raises
     ------
-    ValueError
+    InputError
         If ``mode`` is unknown.
 
     Examples
@@ -201,7 +201,7 @@ def explain(
     """
     if mode not in MODES:
         msg = f"mode must be one of {list(MODES)}, got {mode!r}."
-        raise ValueError(msg)
+        raise InputError(msg)
     case = prepare(scenario)
     lp = build(case.inputs, case.options)
     first = run(lp, backend)

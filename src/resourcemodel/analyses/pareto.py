@@ -37,7 +37,7 @@ from resourcemodel.analyses.common import (
     value_added,
 )
 from resourcemodel.backends import SolveResult
-from resourcemodel.exceptions import InfeasibleError
+from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import build
 from resourcemodel.program import LinearProgram
 
@@ -96,8 +96,8 @@ def pareto(
     ([0.0, 150.0, 300.0, 450.0], [30000.0, 16500.0, 7250.0, 2250.0])
     """
     if points < 2:
-        msg = f"points must be at least 2, got {points}."
-        raise ValueError(msg)
+        msg = f"points must be at least 2 (the two ends of the front), got {points}."
+        raise InputError(msg)
     case = prepare(scenario, objective=objective)
     lp = build(case.inputs, case.options)
     selection = select(case.inputs, of, unit)

@@ -235,6 +235,12 @@ def _with_project(
     project: str | Path | Scenario | xr.Dataset,
     base: Case,
 ) -> Case:
+    if isinstance(project, str | Path) and Path(project).is_file():
+        from resourcemodel.scenario import not_a_scenario
+
+        if Path(project).suffix.lower() != ".toml":
+            wanted = "an overlay folder holding the project's tables, or a scenario .toml file"
+            raise InputError(not_a_scenario(Path(project), "a project", wanted))
     if isinstance(project, xr.Dataset):
         case = prepare(project)
     elif isinstance(project, str | Path) and Path(project).is_dir() and not _is_case(project):

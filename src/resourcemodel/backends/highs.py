@@ -17,6 +17,7 @@ import highspy
 import numpy as np
 
 from resourcemodel.backends.base import Backend, Ranging, SolveResult, TerminationCondition
+from resourcemodel.exceptions import BackendError
 from resourcemodel.program import LinearProgram
 
 _STATUS = {
@@ -176,7 +177,13 @@ class HighsBackend(Backend):
                 if key not in self.options:
                     h.setOptionValue(key, scale)
         for key, value in self.options.items():
-            h.setOptionValue(OPTION_NAMES.get(key, key), value)  # type: ignore[arg-type]
+            status = h.setOptionValue(OPTION_NAMES.get(key, key), value)  # type: ignore[arg-type]
+            if status != highspy.HighsStatus.kOk:
+                msg = (
+                    f"HiGHS refuses the option {key}={value!r}: unknown, of the wrong type or "
+                    "out of range (e.g. a time limit or tolerance must be > 0, threads >= 1)."
+                )
+                raise BackendError(msg)
         return h
 
     def solve(self, lp: LinearProgram) -> SolveResult:

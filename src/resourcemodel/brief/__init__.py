@@ -11,6 +11,7 @@ Importing this package is cheap; matplotlib, Jinja2 and weasyprint load on first
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,6 +103,15 @@ def _order(items: list[xr.Dataset], baseline: object) -> list[xr.Dataset]:
         base = items[baseline]
     elif isinstance(baseline, str) and baseline in names:
         base = items[names.index(baseline)]
+    elif isinstance(baseline, str | Path) and not Path(baseline).is_file():
+        near = difflib.get_close_matches(str(baseline), names, n=1)
+        hint = f"; did you mean {near[0]!r}?" if near else "."
+        msg = (
+            f"baseline {str(baseline)!r} is neither a scenario of the results given nor a "
+            f"results file; the results hold the scenarios "
+            f"{', '.join(repr(n) for n in names)}{hint}"
+        )
+        raise BriefError(msg)
     else:
         base = load_results(baseline)[0]
     rest = [r for r in items if r is not base]

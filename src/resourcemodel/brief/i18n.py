@@ -355,6 +355,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "param_min_delivery": {"en": "minimum delivery", "fa": "حداقل تحویل"},
     "param_unmet_penalty": {"en": "unmet-demand penalty", "fa": "جریمهٔ تقاضای تأمین‌نشده"},
     "param_price": {"en": "price", "fa": "قیمت"},
+    "param_lead_time": {"en": "lead time of a measure", "fa": "زمان اجرای اقدام"},
     "param_max_adoption": {"en": "maximum adoption", "fa": "حداکثر پذیرش"},
     "param_measure_cost": {"en": "measure cost", "fa": "هزینهٔ اقدام"},
     "param_saving": {"en": "saving", "fa": "صرفه‌جویی"},

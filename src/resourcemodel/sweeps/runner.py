@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -83,15 +84,20 @@ def sweep(
     >>> ds["objective"].values.round(1).tolist()
     [2475.0, 2250.0, 2025.0]
     """
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        msg = f"workers={workers!r}: expected a whole number >= 1 (1 runs in this process)."
+        raise SweepError(msg)
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec)
     values = sample(spec)
     n = len(values)
     if n == 0:
         raise SweepError("The sweep has no runs (empty sample).")
-    width = max(workers, 1)
+    width = int(workers)
     size = chunk_size or spec.chunk_size or max(1, min(50, math.ceil(n / (4 * width))))
     chunks = [np.arange(i, min(i + size, n)) for i in range(0, n, size)]
+    # Compiling the base and levers checks the inputs: do it before the folder is written.
+    main = Evaluator(spec)  # coordinates and outcome dims; also the serial worker
     done: dict[int, dict[str, Any]] = {}
     folder = Path(out) if out is not None else None
     if folder is not None:
@@ -100,7 +106,6 @@ def sweep(
     start = time.perf_counter()
     from tqdm.auto import tqdm
 
-    main = Evaluator(spec)  # coordinates and outcome dims; also the serial worker
     register(main)  # forked pool workers start from a copy instead of reloading
     bar = tqdm(
         total=n,

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from resourcemodel.exceptions import SweepError
+from resourcemodel.scenario import toml_error
 from resourcemodel.schema import PARAMETERS
 
 SAMPLERS = ("grid", "one_at_a_time", "latin_hypercube", "sobol")
@@ -160,9 +161,10 @@ def load_sweep(spec: str | Path | dict[str, Any], *, root: Path | None = None) -
         if not path.is_file():
             raise SweepError(f"{str(path)!r}: sweep file not found.")
         try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
-            raise SweepError(f"{where}: invalid TOML ({err}).") from err
+            raise SweepError(toml_error(where, text, err)) from None
         except UnicodeDecodeError as err:
             raise SweepError(f"{where}: not UTF-8 text ({err.reason}).") from err
         root = path.parent
