@@ -15,7 +15,7 @@ against two more at d3); s1 sends 5 t to d1 and 15 t to d3. Cost 25 + 15 + 10 + 
 USD. As a case (docs/formulation.md, "A transport problem"): markets are plants, each
 supply point a source of its own resource, each route a process at the market making the
 market's product from one tonne of the supply point's resource at the route's cost. Demand
-is hard (``min_delivery`` 1), so no ``unmet_penalty`` is needed; there are no measures, so
+is hard (``min_delivery`` 1), so no ``price`` or ``unmet_penalty`` is needed; no measures, so
 no ``measures.csv``. Route processes need a capacity (a process without one does not
 exist): one wildcard row at the total supply.
 """
@@ -128,7 +128,7 @@ def test_minimal_transport_case_loads_and_solves(tmp_path: Path, backend: str) -
 def test_soft_demand_still_needs_a_penalty(tmp_path: Path) -> None:
     case = _transport_case(tmp_path / "transport")
     (case / "min_delivery.csv").unlink()
-    with pytest.raises(rm.ValidationError, match=r"'at_d1' has 'demand' but no 'unmet_penalty'"):
+    with pytest.raises(rm.ValidationError, match=r"'at_d1' has 'demand' but neither a 'price'"):
         rm.load_inputs(case)
 
 

@@ -316,7 +316,7 @@ def one_sided(res: xr.Dataset, cap: str, where: str) -> tuple[float, float] | No
 
     ``cap`` and ``where`` are as in :func:`resourcemodel.report.binding_caps`. At a
     degenerate optimum the shadow price is one of the two; results without one-sided
-    values (PuLP, no ranging, older files) give None.
+    values (PuLP, no ranging, older files) and caps of zero give None.
     """
     name = f"{cap}_worth_more"
     if name not in res or f"{cap}_cost_less" not in res:
@@ -328,6 +328,8 @@ def one_sided(res: xr.Dataset, cap: str, where: str) -> tuple[float, float] | No
         return None
     if abs(less - more) <= KINK_RTOL * max(1.0, abs(more)):
         return None
+    if math.isinf(less) and float(res[f"{cap}_limit"].sel(labels)) == 0.0:
+        return None  # a cap of zero (a closed source) cannot go lower: nothing to say
     return more, less
 
 
