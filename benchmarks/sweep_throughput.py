@@ -54,7 +54,10 @@ def spec_for(runs: int) -> dict[str, object]:
             {
                 "name": "summer_grid",
                 "parameter": "source_cap",
-                "where": {"source": "grid_electricity", "period": ["jun", "jul", "aug", "sep"]},
+                "where": {
+                    "source": "grid_electricity",
+                    "period": ["khordad", "tir", "mordad", "shahrivar"],
+                },
                 "scale": {"low": 0.3, "high": 1.0},
             },
         ],
@@ -71,7 +74,10 @@ def pulp_rebuild(values: np.ndarray, limit: int) -> tuple[float, list[float]]:
             Change("source_cap", {"source": ("river_*",)}, "scale", float(river), None, "b"),
             Change(
                 "source_cap",
-                {"source": ("grid_electricity",), "period": ("jun", "jul", "aug", "sep")},
+                {
+                    "source": ("grid_electricity",),
+                    "period": ("khordad", "tir", "mordad", "shahrivar"),
+                },
                 "scale",
                 float(grid),
                 None,
@@ -92,7 +98,8 @@ def highspy_warm_raw(values: np.ndarray) -> tuple[float, list[float]]:
     periods = list(inputs.period.values)
     river = block.index[sources.index("river_zayandeh"), :]
     grid = block.index[
-        sources.index("grid_electricity"), [periods.index(p) for p in ("jun", "jul", "aug", "sep")]
+        sources.index("grid_electricity"),
+        [periods.index(p) for p in ("khordad", "tir", "mordad", "shahrivar")],
     ]
     rows = np.concatenate([river, grid]).astype(np.int32)
     base = lp.row_upper[rows].copy()

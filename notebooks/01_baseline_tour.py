@@ -245,7 +245,7 @@ if name == "baseline":
     assert abs(msc_flat / 1e6 - 7.335) / 7.335 < 0.05, msc_flat  # MSC's 7.335 Mt (S2)
     assert short.empty
     assert top["cap"] == "source_cap" and top["where"] in (
-        "grid_electricity, jul",
-        "grid_electricity, aug",
+        "grid_electricity, tir",
+        "grid_electricity, mordad",
     ), top
     assert 20 < top["shadow_price"] < 60, top["shadow_price"]  # USD/MWh in midsummer

@@ -39,7 +39,7 @@ SCENARIOS = [
 ]
 COMBINED = ["../scenarios/water-crisis-50.toml", "../scenarios/no-desal.toml"]
 RIVER = "river_zayandeh"
-MONTH = "aug"
+MONTH = "mordad"
 
 # %%
 import matplotlib.pyplot as plt

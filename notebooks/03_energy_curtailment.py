@@ -17,8 +17,8 @@
 # # 03 · Energy curtailment: summer grid cuts and winter gas cuts, alone and together
 #
 # **Question** (design §1, question 4): what do summer grid cuts to heavy industry (40% of
-# normal use in July-August as in 2024-25, or the 10% decree) and the 2022/23 winter gas
-# path do to output and cost, one at a time and in the same year?
+# normal use in Tir-Mordad, July-August, as in 2024-25, or the 10% decree) and the 2022/23
+# winter gas path do to output and cost, one at a time and in the same year?
 #
 # Every file in `SUMMER` is solved alone, every file in `WINTER` alone, and every
 # summer/winter pair together (their changes applied one after the other).
@@ -227,7 +227,7 @@ plt.show()
 # ## Conclusion (computed)
 
 # %%
-aug = base["period_name"].sel(period="aug").item()
+aug = base["period_name"].sel(period="mordad").item()
 lines = []
 for n in names[1:]:
     months_short = [str(m) for m in monthly[n].index[monthly[n].sum(axis=1) > 0]]
@@ -235,9 +235,9 @@ for n in names[1:]:
         f"- **{n}**: {lost_t(n) * u_factor:.2f} {u_unit} of demand unmet "
         f"({', '.join(months_short) or 'none'}), {total_cost(n) - total_cost(b):+,.0f} million "
         f"USD/yr against the baseline; grid power in {aug} is worth "
-        f"{float(runs[n]['source_cap_shadow_price'].sel(source=GRID, period='aug')):,.0f} "
+        f"{float(runs[n]['source_cap_shadow_price'].sel(source=GRID, period='mordad')):,.0f} "
         f"USD/{unit_of_source(GRID)} (baseline "
-        f"{float(base['source_cap_shadow_price'].sel(source=GRID, period='aug')):,.0f})."
+        f"{float(base['source_cap_shadow_price'].sel(source=GRID, period='mordad')):,.0f})."
     )
 for row in interaction[interaction["indicator"].str.startswith("output")].itertuples():
     additive = abs(row.interaction) <= 0.01 * max(row.sum_alone, 1e-9)
@@ -264,15 +264,16 @@ if {"summer-grid-40", "summer-grid-10"} <= set(runs):
     # about 2.5 Mt: cement, which earns least per MWh, goes first (as in 2024, dossier 1.7)
     assert 1.5e6 < lost_t("summer-grid-40") < 3.5e6, lost_t("summer-grid-40")
     price = {
-        n: float(runs[n]["source_cap_shadow_price"].sel(source=GRID, period="aug")) for n in names
+        n: float(runs[n]["source_cap_shadow_price"].sel(source=GRID, period="mordad"))
+        for n in names
     }
     assert price["summer-grid-10"] > price["summer-grid-40"] > price[b]
 if "winter-gas-2022" in runs:
     assert lost_t("winter-gas-2022") > 0
     assert set(monthly["winter-gas-2022"].index[monthly["winter-gas-2022"].sum(axis=1) > 0]) <= {
-        "nov",
-        "dec",
-        "jan",
-        "feb",
-        "mar",
+        "aban",
+        "azar",
+        "dey",
+        "bahman",
+        "esfand",
     }

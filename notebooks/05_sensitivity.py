@@ -64,7 +64,7 @@ print(f"{name}: least cost {base.attrs['objective'] / 1e6:,.0f} million USD/yr")
 river = {"parameter": "source_cap", "where": {"source": "river_*"}}
 summer_grid = {
     "parameter": "source_cap",
-    "where": {"source": "grid_electricity", "period": ["jul", "aug"]},
+    "where": {"source": "grid_electricity", "period": ["tir", "mordad"]},
 }
 oat = rm.sweep(
     {
@@ -84,7 +84,7 @@ oat = rm.sweep(
             {
                 "name": "winter gas cap",
                 "parameter": "source_cap",
-                "where": {"source": "gas_pipeline", "period": ["dec", "jan", "feb"]},
+                "where": {"source": "gas_pipeline", "period": ["azar", "dey", "bahman"]},
                 "scale": [0.6, 1.0, 1.2],
             },
         ],
@@ -205,7 +205,7 @@ for ax, values, fmt in (
                 fontsize=8,
                 color="k" if dark else "w",
             )
-fig.suptitle(f"River cap and July-August grid cap together, around {name}")
+fig.suptitle(f"River cap and Tir-Mordad (Jul-Aug) grid cap together, around {name}")
 plt.show()
 
 # %% [markdown]

@@ -61,7 +61,10 @@ class EntitySpec:
 
 ENTITIES: dict[str, EntitySpec] = {
     "period": EntitySpec(
-        "period", "periods.csv", ("period", "duration", "unit"), ("name", "reference", "confidence")
+        "period",
+        "periods.csv",
+        ("period", "duration", "unit"),
+        ("name", "name_fa", "reference", "confidence"),
     ),
     "plant": EntitySpec("plant", "plants.csv", ("plant",), ("name", "name_fa", "sector", "note")),
     "product": EntitySpec("product", "products.csv", ("product", "unit"), ("name", "name_fa")),

@@ -41,7 +41,7 @@ from resourcemodel.tables import Table, read_table
 
 #: Coordinate attributes taken from entity tables onto their dimension.
 _ENTITY_ATTRS = {
-    "period": ("name",),
+    "period": ("name", "name_fa"),
     "plant": ("name", "name_fa", "sector"),
     "product": ("unit", "name", "name_fa"),
     "resource": ("group", "unit", "name", "name_fa"),

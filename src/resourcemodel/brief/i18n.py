@@ -555,8 +555,9 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
     """Return the planner-facing name of ``label`` of dimension ``dim``.
 
     Persian uses the data's ``<dim>_name_fa`` coordinate when present; English uses
-    ``<dim>_name`` without a trailing parenthesis. Calendar months and the ``year``
-    period come from the translation table. Otherwise the label itself is shown.
+    ``<dim>_name`` without a trailing parenthesis (a period keeps it: the Gregorian span of
+    a Jalali month). Calendar months jan..dec and the ``year`` period come from the
+    translation table. Otherwise the label itself is shown.
     """
     label = str(label)
     if dim == "period" and label.lower() in MONTHS:
@@ -582,7 +583,8 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
     if coord in res.coords and dim in res.dims and label in res[dim].values:
         value = str(res[coord].sel({dim: label}).item()).strip()
         if value and value.lower() != "nan":
-            return _short(value) if lang == "en" else value
+            # A period's remark is its span ("Tir (Jun-Jul)"): keep it.
+            return _short(value) if lang == "en" and dim != "period" else value
     return label
 
 
