@@ -236,3 +236,25 @@ def test_measure_with_lead_time_waits_for_build_years(case_copy: CaseCopy) -> No
     later = rm.run(case, build_years=2)
     assert later.attrs["objective"] == pytest.approx(50, rel=1e-6)
     assert float(later["adoption"].sum()) == pytest.approx(0.5, rel=1e-6)
+
+
+def test_measure_drawing_on_a_source_counts_against_its_cap(
+    case_copy: CaseCopy, backend: str
+) -> None:
+    """Recycling declared as a delivery from a municipal pool capped at 50 m3.
+
+    River 900 m3 for 100 t at 10 m3/t: the mill needs 100 m3 more, the pool gives 50, so it
+    makes 95 t (5 t unmet at 50 USD/t = 250 USD) with 50 m3 from the measure at adoption
+    50 / 200 = 0.25 (25 USD): 275 USD, where the unlimited measure gives 50 USD.
+    """
+    case = case_copy("measure_payoff")
+    with open(case / "sources.csv", "a", encoding="utf-8") as fh:
+        fh.write("pool,water,Municipal reclaimed-water pool\n")
+    _write(case / "measures.csv", "measure,name,source\nrecycling,Municipal wastewater,pool\n")
+    with open(case / "source_cap.csv", "a", encoding="utf-8") as fh:
+        fh.write("pool,year,50,m3,example,assumption\n")
+    res = _solve(case, backend)
+    assert res.attrs["objective"] == pytest.approx(275, rel=1e-6)
+    assert float(res["adoption"].sum()) == pytest.approx(0.25, rel=1e-6)
+    assert float(res["source_cap_use"].sel(source="pool", period="year")) == pytest.approx(50)
+    assert float(res["source_cap_shadow_price"].sel(source="pool", period="year")) > 0

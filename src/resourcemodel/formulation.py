@@ -483,10 +483,43 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.arange(counts.sum()) - np.repeat(starts - lo, counts)
 
 
+def _measure_draws(ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
+    """Return the savings that are deliveries from a source (``measures.csv`` ``source``).
+
+    A measure such as a new wastewater network "saves" a plant's water by bringing it from
+    the municipal reclaimed pool: its savings of that source's resource count against the
+    source's regional caps (and its groups'). Returns ``(source index, z column)`` pairs
+    as two arrays of shape ``(k, period)``.
+    """
+    ds = ctx.ds
+    nt = len(ctx.coords["period"])
+    empty = np.zeros((0, nt), dtype=int)
+    if "measure_source" not in ds.coords:
+        return empty, empty
+    names = [str(v) for v in ds["measure_source"].values]
+    source_index = {str(s): i for i, s in enumerate(ctx.coords["source"])}
+    z = ctx.idx["z"]
+    srcs, cols = [], []
+    for m in np.flatnonzero([n in source_index for n in names]):
+        s = source_index[names[m]]
+        block = z[:, m, ctx.src_resource[s], :]  # plant, period
+        keep = (block >= 0).all(axis=1)
+        srcs.append(np.full((int(keep.sum()), nt), s))
+        cols.append(block[keep])
+    if not srcs:
+        return empty, empty
+    return np.concatenate(srcs), np.concatenate(cols)
+
+
 def add_source_caps(ctx: _Context) -> None:
-    """Regional caps: ``source-cap``, ``source-cap-annual``, ``group-cap``, ``group-cap-annual``."""
+    """Regional caps: ``source-cap``, ``source-cap-annual``, ``group-cap``, ``group-cap-annual``.
+
+    Savings of measures that draw on a source (see :func:`_measure_draws`) count too.
+    """
     ds = ctx.ds
     y = ctx.idx["y"]
+    msrc, mz = _measure_draws(ctx)
+    periods = np.broadcast_to(np.arange(len(ctx.coords["period"]))[None, :], msrc.shape)
     ns, nt = len(ctx.coords["source"]), len(ctx.coords["period"])
     cap = _v(ds, "source_cap")
     rows = ctx.b.add_constraints(
@@ -497,6 +530,7 @@ def add_source_caps(ctx: _Context) -> None:
         unit="{source.resource}",
     )
     ctx.b.add_terms(np.broadcast_to(rows[None, :, :], y.shape), y, 1.0)
+    ctx.b.add_terms(rows[msrc, periods], mz, 1.0)
     annual = _v(ds, "source_cap_annual")
     rows = ctx.b.add_constraints(
         "source-cap-annual",
@@ -506,6 +540,7 @@ def add_source_caps(ctx: _Context) -> None:
         unit="{source.resource}",
     )
     ctx.b.add_terms(np.broadcast_to(rows[None, :, None], y.shape), y, 1.0)
+    ctx.b.add_terms(rows[msrc], mz, 1.0)
     member = np.asarray(ds["group_member"].values, dtype=bool)
     gi, si = np.nonzero(member)
     gcap = _v(ds, "group_cap")
@@ -518,6 +553,11 @@ def add_source_caps(ctx: _Context) -> None:
     )
     # For each membership (g, s): rows[g, t] <- y[:, s, t]
     ctx.b.add_terms(rows[gi][:, None, :], np.moveaxis(y[:, si, :], 1, 0), 1.0)
+    # Measure draws on member sources: one pass per (group, source) membership involved.
+    involved = [(g, s) for g, s in zip(gi, si, strict=True) if np.any(msrc[:, :1] == s)]
+    for g, s in involved:
+        pick = msrc[:, 0] == s
+        ctx.b.add_terms(rows[g][periods[pick]], mz[pick], 1.0)
     gann = _v(ds, "group_cap_annual")
     rows = ctx.b.add_constraints(
         "group-cap-annual",
@@ -527,6 +567,9 @@ def add_source_caps(ctx: _Context) -> None:
         unit="{group.resource}",
     )
     ctx.b.add_terms(rows[gi][:, None, None], np.moveaxis(y[:, si, :], 1, 0), 1.0)
+    for g, s in involved:
+        pick = msrc[:, 0] == s
+        ctx.b.add_terms(np.broadcast_to(rows[g], mz[pick].shape), mz[pick], 1.0)
     del ns, nt
 
 

@@ -86,7 +86,12 @@ ENTITIES: dict[str, EntitySpec] = {
         {"plant": "plant", "product": "product"},
     ),
     "measure": EntitySpec(
-        "measure", "measures.csv", ("measure",), ("name", "name_fa", "note"), table_required=False
+        "measure",
+        "measures.csv",
+        ("measure",),
+        ("name", "name_fa", "note", "source"),
+        {"source": "source"},
+        table_required=False,
     ),
 }
 

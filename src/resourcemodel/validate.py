@@ -47,7 +47,7 @@ _ENTITY_ATTRS = {
     "resource": ("group", "unit", "name", "name_fa"),
     "source": ("resource", "name", "name_fa"),
     "process": ("plant", "product", "name"),
-    "measure": ("name", "name_fa"),
+    "measure": ("name", "name_fa", "source"),
 }
 
 
@@ -365,7 +365,8 @@ class _Loader:
             if not required and not any((f / spec.file).exists() for f in self.folders):  # type: ignore[attr-defined]
                 # An optional table left out: no labels (as a table with a header only).
                 self.labels[dim] = pd.Index([], dtype=object, name=dim)
-                self.entity[dim] = pd.DataFrame({dim: [], "_where": []}, dtype=object)
+                columns = (*spec.required, *spec.optional, "_where")  # type: ignore[attr-defined]
+                self.entity[dim] = pd.DataFrame({c: [] for c in columns}, dtype=object)
             return
         frames = []
         for table in tables:
@@ -399,9 +400,11 @@ class _Loader:
             frame = self.entity[dim]
             for column, ref in spec.references.items():
                 known = self.labels[ref]
-                if ref in self.broken_dims:
+                if ref in self.broken_dims or column not in frame.columns:
                     continue
                 bad = ~frame[column].isin(known)
+                if column in spec.optional:  # an optional reference may be left empty
+                    bad &= frame[column] != ""
                 for where, label in _flagged(frame, bad, "_where", column):
                     self.problems.append(
                         f"{where}, column {column!r}: unknown {ref} {label!r}; known: "

@@ -198,6 +198,7 @@ def _cost_rows(items: list[xr.Dataset], lang: str) -> list[FigureRow]:
         FigureRow("sec_cost", text("row_cost_supply", lang), "USD", pick("supply")),
         FigureRow("sec_cost", text("row_cost_measures", lang), "USD", pick("measures")),
         FigureRow("sec_cost", text("row_unmet_penalty", lang), "USD", pick("unmet_penalty")),
+        FigureRow("sec_cost", text("row_value_added", lang), "USD", pick("value_added")),
     ]
     if any(str(r.attrs.get("objective_name")) == "value_added" for r in items):
         rows.append(FigureRow("sec_cost", text("row_revenue", lang), "USD", pick("revenue")))

@@ -117,7 +117,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "of which resource-saving measures",
         "fa": "از آن: اقدامات صرفه‌جویی",
     },
-    "row_unmet_penalty": {"en": "Penalty on unmet demand", "fa": "جریمهٔ تقاضای تأمین‌نشده"},
+    "row_unmet_penalty": {
+        "en": "Sales lost (unmet demand at its price, or at a penalty the scenario sets)",
+        "fa": "فروش ازدست‌رفته (تقاضای تأمین‌نشده به قیمت آن یا جریمه‌ای که سناریو تعیین کند)",
+    },
+    "row_value_added": {
+        "en": "Value added (sales minus the modelled costs)",
+        "fa": "ارزش افزوده (فروش منهای هزینه‌های مدل)",
+    },
     "row_revenue": {"en": "Revenue", "fa": "درآمد"},
     "row_unmet_share": {
         "en": "Largest unmet share of one product's demand",
@@ -162,9 +169,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "msg_change": {
         "en": "{scenario} against the baseline: total cost {cost}, water drawn {water}, "
-        "penalty on unmet demand {unmet}.",
+        "sales lost to unmet demand {unmet}.",
         "fa": "{scenario} در برابر پایه: هزینهٔ کل {cost}، آب برداشت‌شده {water}، "
-        "جریمهٔ تقاضای تأمین‌نشده {unmet}.",
+        "فروش ازدست‌رفته {unmet}.",
     },
     "msg_not_optimal": {
         "en": "{scenario} has no optimal solution (solver status: {status}). The caps, "
@@ -353,7 +360,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "param_permit": {"en": "permit", "fa": "مجوز"},
     "param_demand": {"en": "demand", "fa": "تقاضا"},
     "param_min_delivery": {"en": "minimum delivery", "fa": "حداقل تحویل"},
-    "param_unmet_penalty": {"en": "unmet-demand penalty", "fa": "جریمهٔ تقاضای تأمین‌نشده"},
+    "param_unmet_penalty": {
+        "en": "social penalty on unmet demand",
+        "fa": "جریمهٔ اجتماعی تقاضای تأمین‌نشده",
+    },
     "param_price": {"en": "price", "fa": "قیمت"},
     "param_lead_time": {"en": "lead time of a measure", "fa": "زمان اجرای اقدام"},
     "param_max_adoption": {"en": "maximum adoption", "fa": "حداکثر پذیرش"},
