@@ -47,6 +47,8 @@ class EntitySpec:
         Columns that may be present.
     references : dict
         Column -> dimension it must refer to (e.g. ``{"plant": "plant"}``).
+    table_required : bool
+        Whether the file must exist in a case; a missing optional table means no labels.
     """
 
     dim: str
@@ -54,6 +56,7 @@ class EntitySpec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
+    table_required: bool = True
 
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -88,6 +91,7 @@ ENTITIES: dict[str, EntitySpec] = {
         ("measure",),
         ("name", "name_fa", "note", "source"),
         {"source": "source"},
+        table_required=False,
     ),
 }
 
@@ -315,7 +319,8 @@ PARAMETERS: dict[str, ParameterSpec] = {
             0,
             _INF,
             "An explicit social penalty per unit of demand not met, replacing the price "
-            "(absent: a unit not delivered costs its price, so the loss is its value added).",
+            "(absent: a unit not delivered costs its price, so the loss is its value added); "
+            "a price or a penalty is needed where demand may go unmet (min_delivery below 1).",
         ),
         ParameterSpec(
             "price",
