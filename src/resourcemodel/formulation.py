@@ -39,7 +39,9 @@ class Options:
         unmet demand (its price unless an ``unmet_penalty`` is set, see
         :func:`lost_output_value`); ``value_added`` maximises revenue minus those costs.
     integer_measures : bool
-        Adoption is all-or-nothing (a MILP) instead of a continuous share.
+        Adoption is all-or-nothing (a MILP) instead of a continuous share: a measure is
+        adopted at its ``max_adoption`` or not at all (``adoption = max_adoption * b`` with
+        ``b`` binary; see :func:`add_measures`).
     build_years : float
         Years between the decision and the modelled year: a measure whose ``lead_time``
         is longer cannot be adopted (its adoption is bounded at 0). The default, 0, lets a
@@ -225,6 +227,11 @@ def add_measures(ctx: _Context, *, integer: bool, build_years: float = 0.0) -> N
 
     A measure whose ``lead_time`` exceeds ``build_years`` keeps its variables (so a
     re-solve with more years can adopt it) but is bounded at 0.
+
+    With ``integer``, adoption is all-or-nothing: a binary ``adoption_choice[plant,
+    measure]`` ``b`` and the row ``adoption-choice``: ``a - max_adoption * b = 0``, so ``a``
+    is 0 or ``max_adoption`` (an integer ``a`` in [0, 0.6] could only be 0); a measure not
+    built in time has ``a`` bounded at 0, hence ``b = 0``.
     """
     ds = ctx.ds
     max_adopt = _v(ds, "max_adoption")
@@ -237,9 +244,10 @@ def add_measures(ctx: _Context, *, integer: bool, build_years: float = 0.0) -> N
         mask,
         upper=adoption_upper(max_adopt, _v(ds, "lead_time"), build_years),
         cost=cost,
-        integer=integer,
         unit="fraction",
     )
+    if integer:
+        _add_adoption_choice(ctx, mask, np.nan_to_num(max_adopt, nan=0.0))
     saving = _v(ds, "saving")
     zmask = mask[:, :, None] & (saving > 0)
     nt = len(ctx.coords["period"])
@@ -255,6 +263,18 @@ def add_measures(ctx: _Context, *, integer: bool, build_years: float = 0.0) -> N
         zmask4,
         unit="{resource}",
     )
+
+
+def _add_adoption_choice(ctx: _Context, mask: np.ndarray, max_adopt: np.ndarray) -> None:
+    """All-or-nothing adoption: binary ``b``, row ``adoption - max_adoption * b = 0``."""
+    coords = {"plant": ctx.coords["plant"], "measure": ctx.coords["measure"]}
+    choice = mask & (max_adopt > 0)
+    b = ctx.b.add_variables(
+        "adoption_choice", coords, choice, upper=1.0, integer=True, unit="adopted (0/1)"
+    )
+    rows = ctx.b.add_constraints("adoption-choice", coords, choice, lower=0.0, upper=0.0)
+    ctx.b.add_terms(rows, ctx.idx["a"], 1.0)
+    ctx.b.add_terms(rows, b, -max_adopt)
 
 
 def add_delivery(ctx: _Context, objective: str) -> None:
@@ -829,6 +849,8 @@ def update_program(
         years = float(inputs["period_duration"].values.sum() / DAYS_PER_YEAR)
         c[a[ok]] = changed["measure_cost"][ok] * years
     if "max_adoption" in changed:
+        if "adoption-choice" in r:
+            return None  # all-or-nothing adoption: max_adoption is a matrix coefficient
         a = v["adoption"].index
         new = changed["max_adoption"]
         if not np.array_equal(~np.isnan(new), a >= 0):

@@ -4,6 +4,12 @@ Everything is reshaped from solver vectors through the program's block index arr
 loop runs per variable. Sign convention for shadow prices: the value, in USD per unit of
 the capped resource, of one more unit of the cap (the decrease of cost, or increase of
 value added); ``>= 0`` for a binding cap, ``0`` for a slack one.
+
+At a degenerate optimum the objective has a kink at the cap: one more unit is worth less
+than one unit fewer costs, and the solver's dual is one of the two. Both are reported,
+``<cap>_worth_more`` (the value of one more unit) and ``<cap>_cost_less``
+(the cost of one unit fewer, ``inf`` if fewer is infeasible), where the backend gives them
+(HiGHS with ranging); elsewhere they are ``nan`` and their ``attrs["note"]`` says why.
 """
 
 from __future__ import annotations
@@ -36,6 +42,20 @@ CAP_FAMILIES = {
 
 #: Relative tolerance for calling a cap binding.
 BINDING_RTOL = 1e-7
+
+#: Why some one-sided shadow prices are missing (the ``note`` of their attrs).
+ONE_SIDED_PARTIAL = (
+    "NaN for caps whose one-sided values were not reached within the time budget of the "
+    "extra re-solves (most valuable caps first); HighsBackend(one_sided_budget=None) "
+    "computes them all."
+)
+
+#: Why one-sided shadow prices are missing (the ``note`` of their attrs).
+ONE_SIDED_MISSING = (
+    "Not available from this solve: one-sided shadow prices come from HiGHS with ranging "
+    "(the default of resourcemodel run); PuLP/CBC and solves without ranging give one dual "
+    "per cap, reported as the shadow price."
+)
 
 
 @dataclass
@@ -76,7 +96,8 @@ def assemble(
         Variables: ``production``, ``supply``, ``adoption``, ``saving_amount``,
         ``delivery``, ``unmet``, ``resource_use``, ``resource_saved``,
         ``resource_supplied``, ``resource_generated``, cost components, and for each cap
-        family ``<cap>_shadow_price``, ``<cap>_range_lower``/``_range_upper``,
+        family ``<cap>_shadow_price`` (with ``<cap>_worth_more`` and
+        ``<cap>_cost_less``, see the module doc), ``<cap>_range_lower``/``_range_upper``,
         ``<cap>_binding``, ``<cap>_slack``, ``<cap>_use`` and ``<cap>_limit``; plus
         ``resource_value`` and ``product_value`` (duals of the balances). ``attrs`` hold
         the run card.
@@ -227,6 +248,30 @@ def assemble(
             f"USD/{unit}",
             f"Value of one more unit of the {desc} (decrease of cost or increase of value "
             "added); >= 0.",
+        )
+        up, down, note = _one_sided(block, result, limit)
+        worth = f"USD/{unit}"
+        out[f"{name}_worth_more"] = _Var(
+            block.dims,
+            up,
+            {
+                "units": worth,
+                "description": f"Value of one more unit of the {desc}: the slope of the "
+                "objective for a higher cap; equals the shadow price unless the optimum is "
+                "degenerate at the cap.",
+                **note,
+            },
+        )
+        out[f"{name}_cost_less"] = _Var(
+            block.dims,
+            down,
+            {
+                "units": worth,
+                "description": f"Cost of one unit less of the {desc}: the slope of the "
+                "objective for a lower cap (inf: a lower cap is infeasible); >= the value "
+                "of one more unit.",
+                **note,
+            },
         )
         lo, hi = _ranges(block, result, limit)
         # A slack cap is worth nothing for any limit above its use.
@@ -415,6 +460,24 @@ def impact_card(ds: xr.Dataset) -> dict[str, str | float]:
 def _positions(labels: np.ndarray, universe: np.ndarray) -> np.ndarray:
     lookup = {label: i for i, label in enumerate(universe)}
     return np.array([lookup[label] for label in labels], dtype=int)
+
+
+def _one_sided(
+    block: Block, result: SolveResult, limit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict[str, str]]:
+    """One-sided shadow prices of a cap family (value of one more, cost of one less)."""
+    rng = result.ranging
+    if rng is None or rng.dual_up is None or rng.dual_dn is None or not result.status.is_ok:
+        nan = np.full(block.index.shape, np.nan)
+        return nan, nan.copy(), {"note": ONE_SIDED_MISSING}
+    up = -block.gather(rng.dual_up)
+    down = -block.gather(rng.dual_dn)
+    up = np.where(np.abs(up) < 1e-12, 0.0, up) + 0.0
+    down = np.where(np.abs(down) < 1e-12, 0.0, down) + 0.0
+    absent = np.isnan(limit)
+    up, down = np.where(absent, np.nan, up), np.where(absent, np.nan, down)
+    partial = bool((np.isnan(up) | np.isnan(down))[~absent].any())
+    return up, down, {"note": ONE_SIDED_PARTIAL} if partial else {}
 
 
 def _ranges(block: Block, result: SolveResult, limit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

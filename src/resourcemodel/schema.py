@@ -48,9 +48,8 @@ class EntitySpec:
         Columns that may be present.
     references : dict
         Column -> dimension it must refer to (e.g. ``{"plant": "plant"}``).
-    must_exist : bool
-        Whether a case folder must hold the table; an optional table that is missing
-        defines no labels (the dimension is empty).
+    table_required : bool
+        Whether the file must exist in a case; a missing optional table means no labels.
     """
 
     dim: str
@@ -58,7 +57,7 @@ class EntitySpec:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
-    must_exist: bool = True
+    table_required: bool = True
 
 
 ENTITIES: dict[str, EntitySpec] = {
@@ -93,10 +92,15 @@ ENTITIES: dict[str, EntitySpec] = {
         ("measure",),
         ("name", "name_fa", "note", "source"),
         {"source": "source"},
+        table_required=False,
     ),
     # Optional: a case without pollutants.csv counts no emissions and has no emission caps.
     "pollutant": EntitySpec(
-        "pollutant", "pollutants.csv", ("pollutant",), ("name", "name_fa", "note"), must_exist=False
+        "pollutant",
+        "pollutants.csv",
+        ("pollutant",),
+        ("name", "name_fa", "note"),
+        table_required=False,
     ),
 }
 
@@ -324,7 +328,8 @@ PARAMETERS: dict[str, ParameterSpec] = {
             0,
             _INF,
             "An explicit social penalty per unit of demand not met, replacing the price "
-            "(absent: a unit not delivered costs its price, so the loss is its value added).",
+            "(absent: a unit not delivered costs its price, so the loss is its value added); "
+            "a price or a penalty is needed where demand may go unmet (min_delivery below 1).",
         ),
         ParameterSpec(
             "price",

@@ -35,7 +35,6 @@ from resourcemodel.schema import (
     RESOURCE_GROUPS,
     VALUE_COLUMNS,
     WILDCARD,
-    EntitySpec,
     ParameterSpec,
 )
 from resourcemodel.tables import Table, read_table
@@ -359,17 +358,16 @@ class _Loader:
         ds.attrs["case"] = str(self.folders[0])
         return ds
 
-    def _load_entity(self, dim: str, spec: EntitySpec) -> None:
-        tables = self._read(spec.file, spec.required, spec.optional, must_exist=spec.must_exist)
-        missing = not any((f / spec.file).exists() for f in self.folders)
-        if not tables and not spec.must_exist and missing:
-            # An optional table left out: the dimension has no labels.
-            empty = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.required})
-            empty["_where"] = pd.Series(dtype=object)
-            self.labels[dim] = pd.Index([], dtype=object, name=dim)
-            self.entity[dim] = empty.set_index(dim, drop=False)
-            return
+    def _load_entity(self, dim: str, spec: object) -> None:
+        assert hasattr(spec, "file")
+        required = spec.table_required  # type: ignore[attr-defined]
+        tables = self._read(spec.file, spec.required, spec.optional, must_exist=required)  # type: ignore[attr-defined]
         if not tables:
+            if not required and not any((f / spec.file).exists() for f in self.folders):  # type: ignore[attr-defined]
+                # An optional table left out: no labels (as a table with a header only).
+                self.labels[dim] = pd.Index([], dtype=object, name=dim)
+                columns = (*spec.required, *spec.optional, "_where")  # type: ignore[attr-defined]
+                self.entity[dim] = pd.DataFrame({c: [] for c in columns}, dtype=object)
             return
         frames = []
         for table in tables:
@@ -914,8 +912,11 @@ def check_values(
                 "together they cannot save more than the whole use."
             )
     if "demand" in ds:
-        has_demand = ds["demand"].notnull().any("period")
-        no_penalty = has_demand & ds["unmet_penalty"].isnull() & ds["price"].isnull()
+        # Lost output needs a value where demand may go unmet; hard demand (min_delivery 1)
+        # is always met.
+        hard = ds["min_delivery"] >= 1 if "min_delivery" in ds else False
+        soft = (ds["demand"].notnull() & ~hard).any("period")
+        no_penalty = soft & ds["unmet_penalty"].isnull() & ds["price"].isnull()
         for product in ds.product.values[no_penalty.values]:
             problems.append(
                 f"{at('demand.csv', 'price.csv', 'unmet_penalty.csv')}: product "

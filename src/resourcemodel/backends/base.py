@@ -43,12 +43,22 @@ class Ranging:
     For each row, the active bound can move between ``bound_dn`` and ``bound_up`` while the
     optimal basis (and so the dual value) stays the same; ``objective_dn``/``objective_up``
     are the objective values at those ends.
+
+    At a degenerate optimum the basis may hold on one side of the bound only
+    (``bound_up`` or ``bound_dn`` equals the bound): the objective then has a kink there
+    and the dual is its slope on one side. ``dual_up`` and ``dual_dn`` are the slopes on
+    each side, in the convention of ``row_dual`` (change of the minimised objective per
+    unit increase of the bound): ``dual_up`` for a raised bound, ``dual_dn`` for a lowered
+    one (``-inf`` if lowering it makes the model infeasible). They equal ``row_dual`` where
+    the basis holds on that side, and are ``nan`` for rows not examined.
     """
 
     bound_dn: np.ndarray
     bound_up: np.ndarray
     objective_dn: np.ndarray
     objective_up: np.ndarray
+    dual_dn: np.ndarray | None = None
+    dual_up: np.ndarray | None = None
 
 
 @dataclass

@@ -37,6 +37,8 @@ MAX_DIFF_ROWS = 25
 MAX_CAPS = 6
 #: Measures listed in the table.
 MAX_MEASURES = 5
+#: Relative difference above which a cap's two one-sided values are both printed.
+KINK_RTOL = 1e-6
 
 
 @dataclass
@@ -340,6 +342,39 @@ def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> 
 # --- key messages ------------------------------------------------------------------------
 
 
+def one_sided(res: xr.Dataset, cap: str, where: str) -> tuple[float, float] | None:
+    """Return (one more is worth, one less costs) of a cap where they differ, else None.
+
+    ``cap`` and ``where`` are as in :func:`resourcemodel.report.binding_caps`. At a
+    degenerate optimum the shadow price is one of the two; results without one-sided
+    values (PuLP, no ranging, older files) and caps of zero give None.
+    """
+    name = f"{cap}_worth_more"
+    if name not in res or f"{cap}_cost_less" not in res:
+        return None
+    labels = dict(zip(res[name].dims, where.split(", "), strict=True))
+    more = float(res[name].sel(labels))
+    less = float(res[f"{cap}_cost_less"].sel(labels))
+    if math.isnan(more) or math.isnan(less):
+        return None
+    if abs(less - more) <= KINK_RTOL * max(1.0, abs(more)):
+        return None
+    if math.isinf(less) and float(res[f"{cap}_limit"].sel(labels)) == 0.0:
+        return None  # a cap of zero (a closed source) cannot go lower: nothing to say
+    return more, less
+
+
+def worth(res: xr.Dataset, cap: str, where: str, price: float, price_unit: str, lang: str) -> str:
+    """Return the value of one more unit of a cap, and the cost of one less where it differs."""
+    sides = one_sided(res, cap, where)
+    if sides is None:
+        return quantity(price, price_unit, lang)
+    more = quantity(sides[0], price_unit, lang)
+    if not math.isfinite(sides[1]):
+        return text("worth_kink_infeasible", lang, more=more)
+    return text("worth_kink", lang, more=more, less=quantity(sides[1], price_unit, lang))
+
+
 def _cap_message(res: xr.Dataset, lang: str) -> list[str]:
     from resourcemodel.plots import cap_label
 
@@ -350,6 +385,18 @@ def _cap_message(res: xr.Dataset, lang: str) -> list[str]:
     unit = str(top["unit"])
     price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
     upper = float(top["range_upper"])
+    sides = one_sided(res, str(top["cap"]), str(top["where"]))
+    if sides is not None and math.isfinite(sides[1]):
+        return [
+            text(
+                "msg_top_cap_kink",
+                lang,
+                cap=cap_label(res, str(top["cap"]), str(top["where"]), lang),
+                more=quantity(sides[0], price_unit, lang),
+                less=quantity(sides[1], price_unit, lang),
+            ),
+            text("msg_binding_count", lang, n=number(len(caps), lang)),
+        ]
     return [
         text(
             "msg_top_cap",
@@ -504,12 +551,21 @@ def caps_table(res: xr.Dataset, lang: str) -> Table:
         )
         if math.isnan(float(row.range_lower)):  # type: ignore[arg-type]
             holds = text("not_known", lang)
+        price = float(row.shadow_price)  # type: ignore[arg-type]
+        sides = one_sided(res, str(row.cap), str(row.where))
+        if sides is not None and not math.isnan(float(row.range_lower)):  # type: ignore[arg-type]
+            # The range is where the solver's dual holds: on one side of the kink only.
+            nearer_more = abs(price - sides[0]) < abs(price - sides[1])
+            holds = text("holds_for_more" if nearer_more else "holds_for_less", lang, range=holds)
         table.rows.append(
             [
                 cap_label(res, str(row.cap), str(row.where), lang),
                 quantity(float(row.limit), unit, lang),  # type: ignore[arg-type]
-                quantity(
-                    float(row.shadow_price),  # type: ignore[arg-type]
+                worth(
+                    res,
+                    str(row.cap),
+                    str(row.where),
+                    price,
                     "USD/" + str(row.price_unit).split("/", 1)[1],
                     lang,
                 ),

@@ -16,7 +16,7 @@ from resourcemodel import report
 from resourcemodel.brief import content
 from resourcemodel.brief.charts import Chart, make_charts
 from resourcemodel.brief.content import Table, is_optimal, scenario_name
-from resourcemodel.brief.i18n import date, join, number, quantity, text
+from resourcemodel.brief.i18n import date, join, number, text
 
 #: Caps per scenario in the comparison's table of binding caps.
 CAPS_PER_SCENARIO = 5
@@ -179,7 +179,7 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
             if f is not None and ((f["cap"] == cap) & (f["where"] == where)).any()
         )
         cells = []
-        for frame in frames:
+        for res, frame in zip(items, frames, strict=True):
             hit = (
                 None if frame is None else frame[(frame["cap"] == cap) & (frame["where"] == where)]
             )
@@ -188,7 +188,8 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
             else:
                 row = hit.iloc[0]
                 unit = "USD/" + str(row["price_unit"]).split("/", 1)[1]
-                cells.append(quantity(float(row["shadow_price"]), unit, lang))
+                price = float(row["shadow_price"])
+                cells.append(content.worth(res, cap, where, price, unit, lang))
         table.rows.append([cap_label(holder, cap, where, lang), *cells])
     return [Block(heading, table=table, note=text("col_worth", lang))]
 

@@ -76,6 +76,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_limit": {"en": "Limit", "fa": "حد"},
     "col_worth": {"en": "One more unit is worth", "fa": "ارزش یک واحد بیشتر"},
     "col_holds": {"en": "Holds for a cap between", "fa": "معتبر برای سقف بین"},
+    "worth_kink": {
+        "en": "{more}\none less costs {less}",
+        "fa": "{more}\nهزینهٔ یک واحد کمتر: {less}",
+    },
+    "worth_kink_infeasible": {
+        "en": "{more}\nless is infeasible",
+        "fa": "{more}\nکمتر ناممکن است",
+    },
+    "holds_for_less": {"en": "{range}\n(one less)", "fa": "{range}\n(یک واحد کمتر)"},
+    "holds_for_more": {"en": "{range}\n(one more)", "fa": "{range}\n(یک واحد بیشتر)"},
     "col_measure": {"en": "Measure", "fa": "اقدام"},
     "col_plant": {"en": "Plant", "fa": "واحد صنعتی"},
     "col_adopted": {"en": "Adopted", "fa": "پذیرش"},
@@ -141,6 +151,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "the cap stays between {lower} and {upper}.",
         "fa": "باارزش‌ترین سقف، {cap} است: هر واحد بیشتر {price} می‌ارزد، تا وقتی سقف "
         "بین {lower} و {upper} بماند.",
+    },
+    "msg_top_cap_kink": {
+        "en": "The most valuable cap is {cap}. It sits at a kink: one more unit is worth "
+        "{more}, one unit less costs {less}.",
+        "fa": "باارزش‌ترین سقف، {cap} است و در نقطهٔ شکست قرار دارد: هر واحد بیشتر {more} "
+        "می‌ارزد و هر واحد کمتر {less} هزینه دارد.",
     },
     "msg_binding_count": {
         "en": "{n} caps bind (each period counted separately).",
@@ -313,8 +329,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "rc_measures": {"en": "Measures", "fa": "اقدامات"},
     "rc_integer_yes": {
-        "en": "all or nothing (MILP; shadow prices from the LP with adoption fixed)",
-        "fa": "همه یا هیچ (برنامه‌ریزی عدد صحیح؛ قیمت سایه از مدل خطی با پذیرش ثابت)",
+        "en": "all or nothing: none or the largest share (MILP; shadow prices from the LP "
+        "with adoption fixed)",
+        "fa": "همه یا هیچ: صفر یا بیشترین سهم مجاز (برنامه‌ریزی عدد صحیح؛ قیمت سایه از مدل "
+        "خطی با پذیرش ثابت)",
     },
     "rc_integer_no": {"en": "adopted in shares (LP)", "fa": "پذیرش جزئی (برنامه‌ریزی خطی)"},
     "obj_cost": {"en": "cost", "fa": "هزینه"},
