@@ -21,7 +21,7 @@ import xarray as xr
 import resourcemodel as rm
 from resourcemodel import io
 from resourcemodel.backends.pulp import write as write_model
-from resourcemodel.export import FORMATS, export
+from resourcemodel.export import FORMATS, export, export_workbook
 
 UMASKS = {0o022: 0o644, 0o077: 0o600}
 
@@ -111,6 +111,11 @@ def test_every_export_format(umask: int, fmt: str, two_plants: xr.Dataset, tmp_p
     written = export(two_plants, fmt, tmp_path / "out")
     assert written and set(written) == set(_all_files(tmp_path / "out"))
     assert set(_modes(written).values()) == {UMASKS[umask]}
+
+
+def test_comparison_workbook(umask: int, two_plants: xr.Dataset, tmp_path: Path) -> None:
+    export_workbook([two_plants, two_plants], tmp_path / "compare.xlsx")
+    assert _modes(_all_files(tmp_path)) == {"compare.xlsx": UMASKS[umask]}
 
 
 @pytest.mark.parametrize("suffix", [".lp", ".mps"])
