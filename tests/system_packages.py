@@ -59,6 +59,9 @@ NEEDS: dict[str, Need] = {
     "pdfinfo": Need(POPPLER, "counts a PDF brief's pages", _command("pdfinfo")),
     "pdftoppm": Need(POPPLER, "renders a PDF page to an image", _command("pdftoppm")),
     "pango": Need(PANGO, "weasyprint lays PDF briefs out with Pango", _weasyprint_loads),
+    "chromium": Need(
+        ("chromium",), "opens HTML briefs in a headless browser", _command("chromium")
+    ),
 }
 
 #: Used when present, needed by no test: without it weasyprint embeds fonts through fontTools

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 import xarray as xr
 
 import resourcemodel as rm
+from resourcemodel import report
 from resourcemodel.cli import main
-from resourcemodel.export import ExportError, export, read_xlsx, table, tables
+from resourcemodel.export import (
+    WORKBOOK_SHEETS,
+    ExportError,
+    export,
+    export_workbook,
+    read_xlsx,
+    significant,
+    table,
+    tables,
+)
 
 SCENARIOS = Path(__file__).parent / "data" / "scenarios"
 
@@ -145,3 +157,176 @@ def test_cli_export(two_plants: xr.Dataset, tmp_path: Path) -> None:
     assert main(["export", str(nc), "--format", "xlsx", "--out", str(tmp_path / "x")]) == 0
     assert (tmp_path / "x" / "two_plants.xlsx").is_file()
     assert main(["export", str(tmp_path / "nope.nc"), "--out", str(tmp_path / "y")]) == 2
+
+
+# --- one workbook comparing scenarios ------------------------------------------------------
+
+ISFAHAN = Path(__file__).parent.parent / "scenarios"
+ISFAHAN_PAIR = ["baseline.toml", "water-crisis-30-summer.toml"]
+JALALI = ["farvardin", "ordibehesht", "khordad", "tir", "mordad", "shahrivar"]
+JALALI += ["mehr", "aban", "azar", "dey", "bahman", "esfand"]
+
+
+@pytest.fixture(scope="module")
+def isfahan() -> list[xr.Dataset]:
+    if not all((ISFAHAN / name).is_file() for name in ISFAHAN_PAIR):
+        pytest.skip("Isfahan scenarios not present")
+    return [rm.run(ISFAHAN / name) for name in ISFAHAN_PAIR]
+
+
+@pytest.fixture(scope="module")
+def isfahan_book(
+    isfahan: list[xr.Dataset], tmp_path_factory: pytest.TempPathFactory
+) -> openpyxl.Workbook:
+    target = export_workbook(isfahan, tmp_path_factory.mktemp("book") / "compare.xlsx")
+    return openpyxl.load_workbook(target)
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    header, *rows = sheet.iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def _significant_digits(value: float) -> int:
+    digits = f"{abs(value):.15g}".replace(".", "").lstrip("0").split("e")[0]
+    return len(digits.rstrip("0")) or 1
+
+
+def test_workbook_sheets_and_summary_columns(
+    isfahan: list[xr.Dataset], isfahan_book: openpyxl.Workbook
+) -> None:
+    assert isfahan_book.sheetnames == list(WORKBOOK_SHEETS)
+    summary = isfahan_book["Summary"]
+    header = [c.value for c in summary[1]]
+    assert header == ["Section", "Indicator", "Unit", "baseline", "water-crisis-30-summer"]
+    assert summary.freeze_panes == "D2"
+    assert all(isfahan_book[name].freeze_panes for name in WORKBOOK_SHEETS)
+    assert summary.column_dimensions["B"].width > 20  # names are wide, not Excel's default
+    rows = {r["Indicator"]: r for r in _rows(summary)}
+    assert rows["Status"]["baseline"] == "optimal"
+    river = rows["Zayandeh Rud surface water allocated to industry"]
+    assert river["Unit"] == "million m3" and river["Section"].startswith("Water")
+    assert rows["Cost (production, supply, measures)"]["Unit"] == "million USD"
+    assert rows["Crude steel for flat products"]["Unit"] == "Mt"
+    assert rows["Electricity"]["Unit"] == "TWh"
+    assert rows["Natural gas (LHV), fuel and reductant"]["Unit"] == "PJ"
+    caps = [r for r in rows.values() if r["Section"].startswith("Binding caps")]
+    assert caps and all(r["Unit"].startswith("USD/") for r in caps)
+    # The most valuable cap of the crisis first: summer grid electricity, by month name.
+    assert caps[0]["Indicator"].startswith("Grid electricity")
+    assert "(Jun-Jul)" in caps[0]["Indicator"] or "(Jul-Aug)" in caps[0]["Indicator"]
+    assert caps[0]["water-crisis-30-summer"] > 100 > caps[0]["baseline"] >= 0
+    tir = rows["Grid electricity to energy-intensive industry, Tir (Jun-Jul) (period cap)"]
+    assert tir["water-crisis-30-summer"] > tir["baseline"] > 0  # binding in both
+
+
+def test_workbook_summary_equals_report_comparison(
+    isfahan: list[xr.Dataset], isfahan_book: openpyxl.Workbook
+) -> None:
+    from resourcemodel import units
+
+    rows = {r["Indicator"]: r for r in _rows(isfahan_book["Summary"])}
+    compared = report.comparison(isfahan).set_index("scenario")
+    checked = 0
+    names = {
+        "cost": "Cost (production, supply, measures)",
+        "value added": "Value added",
+        "sales lost": "Sales lost to unmet demand",
+        "groundwater": "Groundwater",
+        "electricity": "Electricity",
+        "output (t)": "All products counted in t (total)",
+    }
+    spelled = {"million m3": "Mm3", "million USD": "MUSD"}
+    for column in compared.columns:
+        label, _, unit = str(column).partition(" [")
+        if label not in names:
+            continue
+        row = rows[names[label]]
+        factor = units.factor(unit.rstrip("]"), spelled.get(row["Unit"], row["Unit"]))
+        for scenario, value in compared[column].items():
+            assert row[scenario] == pytest.approx(value * factor, rel=5e-4), (label, scenario)
+            checked += 1
+    assert checked == 2 * len(names)
+    share = rows["Largest share of a product's demand unmet"]
+    for scenario, text in compared["max unmet"].items():
+        assert share[scenario] == pytest.approx(float(text.rstrip("%")), abs=0.05)
+    assert share["water-crisis-30-summer"] > 1
+
+
+def test_workbook_cells_are_readable(isfahan_book: openpyxl.Workbook) -> None:
+    floats = 0
+    for sheet in isfahan_book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    assert not value.lstrip().startswith(("{", "[")), (sheet.title, value)
+                    assert '": ' not in value, (sheet.title, value)  # no JSON inside text
+                elif isinstance(value, float):
+                    floats += 1
+                    assert _significant_digits(value) <= 6, (sheet.title, value)
+    assert floats > 1000
+
+
+def test_workbook_long_sheets_use_names_and_periods(
+    isfahan: list[xr.Dataset], isfahan_book: openpyxl.Workbook
+) -> None:
+    production = _rows(isfahan_book["Production"])
+    assert list(production[0]) == [
+        "Scenario", "Plant", "Process", "Product", "Period", "Production", "Unit"
+    ]  # fmt: skip
+    periods = [str(isfahan[0]["period_name"].sel(period=p).item()) for p in JALALI]
+    assert "Tir (Jun-Jul)" in periods
+    assert {r["Period"] for r in production} == set(periods)
+    assert "Mobarakeh Steel Company" in {r["Plant"] for r in production}
+    codes = {str(v) for v in isfahan[0]["process"].values}
+    assert not codes & {r["Process"] for r in production}
+    supply = _rows(isfahan_book["Supply"])
+    assert {r["Scenario"] for r in supply} == {"baseline", "water-crisis-30-summer"}
+    river = [r for r in supply if r["Source"].startswith("Zayandeh Rud")]
+    assert river and {r["Unit"] for r in river} == {"million m3"}
+    total = sum(r["Supply"] for r in river if r["Scenario"] == "baseline")
+    expected = float(isfahan[0]["supply"].sel(source="river_zayandeh").sum()) / 1e6
+    assert total == pytest.approx(expected, rel=1e-3)
+    deliveries = _rows(isfahan_book["Deliveries"])
+    lost = [r for r in deliveries if r["Scenario"] == "water-crisis-30-summer" and r["Unmet"]]
+    assert lost and all(r["Unit"] for r in lost)
+    caps = _rows(isfahan_book["Binding caps"])
+    assert any(r["Where"] == "Grid electricity to energy-intensive industry, Tir (Jun-Jul)"
+               for r in caps)  # fmt: skip
+    changes = _rows(isfahan_book["Scenario changes"])
+    assert changes and all(r["Scenario"] == "water-crisis-30-summer" for r in changes)
+    assert any("period: Tir (Jun-Jul)" in r["Applies to"] for r in changes)
+
+
+def test_workbook_run_card_is_key_value_text(isfahan_book: openpyxl.Workbook) -> None:
+    card = isfahan_book["Run card"]
+    assert card.max_column == 2
+    rows = [tuple(r) for r in card.iter_rows(values_only=True)]
+    assert rows[0] == ("Item", "Value")
+    assert ("Scenario", "water-crisis-30-summer") in rows
+    chain = dict(r for r in rows if r[0] == "Scenario chain")  # the last scenario's
+    assert chain["Scenario chain"] == "baseline → year-1404 → water-crisis-30-summer"
+    costs = next(v for k, v in rows if k == "Cost totals")
+    assert costs.startswith("production ") and costs.endswith("(million USD per year)")
+
+
+def test_workbook_repeated_names_and_cli(two_plants: xr.Dataset, tmp_path: Path) -> None:
+    nc = rm.save(two_plants, tmp_path / "two_plants.nc")
+    book = tmp_path / "compare.xlsx"
+    assert main(["export", str(nc), str(nc), "--workbook", str(book)]) == 0
+    summary = openpyxl.load_workbook(book)["Summary"]
+    assert [c.value for c in summary[1]][3:] == ["two_plants", "two_plants (2)"]
+    assert not (tmp_path / "export").exists()  # only the workbook without --format
+    assert main(["export", str(nc), "--workbook", str(tmp_path / "x.csv")]) == 2
+    with pytest.raises(ExportError, match="is a folder"):
+        export_workbook(two_plants, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0.01999999999999999, 0.02), (123456.7, 123500.0), (-0.000123456, -0.0001235), (0, 0.0)],
+)
+def test_significant(value: float, expected: float) -> None:
+    assert significant(value) == expected
+    assert significant(float("inf")) == "∞" and significant(float("nan")) is None
+    assert significant("optimal") == "optimal"

@@ -73,7 +73,7 @@ def test_missing_need_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> N
         "pages): apt-get install poppler-utils"
     )
     with pytest.raises(ValueError, match="unknown system need"):
-        system_packages.missing(("chromium",))
+        system_packages.missing(("libreoffice",))
 
 
 def test_only_weasyprint_missing_package_warning_is_ignored() -> None:

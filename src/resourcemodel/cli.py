@@ -99,8 +99,20 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("export", help="export results as CSV, Excel or netCDF")
     ex.add_argument("results", nargs="+", type=Path, help="results .nc files")
-    ex.add_argument("--format", choices=["csv", "xlsx", "netcdf"], default="csv")
+    ex.add_argument(
+        "--format",
+        choices=["csv", "xlsx", "netcdf"],
+        default=None,
+        help="one file (or folder) per scenario in --out (default csv, unless --workbook)",
+    )
     ex.add_argument("--out", type=Path, default=Path("export"), help="folder (default ./export)")
+    ex.add_argument(
+        "--workbook",
+        type=Path,
+        default=None,
+        metavar="FILE.xlsx",
+        help="one Excel workbook comparing the scenarios side by side, for planners",
+    )
 
     sub.add_parser("examples", help="list the bundled example cases")
     from resourcemodel.analyses.cli import add_parsers
@@ -129,6 +141,7 @@ _FOLDER_OUT = ("run", "sweep", "export")
 #: Suffixes of the files an option writes, by (subcommand or ``*``, option).
 _SUFFIXES: dict[tuple[str, str], tuple[str, ...]] = {
     ("run", "write_lp"): (".lp", ".mps"),
+    ("export", "workbook"): (".xlsx",),
     ("*", "plot"): (".png", ".svg", ".pdf"),
     ("explain", "out"): (".nc", ".csv"),
     ("pareto", "out"): (".nc", ".csv"),
@@ -151,7 +164,7 @@ def _check_arguments(args: argparse.Namespace) -> None:
         value = getattr(args, attr, None)
         if value is not None and not test(value):
             raise InputError(f"{flag} {value:g}: expected {expected}.")
-    for attr in ("out", "plot", "write_lp"):
+    for attr in ("out", "plot", "write_lp", "workbook"):
         path = getattr(args, attr, None)
         if path is None or (attr == "out" and getattr(args, "no_save", False)):
             continue
@@ -419,9 +432,13 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from resourcemodel.export import export
+    from resourcemodel.export import export, export_workbook
 
-    written = export(args.results, format=args.format, out=args.out)
+    if args.workbook is not None:
+        print(f"wrote {export_workbook(args.results, args.workbook)}", file=sys.stderr)
+        if args.format is None:
+            return 0
+    written = export(args.results, format=args.format or "csv", out=args.out)
     folders = sorted({str(p.parent) for p in written})
     print(f"wrote {len(written)} files in {', '.join(folders)}", file=sys.stderr)
     return 0

@@ -2,8 +2,11 @@
 
 Every file is written to a temporary name in the destination folder and renamed over the
 target only once complete, so an exception or Ctrl-C mid-write leaves the previous file
-intact. Attributes netCDF cannot hold (bool, None, dict, list) are stored as JSON text
-with a marker and restored on load, so ``load(save(ds))`` is identical to ``ds``.
+intact. The file then has the mode a plain ``open(path, "w")`` would give it, ``0o666``
+less the umask (``0644`` by default), not the ``0600`` of the temporary file.
+
+Attributes netCDF cannot hold (bool, None, dict, list) are stored as JSON text with a
+marker and restored on load, so ``load(save(ds))`` is identical to ``ds``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,47 @@ import xarray as xr
 
 _JSON_PREFIX = "json:"
 ENGINE = "netcdf4"
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask_from_proc() -> int | None:
+    """Return the umask from ``/proc/self/status`` (Linux 4.7+), or None where there is none."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def current_umask() -> int:
+    """Return the process's umask without changing it for other threads where possible.
+
+    Linux reports it in ``/proc/self/status``. Elsewhere it can only be read by setting it
+    (``os.umask``) and setting it back; a lock keeps two readers here from interleaving, but
+    a file created by another thread in between would get the mode ``0o077`` asks for.
+
+    Examples
+    --------
+    >>> old = os.umask(0o027)
+    >>> oct(current_umask())
+    '0o27'
+    >>> _ = os.umask(old)
+    """
+    found = _umask_from_proc()
+    if found is not None:
+        return found
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """Return the mode of a new file under the current umask: ``0o666 & ~umask``."""
+    return 0o666 & ~current_umask()
 
 
 @contextlib.contextmanager
@@ -31,7 +75,9 @@ def atomic_path(target: str | Path, suffix: str = ".part") -> Iterator[Path]:
     On any exception (including ``KeyboardInterrupt``) the temporary file is removed and
     ``target`` is left as it was. If the process is killed outright (SIGKILL, power
     loss) ``target`` is still intact and a hidden ``.<name>.<random><suffix>`` file may
-    remain beside it.
+    remain beside it. The finished file gets :func:`file_mode` (readable by the group and
+    others under the usual umask ``022``) before it is renamed, so it never appears with
+    the temporary file's ``0600``.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -40,6 +86,7 @@ def atomic_path(target: str | Path, suffix: str = ".part") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, file_mode())  # os.fchmod is POSIX-only before Python 3.13
         with open(tmp_path, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp_path, target)
