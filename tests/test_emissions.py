@@ -394,3 +394,13 @@ def test_a_measure_drawing_on_a_source_emits_what_it_brings(
     assert float(emission.sum()) == pytest.approx(65)
     assert float(made.sel(process="o_kiln")) == pytest.approx(25)
     assert float(res["emission_cap_annual_use"].sel(CO2)) == pytest.approx(65)
+
+
+def test_comparison_workbook_gives_each_pollutant_its_own_unit(isfahan: xr.Dataset) -> None:
+    from resourcemodel.export import summary_sheet
+
+    sheet = summary_sheet([isfahan]).set_index("Indicator")
+    assert sheet.loc["CO2 emitted", "Unit"] == "Mt"
+    assert sheet.loc["SO2 emitted", "Unit"] == "kt"
+    assert sheet.loc["CO2 emitted", "baseline"] == pytest.approx(26.6, abs=0.5)
+    assert sheet.loc["Jobs supported by the output", "Section"] == "Emissions and jobs (per year)"

@@ -270,6 +270,8 @@ _UNIT_TEXT = {
 }
 _MONEY = {"cost": "Cost (production, supply, measures)", "value added": "Value added"}
 _MONEY["sales lost"] = "Sales lost to unmet demand"
+#: Summary section of emissions and jobs: each row gets its own unit (CO2 in Mt, SO2 in kt).
+_IMPACT = "Emissions and jobs (per year)"
 _COLUMN_MAX = 60
 
 
@@ -345,12 +347,24 @@ def _comparison_row(res: xr.Dataset) -> dict[str, tuple[str, float]]:
 
 def _summary_section(res: xr.Dataset, label: str) -> tuple[str, str]:
     """Return (section, row name) of a :func:`report.comparison` indicator."""
+    from resourcemodel import report
+
     if label in _MONEY:
         return "Money (per year)", _MONEY[label]
     if label.startswith("output ("):
         return "Output (per year)", f"All products counted in {label[8:-1]} (total)"
     if label in res["source"].values:
         return "Water by source (per year)", _name(res, "source", label)
+    if label in [name for name, _, _ in report.impact_totals(res)]:
+        from resourcemodel.brief.i18n import text
+
+        jobs = {"jobs": "row_jobs", "jobs of unmet demand": "row_jobs_unmet"}
+        row = (
+            text(jobs[label], "en")
+            if label in jobs
+            else text("row_emission", "en", pollutant=label)
+        )
+        return _IMPACT, row
     return "Energy (per year)", _name(res, "resource", label)
 
 
@@ -431,14 +445,16 @@ def summary_sheet(results: list[xr.Dataset]) -> pd.DataFrame:
             blocks.setdefault(("Output (per year)", product), {})[name] = (unit, value)
         for label, (unit, value) in _comparison_row(res).items():
             blocks.setdefault(_summary_section(res, label), {})[name] = (unit, value)
-    biggest: dict[tuple[str, str], list[float]] = {}
-    for (section, _), by_name in blocks.items():
+    biggest: dict[tuple[str, str, str], list[float]] = {}
+    for (section, indicator), by_name in blocks.items():
+        own = indicator if section == _IMPACT else ""  # one unit per row there
         for unit, value in by_name.values():
-            biggest.setdefault((section, unit), []).append(value)
+            biggest.setdefault((section, own, unit), []).append(value)
     for (section, indicator), by_name in blocks.items():
         canonical = next(iter(by_name.values()))[0]
         money = section.startswith("Money")
-        unit, factor = _planner(canonical, biggest[section, canonical], money)
+        own = indicator if section == _IMPACT else ""
+        unit, factor = _planner(canonical, biggest[section, own, canonical], money)
         row: dict[str, object] = {"Section": section, "Indicator": indicator}
         row["Unit"] = _unit_text(unit)
         rows.append(row | {n: by_name[n][1] * factor if n in by_name else None for n in names})
