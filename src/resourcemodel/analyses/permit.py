@@ -445,7 +445,7 @@ def _text(impact: PermitImpact, top: int) -> str:
     for key, label in (
         ("value_added", "value added"),
         ("cost", "cost (production, supply, measures)"),
-        ("unmet_penalty", "unmet-demand penalty"),
+        ("unmet_penalty", "sales lost to unmet demand (or its explicit penalty)"),
     ):
         a, b = float(d[f"{key}_without"]), float(d[f"{key}_with"])
         lines.append(
