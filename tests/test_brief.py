@@ -426,3 +426,39 @@ def test_cli_brief_and_suffix_picks_format(tiny_files: list[Path], tmp_path: Pat
     assert (tmp_path / "cmp_charts").is_dir()
     assert main(["brief", str(tmp_path / "nope.nc"), "--out", str(tmp_path / "x.html")]) == 2
     assert not (tmp_path / "x.html").exists()
+
+
+def test_scenario_titles_and_summaries_by_language() -> None:
+    from resourcemodel.brief.content import scenario_name, scenario_summary
+
+    res = xr.Dataset(
+        attrs={
+            "scenario": "water-crisis-50",
+            "title": "Severe drought",
+            "title_fa": "خشکسالی شدید",
+            "description": "River water halved. More text follows here.",
+        }
+    )
+    assert scenario_name(res) == "water-crisis-50"  # tables and files keep the name
+    assert scenario_name(res, "en") == "Severe drought"
+    assert scenario_name(res, "fa") == "خشکسالی شدید"
+    # No summary: the first sentence of the description, whole; none in Persian.
+    assert scenario_summary(res, "en") == "River water halved."
+    assert scenario_summary(res, "fa") == ""
+    res.attrs |= {"summary_fa": "نصف شدن آب رودخانه."}
+    assert scenario_summary(res, "fa") == "نصف شدن آب رودخانه."
+    # A first sentence too long for a subtitle is left out, never cut mid-sentence.
+    res.attrs["description"] = "word " * 80 + "end. Next."
+    assert scenario_summary(res, "en") == ""
+    bare = xr.Dataset(attrs={"scenario": "custom"})
+    assert scenario_name(bare, "fa") == "custom"
+
+
+def test_shipped_scenarios_carry_titles_in_both_languages() -> None:
+    from resourcemodel.scenario import load_scenario
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.toml")):
+        texts = load_scenario(path).texts
+        for key in ("title", "title_fa", "summary", "summary_fa"):
+            assert texts.get(key), f"{path.name}: no {key}"
+        assert not any("a" <= ch.lower() <= "z" for ch in texts["title_fa"]), path.name

@@ -144,6 +144,7 @@ def run(
     card = {
         "scenario": name,
         "description": spec.description if spec else "",
+        **(spec.texts if spec else {}),
         "scenario_chain": list(spec.chain) if spec else [],
         "scenario_diff": diff,
         "backend": backend,

@@ -16,7 +16,7 @@ import fnmatch
 import math
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,20 @@ from resourcemodel.schema import PARAMETERS, ParameterSpec
 
 #: Folders searched for a bundled case named by ``data = "<name>"``.
 BUNDLED = (Path(__file__).parent / "data", Path(__file__).parent / "examples_data")
-_KEYS = ("name", "description", "extends", "data", "overlay", "options", "change", "curtailment")
+#: Planner-facing texts a scenario file may carry besides ``name`` and ``description`` (for
+#: briefs and tables): a short title and a one-line summary, each also in Persian.
+TEXT_KEYS = ("title", "title_fa", "summary", "summary_fa", "description_fa")
+_KEYS = (
+    "name",
+    "description",
+    *TEXT_KEYS,
+    "extends",
+    "data",
+    "overlay",
+    "options",
+    "change",
+    "curtailment",
+)
 _CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
 _CURTAIL_KEYS = ("source", "resource", "periods", "available", "note")
 _OPS = ("scale", "set", "add")
@@ -107,6 +120,9 @@ class Scenario:
         Every change in the order it is applied.
     chain : tuple of str
         Names of the scenarios in inheritance order, root first, this one last.
+    texts : dict of str to str
+        The top-level file's optional ``title``, ``title_fa``, ``summary``, ``summary_fa``
+        and ``description_fa`` (not inherited; absent keys are left out).
     """
 
     name: str
@@ -117,12 +133,14 @@ class Scenario:
     options: dict[str, object]
     changes: tuple[Change, ...]
     chain: tuple[str, ...]
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class _File:
     name: str
     description: str
+    texts: dict[str, str]
     parents: tuple[Path, ...]
     data: Path | None
     overlays: tuple[Path, ...]
@@ -166,7 +184,9 @@ def load_scenario(path: str | Path) -> Scenario:
     options = {k: v for f in files for k, v in f.options.items()}
     overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
     changes = tuple(c for f in files for c in f.changes)
-    return Scenario(own.name, own.description, top, data, overlays, options, changes, chain)
+    return Scenario(
+        own.name, own.description, top, data, overlays, options, changes, chain, dict(own.texts)
+    )
 
 
 def not_a_scenario(
@@ -236,6 +256,7 @@ class _Resolver:
         bad = _Problems(label)
         _unknown_keys(raw, _KEYS, "", bad)
         text = {"name": raw.get("name", path.stem), "description": raw.get("description", "")}
+        text |= {key: raw[key] for key in TEXT_KEYS if key in raw}
         for key, value in text.items():
             if not isinstance(value, str):
                 bad.add(key, f"expected a string, found {_show(value)}.")
@@ -276,6 +297,7 @@ class _Resolver:
         return _File(
             name=text["name"],
             description=text["description"],
+            texts={k: " ".join(str(text[k]).split()) for k in TEXT_KEYS if k in text},
             parents=tuple(p for p in parents if p is not None),
             data=data,
             overlays=tuple(p for p in overlays if p is not None),

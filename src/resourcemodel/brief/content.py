@@ -74,9 +74,34 @@ def is_optimal(res: xr.Dataset) -> bool:
     return str(res.attrs.get("status", "")) == "optimal"
 
 
-def scenario_name(res: xr.Dataset) -> str:
-    """Return the scenario's name from the run card."""
-    return str(res.attrs.get("scenario", "")) or "?"
+def scenario_name(res: xr.Dataset, lang: str = "") -> str:
+    """Return the scenario's title in ``lang`` from the run card, else its name.
+
+    A scenario file may carry ``title`` and ``title_fa``; Persian falls back to the English
+    title, and both to the file's ``name``.
+    """
+    name = str(res.attrs.get("scenario", "")) or "?"
+    title = str(res.attrs.get("title", "") or name)
+    if lang == "fa":
+        return str(res.attrs.get("title_fa", "") or title)
+    return title if lang else name
+
+
+def scenario_summary(res: xr.Dataset, lang: str, limit: int = 200) -> str:
+    """Return a one-line description of the scenario in ``lang`` (empty if there is none).
+
+    The file's ``summary`` (``summary_fa``) is used as written; otherwise the first sentence
+    of ``description`` (``description_fa``), whole, if it is at most ``limit`` characters.
+    A description in English is not shown in a Persian brief.
+    """
+    suffix = "_fa" if lang == "fa" else ""
+    summary = str(res.attrs.get(f"summary{suffix}", "")).strip()
+    if summary:
+        return summary
+    text_ = " ".join(str(res.attrs.get(f"description{suffix}", "")).split())
+    end = text_.find(". ")
+    first = text_ if end < 0 else text_[: end + 1]
+    return first if 0 < len(first) <= limit else ""
 
 
 def attr_json(res: xr.Dataset, key: str, default: Any) -> Any:
@@ -296,7 +321,7 @@ def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> 
     """Lay out key figures: one value column per scenario, changes against the first."""
     comparison = len(items) > 1
     if comparison:
-        names = [scenario_name(r) for r in items]
+        names = [scenario_name(r, lang) for r in items]
         columns = [
             text("col_indicator", lang),
             text("col_unit", lang),
@@ -418,7 +443,9 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
     for res in items:
         if not is_optimal(res):
             status = text(f"status_{res.attrs.get('status', 'error')}", lang)
-            out.append(text("msg_not_optimal", lang, scenario=scenario_name(res), status=status))
+            out.append(
+                text("msg_not_optimal", lang, scenario=scenario_name(res, lang), status=status)
+            )
     if len(items) == 1:
         res = items[0]
         if not is_optimal(res):
@@ -475,7 +502,7 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
             text(
                 "msg_change",
                 lang,
-                scenario=scenario_name(res),
+                scenario=scenario_name(res, lang),
                 cost=_relative(cost.values[i], cost.values[0], lang),
                 water=_relative(water.values[i], water.values[0], lang) if water else "–",
                 unmet=_money_change(penalty.values[i], penalty.values[0], lang),
@@ -483,7 +510,7 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
         )
     for res in items:
         if is_optimal(res):
-            prefix = text("scenario_prefix", lang, scenario=scenario_name(res))
+            prefix = text("scenario_prefix", lang, scenario=scenario_name(res, lang))
             out.append(f"{prefix} {_cap_message(res, lang)[0]}")
     return out
 
@@ -686,7 +713,7 @@ def diff_table(res: xr.Dataset, lang: str) -> tuple[Table, int]:
 
 def run_card(items: list[xr.Dataset], lang: str) -> Table:
     """Return the run card of each scenario as rows of (item, value per scenario)."""
-    columns = [text("col_item", lang), *[scenario_name(r) for r in items]]
+    columns = [text("col_item", lang), *[scenario_name(r, lang) for r in items]]
     table = Table(columns, numeric=[False] * len(columns))
 
     def row(key: str, values: list[str]) -> None:
@@ -780,13 +807,14 @@ def caveat_lines(items: list[xr.Dataset], lang: str) -> list[str]:
     base = caveats.caveats(items[0], lang)
     if len(items) == 1:
         return [line for _, line in base]
-    prefix = text("scenario_prefix", lang, scenario=scenario_name(items[0]))
+    prefix = text("scenario_prefix", lang, scenario=scenario_name(items[0], lang))
     lines = [f"{prefix} {line}" if kind != "model" else line for kind, line in base]
     counts = dict(base).get("counts")
     extra = []
     for res in items[1:]:
         own = dict(caveats.caveats(res, lang)).get("counts")
         if own and own != counts:
-            extra.append(f"{text('scenario_prefix', lang, scenario=scenario_name(res))} {own}")
-    extra.append(text("caveat_same_data", lang, baseline=scenario_name(items[0])))
+            prefix_res = text("scenario_prefix", lang, scenario=scenario_name(res, lang))
+            extra.append(f"{prefix_res} {own}")
+    extra.append(text("caveat_same_data", lang, baseline=scenario_name(items[0], lang)))
     return lines[:-1] + extra + lines[-1:]

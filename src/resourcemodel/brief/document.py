@@ -79,22 +79,15 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
     from resourcemodel import __version__
 
     comparison = len(items) > 1
-    names = [scenario_name(r) for r in items]
+    names = [scenario_name(r, lang) for r in items]
     if comparison:
         title = text("title_comparison", lang, scenarios=join(names[1:], lang), baseline=names[0])
     else:
         title = text("title_single", lang, scenario=names[0])
-    subtitle = ""
-    if lang == "en":  # descriptions are free English text in the scenario files
-        described = [r for r in items if str(r.attrs.get("description", ""))]
-        if comparison:
-            parts = [
-                f"{scenario_name(r)}: {_first_sentence(str(r.attrs['description']), 160)}"
-                for r in described
-            ]
-        else:
-            parts = [_first_sentence(str(r.attrs["description"]), 400) for r in described]
-        subtitle = " ".join(parts)
+    lines = [(scenario_name(r, lang), content.scenario_summary(r, lang)) for r in items]
+    subtitle = " ".join(
+        f"{name}: {summary}" if comparison else summary for name, summary in lines if summary
+    )
     meta = text("prepared", lang, date=date(_dt.date.today(), lang), version=__version__)
     rows = content.key_figures(items, lang)
     charts = {c.name: c for c in make_charts(items, lang, kind)}
@@ -134,17 +127,6 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
     return Document(lang, title, subtitle, meta, blocks)
 
 
-def _first_sentence(value: str, limit: int) -> str:
-    """Shorten a long description to its first sentence (at most ``limit`` characters)."""
-    value = " ".join(value.split())
-    if len(value) <= limit:
-        return value
-    cut = value.find(". ", 0, limit)
-    if cut > 0:
-        return value[: cut + 1]
-    return value[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> list[Block]:
     heading = text("binding_caps", lang)
     if len(items) == 1:
@@ -169,7 +151,7 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
     if not keys:
         return [Block(heading, paragraphs=[text("msg_no_binding", lang)])]
     table = Table(
-        [text("col_cap", lang), *[scenario_name(r) for r in items]],
+        [text("col_cap", lang), *[scenario_name(r, lang) for r in items]],
         numeric=[False, *([True] * len(items))],
     )
     for cap, where in keys:
@@ -198,7 +180,7 @@ def _diff_blocks(items: list[xr.Dataset], lang: str) -> list[Block]:
     blocks = [Block(text("scenario_changes", lang))]
     for res in items:
         table, more = content.diff_table(res, lang)
-        block = Block(scenario_name(res) if len(items) > 1 else "", level=3)
+        block = Block(scenario_name(res, lang) if len(items) > 1 else "", level=3)
         if table.rows:
             block.table = table
         else:
