@@ -17,8 +17,13 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make not i
 def dry_run(target: str, tmp_path: Path, user: list[str] | None = None) -> list[str]:
     """The commands ``make TARGET`` would run, with a venv that needs no installing."""
     venv = tmp_path / "venv"
-    cmd = [*(user or []), "make", "-n", target, f"VENV={venv}", "-o", f"{venv}/.installed"]
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    cmd = [*(user or []), "make", "--no-print-directory", "-n", target, f"VENV={venv}"]
+    cmd += ["-o", f"{venv}/.installed"]
+    # Under `make test` this runs inside make: its variables would make the inner make a
+    # sub-make (which prints "Entering directory" lines and shares the outer one's flags).
+    outer = {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}
+    env = {k: v for k, v in os.environ.items() if k not in outer}
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True, env=env).stdout
     return out.splitlines()
 
 
