@@ -19,7 +19,7 @@ import pytest
 import xarray as xr
 
 import resourcemodel as rm
-from resourcemodel import schema
+from resourcemodel import report, schema
 from resourcemodel.backends import TerminationCondition
 from resourcemodel.brief import BriefError, brief, i18n
 from resourcemodel.brief.i18n import MissingTranslationError, number, text
@@ -276,10 +276,12 @@ def test_comparison_changes_against_the_baseline(tiny: list[xr.Dataset]) -> None
         for r in (base, other)
     ]
     change = (cost[1] - cost[0]) / abs(cost[0])
-    expected = (
-        f"tiny_case against the baseline: total cost {i18n.percent(change, 'en', signed=True)}"
-    )
-    assert any(p.startswith(expected) for p in parts)
+    added = [float(r["revenue"].sum()) - c for r, c in zip((base, other), cost, strict=True)]
+    line = next(p for p in parts if p.startswith("tiny_case against power-cut: value added "))
+    assert f"costs paid {i18n.percent(change, 'en', signed=True)}" in line
+    delta = added[1] - added[0]
+    unit, factor = report.planner_unit("USD", abs(delta))
+    assert f"value added {i18n.quantity(delta * factor, unit, 'en', signed=True)}" in line
     # The diff of each scenario: the power cut's curtailments with before/after values.
     assert "curtail.toml, curtailment 1" in parts
     row = parts.index("curtail.toml, curtailment 1")

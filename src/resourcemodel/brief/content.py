@@ -495,6 +495,7 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
     if water is None:
         water = next((r for r in rows if r.section == "sec_water"), None)
     penalty = next(r for r in rows if r.label == text("row_unmet_penalty", lang))
+    added = next(r for r in rows if r.label == text("row_value_added", lang))
     for i, res in enumerate(items[1:], start=1):
         if not (is_optimal(res) and is_optimal(items[0])):
             continue
@@ -503,6 +504,8 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
                 "msg_change",
                 lang,
                 scenario=scenario_name(res, lang),
+                baseline=scenario_name(items[0], lang),
+                value_added=_money_change(added.values[i], added.values[0], lang),
                 cost=_relative(cost.values[i], cost.values[0], lang),
                 water=_relative(water.values[i], water.values[0], lang) if water else "–",
                 unmet=_money_change(penalty.values[i], penalty.values[0], lang),

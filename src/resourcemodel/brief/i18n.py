@@ -175,10 +175,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "هزینهٔ کل {cost} است که {measures} از آن صرف اقدامات صرفه‌جویی می‌شود.",
     },
     "msg_change": {
-        "en": "{scenario} against the baseline: total cost {cost}, water drawn {water}, "
-        "sales lost to unmet demand {unmet}.",
-        "fa": "{scenario} در برابر پایه: هزینهٔ کل {cost}، آب برداشت‌شده {water}، "
-        "فروش ازدست‌رفته {unmet}.",
+        "en": "{scenario} against {baseline}: value added {value_added} (sales lost to unmet "
+        "demand {unmet}; costs paid {cost}, as less is made), water drawn {water}.",
+        "fa": "{scenario} در برابر {baseline}: ارزش افزوده {value_added} (فروش ازدست‌رفته "
+        "{unmet}؛ هزینهٔ پرداختی {cost}، چون کمتر تولید می‌شود)، آب برداشت‌شده {water}.",
     },
     "msg_not_optimal": {
         "en": "{scenario} has no optimal solution (solver status: {status}). The caps, "
