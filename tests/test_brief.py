@@ -464,3 +464,18 @@ def test_shipped_scenarios_carry_titles_in_both_languages() -> None:
         for key in ("title", "title_fa", "summary", "summary_fa"):
             assert texts.get(key), f"{path.name}: no {key}"
         assert not any("a" <= ch.lower() <= "z" for ch in texts["title_fa"]), path.name
+
+
+def test_key_messages_give_the_most_valuable_cap_per_resource() -> None:
+    """USD/MWh and USD/m3 are not compared: each resource gets its own cap message, water
+    first, and closed sources (caps of zero) are not 'the most valuable cap'."""
+    from resourcemodel.brief.content import _cap_message
+
+    root = Path(__file__).resolve().parents[1]
+    res = rm.run(root / "scenarios/water-crisis-50.toml")
+    lines = _cap_message(res, "en", most=3)
+    assert lines[0].startswith("Fresh make-up water: the most valuable cap is")
+    assert "USD/m3" in lines[0]
+    assert any(line.startswith("Electricity:") and "USD/MWh" in line for line in lines[1:])
+    assert not any("Desalinated" in line for line in lines[:-1])  # its cap of 0 is skipped
+    assert "caps bind" in lines[-1]

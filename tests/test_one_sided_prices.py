@@ -184,8 +184,8 @@ def test_brief_prints_both_sides(kink: Path) -> None:
     res = rm.run(kink)
     en = _visible(str(brief(res, lang="en")))
     assert (
-        "The most valuable cap is River, year (period cap). It sits at a kink: one more unit "
-        "is worth 5 USD/m3, one unit less costs 47.5 USD/m3." in en
+        "Water: the most valuable cap is River, year (period cap). It sits at a kink: one "
+        "more unit is worth 5 USD/m3, one unit less costs 47.5 USD/m3." in en
     )
     row = en.index("River, year (period cap)")
     # The value cell has a second line with the other side of the kink.
@@ -201,7 +201,9 @@ def test_brief_prints_both_sides(kink: Path) -> None:
     row = fa.index(more)
     assert "\n".join(fa[row : row + 2]) == i18n.text("worth_kink", "fa", more=more, less=less)
     cap = cap_label(res, "source_cap", "river, year", "fa")
-    assert i18n.text("msg_top_cap_kink", "fa", cap=cap, more=more, less=less) in fa
+    water = i18n.display_name(res, "resource", "water", "fa")
+    message = i18n.text("msg_top_cap_kink", "fa", subject=water, cap=cap, more=more, less=less)
+    assert message in fa
     # Away from a kink a brief prints one value, as before.
     plain = _visible(str(brief(rm.run(rm.examples.path("two_plants")), lang="en")))
     assert not any("one less" in line or "kink" in line for line in plain)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from resourcemodel import report, units
@@ -400,41 +401,79 @@ def worth(res: xr.Dataset, cap: str, where: str, price: float, price_unit: str, 
     return text("worth_kink", lang, more=more, less=quantity(sides[1], price_unit, lang))
 
 
-def _cap_message(res: xr.Dataset, lang: str) -> list[str]:
+def _cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
+    """Name what a cap limits: the resource of its source, group or permit, or a pollutant."""
+    labels = where.split(", ")
+    if cap.startswith("emission_cap"):
+        return display_name(res, "pollutant", labels[0], lang)
+    if cap.startswith("group_cap"):
+        resource = str(res["group_resource"].sel(group=labels[0]).item())
+    elif cap == "permit":
+        resource = labels[1]
+    else:  # source_cap(_annual): source first; contract: plant, source
+        source = labels[1] if cap == "contract" else labels[0]
+        resource = str(res["source_resource"].sel(source=source).item())
+    return display_name(res, "resource", resource, lang)
+
+
+def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
+    """Key messages on the caps: the most valuable cap on each resource, water first.
+
+    Shadow prices in USD/MWh, USD/GJ and USD/m3 are not comparable, so each resource gets
+    its own message, in its own unit (at most ``most``; water always when a water cap
+    binds). Caps of zero (a source that does not exist in those months) are left out. The
+    last line counts the binding caps.
+    """
     from resourcemodel.plots import cap_label
 
     caps = report.binding_caps(res)
+    if not caps.empty:
+        caps = caps[caps["limit"] > 0]
     if caps.empty:
         return [text("msg_no_binding", lang)]
-    top = caps.iloc[0]
-    unit = str(top["unit"])
-    price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
-    upper = float(top["range_upper"])
-    sides = one_sided(res, str(top["cap"]), str(top["where"]))
-    if sides is not None and math.isfinite(sides[1]):
-        return [
-            text(
-                "msg_top_cap_kink",
-                lang,
-                cap=cap_label(res, str(top["cap"]), str(top["where"]), lang),
-                more=quantity(sides[0], price_unit, lang),
-                less=quantity(sides[1], price_unit, lang),
-            ),
-            text("msg_binding_count", lang, n=number(len(caps), lang)),
+    caps = caps.assign(
+        subject=[
+            _cap_subject(res, str(c), str(w), lang)
+            for c, w in zip(caps["cap"], caps["where"], strict=True)
         ]
-    return [
-        text(
-            "msg_top_cap",
-            lang,
-            cap=cap_label(res, str(top["cap"]), str(top["where"]), lang),
-            price=quantity(float(top["shadow_price"]), price_unit, lang),
-            lower=quantity(max(0.0, float(top["range_lower"])), unit, lang),
-            upper=quantity(upper, unit, lang)
-            if math.isfinite(upper)
-            else text("unbounded_above", lang),
-        ),
-        text("msg_binding_count", lang, n=number(len(caps), lang)),
-    ]
+    )
+    tops = caps.drop_duplicates("subject")  # binding_caps is sorted by value, highest first
+    water = tops["price_unit"].str.endswith("/m3")
+    tops = pd.concat([tops[water], tops[~water]]).head(most)
+    out = []
+    for _, top in tops.iterrows():
+        unit = str(top["unit"])
+        price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
+        label = cap_label(res, str(top["cap"]), str(top["where"]), lang)
+        sides = one_sided(res, str(top["cap"]), str(top["where"]))
+        if sides is not None and math.isfinite(sides[1]):
+            out.append(
+                text(
+                    "msg_top_cap_kink",
+                    lang,
+                    subject=top["subject"],
+                    cap=label,
+                    more=quantity(sides[0], price_unit, lang),
+                    less=quantity(sides[1], price_unit, lang),
+                )
+            )
+            continue
+        upper = float(top["range_upper"])
+        out.append(
+            text(
+                "msg_top_cap",
+                lang,
+                subject=top["subject"],
+                cap=label,
+                price=quantity(float(top["shadow_price"]), price_unit, lang),
+                lower=quantity(max(0.0, float(top["range_lower"])), unit, lang),
+                upper=quantity(upper, unit, lang)
+                if math.isfinite(upper)
+                else text("unbounded_above", lang),
+            )
+        )
+    out.append(text("msg_binding_count", lang, n=number(len(caps), lang)))
+    return out
 
 
 def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[str]:
@@ -514,7 +553,8 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
     for res in items:
         if is_optimal(res):
             prefix = text("scenario_prefix", lang, scenario=scenario_name(res, lang))
-            out.append(f"{prefix} {_cap_message(res, lang)[0]}")
+            lines = _cap_message(res, lang, most=2)
+            out += [f"{prefix} {line}" for line in lines[:-1] or lines]
     return out
 
 

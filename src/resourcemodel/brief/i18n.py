@@ -147,16 +147,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "{share} از تقاضای آن ({amount}).",
     },
     "msg_top_cap": {
-        "en": "The most valuable cap is {cap}: one more unit is worth {price}, as long as "
-        "the cap stays between {lower} and {upper}.",
-        "fa": "باارزش‌ترین سقف، {cap} است: هر واحد بیشتر {price} می‌ارزد، تا وقتی سقف "
-        "بین {lower} و {upper} بماند.",
+        "en": "{subject}: the most valuable cap is {cap}; one more unit is worth {price}, "
+        "as long as the cap stays between {lower} and {upper}.",
+        "fa": "{subject}: باارزش‌ترین سقف، {cap} است؛ هر واحد بیشتر {price} می‌ارزد، تا "
+        "وقتی سقف بین {lower} و {upper} بماند.",
     },
     "msg_top_cap_kink": {
-        "en": "The most valuable cap is {cap}. It sits at a kink: one more unit is worth "
-        "{more}, one unit less costs {less}.",
-        "fa": "باارزش‌ترین سقف، {cap} است و در نقطهٔ شکست قرار دارد: هر واحد بیشتر {more} "
-        "می‌ارزد و هر واحد کمتر {less} هزینه دارد.",
+        "en": "{subject}: the most valuable cap is {cap}. It sits at a kink: one more unit "
+        "is worth {more}, one unit less costs {less}.",
+        "fa": "{subject}: باارزش‌ترین سقف، {cap} است و در نقطهٔ شکست قرار دارد: هر واحد "
+        "بیشتر {more} می‌ارزد و هر واحد کمتر {less} هزینه دارد.",
     },
     "msg_binding_count": {
         "en": "{n} caps bind (each period counted separately).",
