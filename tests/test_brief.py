@@ -479,3 +479,20 @@ def test_key_messages_give_the_most_valuable_cap_per_resource() -> None:
     assert any(line.startswith("Electricity:") and "USD/MWh" in line for line in lines[1:])
     assert not any("Desalinated" in line for line in lines[:-1])  # its cap of 0 is skipped
     assert "caps bind" in lines[-1]
+
+
+def test_changes_read_as_a_planner_expects() -> None:
+    from resourcemodel.brief.content import FigureRow, _change
+
+    rows = {
+        "water": FigureRow("sec_water", "Desalinated water", "m3", []),
+        "share": FigureRow("sec_unmet", "Largest unmet share", "%", []),
+    }
+    # A normal change carries its percentage.
+    assert _change(90.0, 100.0, 1.0, rows["water"], "en") == "−10 (−10%)"
+    # No percentage of a near-zero base, none of a negligible change.
+    assert _change(28.5, 0.48, 1.0, rows["water"], "en") == "+28"
+    assert _change(5880.0, 5880.0882, 1.0, rows["water"], "en") == "−0.0882"
+    # A share changes in percentage points, not in percent.
+    assert _change(0.255, 0.17, 1.0, rows["share"], "en") == "+8.5 percentage points"
+    assert _change(0.255, 0.17, 1.0, rows["share"], "fa").endswith("واحد درصد")

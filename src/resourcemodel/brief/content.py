@@ -308,14 +308,29 @@ def _shown(row: FigureRow, rows: list[FigureRow]) -> tuple[str, float]:
 def _change(new: float, old: float, factor: float, row: FigureRow, lang: str) -> str:
     if math.isnan(new) or math.isnan(old):
         return ""
-    if row.unit == "%":
+    if row.unit == "%":  # a change of a share is in percentage points
         delta = new - old
-        return "" if abs(delta) < 1e-12 else percent(delta, lang, signed=True)
+        if abs(delta) < 1e-12:
+            return ""
+        return f"{number(100 * delta, lang, signed=True)} {text('percentage_points', lang)}"
     delta = (new - old) * factor
     if abs(new - old) <= 1e-9 * max(1.0, abs(old)):
         return ""  # an unchanged value needs no second line
-    rel = f" ({percent((new - old) / abs(old), lang, signed=True)})" if old else ""
-    return number(delta, lang, signed=True) + rel
+    return number(delta, lang, signed=True) + _relative_note(new, old, lang)
+
+
+def _relative_note(new: float, old: float, lang: str) -> str:
+    """`` (+12%)`` beside a change, unless a percentage would mislead.
+
+    None of a zero or near-zero base (a change above 500% says only that the base was
+    small: ``+28 (+5,811%)``) and none below 0.05% (``-0.0882 (-0.0015%)``).
+    """
+    if not old:
+        return ""
+    rel = (new - old) / abs(old)
+    if abs(rel) > 5 or abs(rel) < 5e-4:
+        return ""
+    return f" ({percent(rel, lang, signed=True)})"
 
 
 def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> Table:

@@ -133,6 +133,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "ارزش افزوده (فروش منهای هزینه‌های مدل)",
     },
     "row_revenue": {"en": "Revenue", "fa": "درآمد"},
+    "percentage_points": {"en": "percentage points", "fa": "واحد درصد"},
     "row_unmet_share": {
         "en": "Largest unmet share of one product's demand",
         "fa": "بیشترین سهم تأمین‌نشده از تقاضای یک محصول",
