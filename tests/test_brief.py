@@ -184,6 +184,7 @@ def test_numbers_in_persian() -> None:
     assert i18n.percent(0.000142, "en", signed=True) == "+0.014%"
     assert i18n.quantity(5, "USD/m3", "fa") == "۵ دلار بر متر مکعب"
     assert i18n.unit_name("Mm3", "fa") == "میلیون متر مکعب"
+    assert i18n.unit_name("Mm3", "en") == "million m3"
 
 
 def test_jalali_dates() -> None:
@@ -335,7 +336,7 @@ def test_pdf_isfahan_headline_numbers(isfahan: list[xr.Dataset], tmp_path: Path)
     text_en = pdf_text(Path(en))
     assert re.search(rf"Total cost\s+{number(cost / 1e6, 'en')}\s+MUSD", text_en)
     assert re.search(rf"Crude steel for flat products\s+{number(steel, 'en')}\s+Mt", text_en)
-    assert re.search(rf"Zayandeh Rud surface water.*\s{number(river, 'en')}\s+Mm3", text_en)
+    assert re.search(rf"Zayandeh Rud surface water.*\s{number(river, 'en')}\s+million m3", text_en)
     text_fa = persian_key(pdf_text(Path(fa)))
     for shown in (number(cost / 1e6, "fa"), number(steel, "fa"), "فولاد خام تخت", "میلیون دلار"):
         assert persian_key(shown) in text_fa, shown

@@ -551,14 +551,21 @@ def percent(share: float | None, lang: str, *, signed: bool = False) -> str:
     return body + "%"
 
 
+#: Unit symbols a director may not read in English: written out (``Mm3`` is a megametre
+#: cubed to a physicist).
+UNITS_EN = {"Mm3": "million m3", "bcm": "billion m3"}
+
+
 def unit_name(unit: str, lang: str) -> str:
-    """Return how ``unit`` is written in ``lang`` (``Mm3`` -> ``میلیون متر مکعب``).
+    """Return how ``unit`` is written in ``lang`` (``Mm3`` -> ``million m3``, ``میلیون متر مکعب``).
 
     Compound units (``USD/m3``) are translated part by part (``دلار بر متر مکعب``); a unit
     symbol without a Persian name is kept as the symbol.
     """
-    if lang != "fa" or not unit:
+    if not unit:
         return unit
+    if lang != "fa":
+        return UNITS_EN.get(unit, unit)
     if unit in UNITS_FA:
         return UNITS_FA[unit]
     if "/" in unit:
