@@ -46,6 +46,16 @@ _TEMPLATE_DIMS = {
 }
 
 
+def _load(results: Any) -> list[xr.Dataset]:
+    """Load results Datasets or files, with loading problems as :class:`ExportError`."""
+    from resourcemodel.brief import BriefError, load_results
+
+    try:
+        return load_results(results)
+    except BriefError as err:
+        raise ExportError(str(err)) from None
+
+
 def _units(ds: xr.Dataset, name: str, frame: pd.DataFrame) -> tuple[str, list[str] | None]:
     """Return a variable's unit: one string, or one per row of ``frame`` when templated."""
     template = str(ds[name].attrs.get("units", ""))
@@ -189,15 +199,10 @@ def export(results_or_paths: object, format: str = "csv", out: str | Path = "exp
     ExportError
         Unknown format, or a path that is not a results file.
     """
-    from resourcemodel.brief import BriefError, load_results
-
     if format not in FORMATS:
         msg = f"Unknown export format {format!r}; use one of {', '.join(FORMATS)}."
         raise ExportError(msg)
-    try:
-        items = load_results(results_or_paths)
-    except BriefError as err:
-        raise ExportError(str(err)) from None
+    items = _load(results_or_paths)
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         msg = f"{str(folder)!r} is a file; give a folder to export into."
@@ -765,15 +770,10 @@ def export_workbook(results: object, path: str | Path) -> Path:
     >>> openpyxl.load_workbook(target)["Summary"]["D1"].value
     'two_plants'
     """
-    from resourcemodel.brief import BriefError, load_results
-
     target = Path(path)
     if target.is_dir():
         msg = f"{str(target)!r} is a folder; give the workbook's file name (.xlsx)."
         raise ExportError(msg)
-    try:
-        items = load_results(results)
-    except BriefError as err:
-        raise ExportError(str(err)) from None
+    items = _load(results)
     sheets = workbook_sheets(items)
     return write_with(target, functools.partial(_write_workbook, sheets))
