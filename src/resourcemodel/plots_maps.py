@@ -305,8 +305,11 @@ def _footer(ax: Axes, lang: str, parts: Sequence[str]) -> None:
     if parts:
         lines.append(_t("off_map", lang, parts="; ".join(parts)))
     lines.append(ATTRIBUTION[lang])
+    # Wrap to the width of the axes (about 3.4 pt per character at 6.8 pt).
+    inches = ax.figure.get_size_inches()[0] * ax.get_position().width
+    width = max(40, int(inches * 72 / 3.4))
     ax.annotate(
-        "\n".join(plots._wrap(line, 110) for line in lines),
+        "\n".join(plots._wrap(line, width) for line in lines),
         (0.0, -0.01),
         xycoords="axes fraction",
         va="top",
@@ -869,12 +872,11 @@ def _project_map(
         Line2D([], [], marker="*", ls="", ms=12, mfc="#f1c40f", mec="black", label=_t("site", lang))
     ]
     if comparable:
-        if (shown != 0).any():
-            handles += [
-                Patch(facecolor=_LESS, alpha=0.75, label=_t("less", lang)),
-                Patch(facecolor=_MORE, alpha=0.75, label=_t("more", lang)),
-            ]
-        else:
+        if (shown < 0).any():
+            handles.append(Patch(facecolor=_LESS, alpha=0.75, label=_t("less", lang)))
+        if (shown > 0).any():
+            handles.append(Patch(facecolor=_MORE, alpha=0.75, label=_t("more", lang)))
+        if not (shown != 0).any():
             handles.append(Patch(facecolor="none", edgecolor="none", label=_t("unchanged", lang)))
     ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85, frameon=True)
     key = "project_title" if comparable else "project_title_alone"
