@@ -38,6 +38,7 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import xarray as xr
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Wedge
@@ -306,7 +307,8 @@ def _footer(ax: Axes, lang: str, parts: Sequence[str]) -> None:
         lines.append(_t("off_map", lang, parts="; ".join(parts)))
     lines.append(ATTRIBUTION[lang])
     # Wrap to the width of the axes (about 3.4 pt per character at 6.8 pt).
-    inches = ax.figure.get_size_inches()[0] * ax.get_position().width
+    fig = ax.get_figure(root=True)
+    inches = (fig.get_size_inches()[0] if fig is not None else 7.2) * ax.get_position().width
     width = max(40, int(inches * 72 / 3.4))
     ax.annotate(
         "\n".join(plots._wrap(line, width) for line in lines),
@@ -398,6 +400,12 @@ def _size_legend(ax: Axes, vmax: float, rmax: float, unit: str, lang: str) -> No
         )
 
 
+def _centre(frame: pd.DataFrame, plant: object) -> tuple[float, float]:
+    """Return the bubble centre of ``plant`` (after :func:`_place`), in map metres."""
+    cx, cy = frame[["cx", "cy"]].to_numpy(dtype=float)[frame.index.get_loc(plant)]
+    return float(cx), float(cy)
+
+
 def _labels(ax: Axes, sites: pd.DataFrame, radii: pd.Series) -> None:
     """Name each drawn plant to the right of its bubble, nudging labels apart."""
     x0, x1 = ax.get_xlim()
@@ -444,7 +452,7 @@ def _draw_pies(
             sweep = 360.0 * value / total
             ax.add_patch(
                 Wedge(
-                    (sites.at[plant, "cx"], sites.at[plant, "cy"]),
+                    _centre(sites, plant),
                     r,
                     start,
                     start + sweep,
@@ -501,7 +509,9 @@ def drawn_by_plant(
     sources = _sources_of(res, resource)
     supply = res["supply"].sel(source=sources).fillna(0.0)
     supply = supply.sel(period=period) if period is not None else supply.sum("period")
-    return supply.transpose("plant", "source").to_pandas().astype(float)
+    frame = supply.transpose("plant", "source").to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    return frame.astype(float)
 
 
 def _off_map(
@@ -697,7 +707,10 @@ def _cap_map(
     if not (math.isfinite(lim) and lim > 0):
         msg = f"Source {source!r} has no cap in period {period!r}; pick a capped source and period."
         raise ValueError(msg)
-    drawn = res["supply"].sel(source=source, period=period).fillna(0.0).to_pandas().astype(float)
+    drawn = pd.Series(
+        res["supply"].sel(source=source, period=period).fillna(0.0).values.astype(float),
+        index=pd.Index(res.plant.values.astype(str), name="plant"),
+    )
     use = float(res["source_cap_use"].sel(source=source, period=period))
     r = str(res["source_resource"].sel(source=source).item())
     unit = str(res["resource_unit"].sel(resource=r).item())
@@ -716,7 +729,7 @@ def _cap_map(
             continue
         ax.add_patch(
             Circle(
-                (located.at[plant, "cx"], located.at[plant, "cy"]),
+                _centre(located, plant),
                 float(radii[plant]),
                 facecolor=cmap(norm(100.0 * shown[plant] / lim)),
                 edgecolor="#333333",
@@ -816,7 +829,7 @@ def _project_map(
                 "(WGS84 degrees) to mark the project's site."
             )
             raise ValueError(msg)
-        site = (float(sites.at[plant, "lat"]), float(sites.at[plant, "lon"]))
+        site = (float(sites.at[plant, "lat"]), float(sites.at[plant, "lon"]))  # type: ignore[arg-type]
     lat, lon = site
     if not (abs(lat) <= 90 and abs(lon) <= 180):
         msg = f"site {site!r} is not (lat, lon) in WGS84 degrees."
@@ -855,7 +868,7 @@ def _project_map(
         color = (_LESS if shown[p] < 0 else _MORE) if comparable else "#7f8c8d"
         ax.add_patch(
             Circle(
-                (others.at[p, "cx"], others.at[p, "cy"]),
+                _centre(others, p),
                 float(radii[p]),
                 facecolor=color,
                 edgecolor="white",
@@ -868,7 +881,7 @@ def _project_map(
     _labels(ax, placed, radii.reindex(located.index).fillna(0.0))
     if (shown != 0).any():
         _size_legend(ax, vmax * factor, rmax, disp, lang)
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], marker="*", ls="", ms=12, mfc="#f1c40f", mec="black", label=_t("site", lang))
     ]
     if comparable:
@@ -927,12 +940,15 @@ def brief_maps(
         for plant in new:
             if sites.at[str(plant), "located"]:
                 jobs.append(
-                    (
-                        f"{plant}_site_map",
-                        lambda ax, p=str(plant): project_map(
-                            subject, p, baseline=optimal[0], ax=ax, lang=lang
-                        ),
-                        "",
-                    )
+                    (f"{plant}_site_map", _project_job(subject, str(plant), optimal[0], lang), "")
                 )
     return jobs
+
+
+def _project_job(
+    res: xr.Dataset, plant: str, baseline: xr.Dataset, lang: str
+) -> Callable[[Axes | None], Axes]:
+    def draw(ax: Axes | None) -> Axes:
+        return project_map(res, plant, baseline=baseline, ax=ax, lang=lang)
+
+    return draw
