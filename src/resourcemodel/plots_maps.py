@@ -1,6 +1,6 @@
 """Plants on a map of Isfahan province's counties, in English or Persian (offline).
 
-The county layer ships with the package (``data/geo/isfahan_counties.geojson``,
+The county layer ships with the package (``geodata/isfahan_counties.geojson``,
 OpenStreetMap boundaries under the ODbL; every map credits them). Maps are drawn with
 geopandas and matplotlib in UTM zone 39N (metres), so bubble areas and the scale bar are
 true to the ground: no tile server, nothing downloaded.
@@ -130,7 +130,7 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 def layer_path() -> Path:
     """Return the path of the shipped county layer (GeoJSON, WGS84)."""
-    root = _resources.files("resourcemodel") / "data" / "geo"
+    root = _resources.files("resourcemodel") / "geodata"
     return Path(str(root / "isfahan_counties.geojson"))
 
 
