@@ -67,7 +67,24 @@ ENTITIES: dict[str, EntitySpec] = {
         ("period", "duration", "unit"),
         ("name", "name_fa", "reference", "confidence"),
     ),
-    "plant": EntitySpec("plant", "plants.csv", ("plant",), ("name", "name_fa", "sector", "note")),
+    # lat/lon/county/estate locate a plant on maps only (see resourcemodel.locations).
+    "plant": EntitySpec(
+        "plant",
+        "plants.csv",
+        ("plant",),
+        (
+            "name",
+            "name_fa",
+            "sector",
+            "note",
+            "lat",
+            "lon",
+            "county",
+            "estate",
+            "location_reference",
+            "location_confidence",
+        ),
+    ),
     "product": EntitySpec("product", "products.csv", ("product", "unit"), ("name", "name_fa")),
     "resource": EntitySpec(
         "resource", "resources.csv", ("resource", "group", "unit"), ("name", "name_fa")

@@ -25,6 +25,7 @@ import xarray as xr
 
 from resourcemodel import checks, units
 from resourcemodel.exceptions import ValidationError
+from resourcemodel.locations import location_coords, location_problems
 from resourcemodel.schema import (
     CONFIDENCE_LABELS,
     ENTITIES,
@@ -397,6 +398,7 @@ class _Loader:
         self.entity[dim] = frame.set_index(dim, drop=False)
 
     def _check_entity_references(self) -> None:
+        self.problems.extend(location_problems(self.entity["plant"]))
         for dim, spec in ENTITIES.items():
             frame = self.entity[dim]
             for column, ref in spec.references.items():
@@ -483,6 +485,7 @@ class _Loader:
             for attr in attrs:
                 if attr in frame.columns:
                     coords[f"{dim}_{attr}"] = (dim, frame[attr].to_numpy(dtype=str))
+        coords.update(location_coords(self.entity["plant"]))
         per = self.entity["period"]
         days = [_days(v, u) for v, u in zip(per["duration"], per["unit"], strict=True)]
         coords["period_duration"] = (
