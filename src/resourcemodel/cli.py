@@ -1,4 +1,4 @@
-"""Command line: ``resourcemodel run | validate | diff | examples``.
+"""Command line: ``resourcemodel run | validate | diff | template | examples`` and more.
 
 Bad input gives one clear message and exit code 2, never a traceback (unless ``--debug``).
 An infeasible scenario exits with code 3 after saying so.
@@ -32,7 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="solve scenarios and print a summary")
     run.add_argument(
-        "paths", nargs="*", type=Path, help="scenario .toml files, folders of them, or case folders"
+        "paths",
+        nargs="*",
+        type=Path,
+        help="scenario .toml files, folders of them, case folders or case workbooks (.xlsx)",
     )
     run.add_argument("--examples", action="store_true", help="also run every bundled example")
     run.add_argument("--backend", default="highs", choices=["highs", "pulp"])
@@ -115,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("examples", help="list the bundled example cases")
+    tp = sub.add_parser(
+        "template",
+        help="write a case as an editable Excel workbook (or a workbook back as CSV tables)",
+    )
+    tp.add_argument(
+        "case", help="case folder, case workbook (.xlsx), or bundled case name (isfahan)"
+    )
+    tp.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="FILE.xlsx for a workbook; any other path is a folder of CSV tables",
+    )
     from resourcemodel.analyses.cli import add_parsers
 
     add_parsers(sub)  # explain, pareto, cost-curve, permit
@@ -192,11 +208,15 @@ def _output_problem(path: Path, folder: bool) -> str:
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
     """Scenario files in the order given; a folder of .toml files expands to baseline first."""
+    from resourcemodel import excel
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir() and not (path / "plants.csv").exists():
             files = sorted(path.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
-            if not files:
+            if not files and any(excel.is_spreadsheet(p.name) for p in path.iterdir()):
+                out.append(path)  # a workbook in a case folder: the loader says what to do
+            elif not files:
                 from resourcemodel.exceptions import InputError
 
                 msg = f"{str(path)!r}: no scenario .toml files (and not a case folder)."
@@ -444,6 +464,32 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def case_path(case: str) -> Path:
+    """Return the folder or workbook of a case given by path or by bundled name."""
+    from resourcemodel.exceptions import InputError
+    from resourcemodel.scenario import BUNDLED
+
+    path = Path(case)
+    if path.exists():
+        return path
+    for folder in BUNDLED:
+        if "/" not in case and (folder / case).is_dir():
+            return folder / case
+    names = sorted(p.name for b in BUNDLED for p in b.iterdir() if p.is_dir())
+    msg = f"{case!r}: no such case folder or workbook, and no bundled case of that name ({names})."
+    raise InputError(msg)
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from resourcemodel import excel
+
+    case = case_path(args.case)
+    written = excel.convert(case, args.out)
+    kind = "workbook" if excel.is_workbook(written) else "CSV tables in"
+    print(f"wrote {kind} {written} from {case}", file=sys.stderr)
+    return 0
+
+
 def _cmd_examples(args: argparse.Namespace) -> int:
     from resourcemodel import examples
 
@@ -495,6 +541,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sweep": _cmd_sweep,
         "brief": _cmd_brief,
         "export": _cmd_export,
+        "template": _cmd_template,
     }
     from resourcemodel.analyses.cli import HANDLERS
 
