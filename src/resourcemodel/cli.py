@@ -131,6 +131,35 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="FILE.xlsx for a workbook; any other path is a folder of CSV tables",
     )
+    npl = sub.add_parser(
+        "new-plant",
+        help="write an overlay and a scenario for a new plant like an existing one, scaled",
+    )
+    npl.add_argument("--like", required=True, help="the existing plant to copy")
+    npl.add_argument("--capacity", required=True, help="new capacity, e.g. '1 Mt/yr'")
+    npl.add_argument("--id", required=True, dest="plant", help="label of the new plant")
+    npl.add_argument("--name", required=True, help="name of the new plant")
+    npl.add_argument("--name-fa", default="", help="Persian name")
+    npl.add_argument("--out", type=Path, required=True, help="overlay folder to write")
+    npl.add_argument(
+        "--scenario",
+        default="isfahan",
+        help="scenario .toml to extend, or case folder/workbook/bundled name (default isfahan)",
+    )
+    npl.add_argument("--process", default=None, help="the process --capacity is for")
+    npl.add_argument(
+        "--market",
+        choices=["own", "shared"],
+        default="own",
+        help="own products with their own demand (default) or the reference's products",
+    )
+    npl.add_argument(
+        "--rights",
+        choices=["scale", "omit"],
+        default="scale",
+        help="the reference's contracts, connection caps and permits: scaled or left out",
+    )
+    npl.add_argument("--scenario-out", type=Path, default=None, help="scenario file to write")
     from resourcemodel.analyses.cli import add_parsers
 
     add_parsers(sub)  # explain, pareto, cost-curve, permit
@@ -490,6 +519,32 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new_plant(args: argparse.Namespace) -> int:
+    from resourcemodel.newplant import new_plant
+
+    base = Path(args.scenario)
+    case = base if base.suffix.lower() == ".toml" else case_path(args.scenario)
+    made = new_plant(
+        case,
+        args.like,
+        args.capacity,
+        plant=args.plant,
+        name=args.name,
+        name_fa=args.name_fa,
+        out=args.out,
+        process=args.process,
+        market=args.market,
+        rights=args.rights,
+        scenario_out=args.scenario_out,
+    )
+    copies = ", ".join(f"{n} (as {o})" for n, o in made.processes.items())
+    print(f"wrote overlay {made.overlay}: {copies}; capacity x{made.scale:.4g}", file=sys.stderr)
+    print(f"wrote scenario {made.scenario}", file=sys.stderr)
+    if case.suffix.lower() == ".toml":
+        print(f"compare: resourcemodel permit {case} {made.scenario}", file=sys.stderr)
+    return 0
+
+
 def _cmd_examples(args: argparse.Namespace) -> int:
     from resourcemodel import examples
 
@@ -542,6 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "brief": _cmd_brief,
         "export": _cmd_export,
         "template": _cmd_template,
+        "new-plant": _cmd_new_plant,
     }
     from resourcemodel.analyses.cli import HANDLERS
 

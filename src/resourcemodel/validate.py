@@ -414,7 +414,9 @@ class _Loader:
         for folder in self.folders:
             if folder in self.books:
                 book = self.books[folder]
-                for sheet in book.sheets if book is not None else ():
+                if book is None:
+                    continue
+                for sheet in book.sheets:
                     if sheet == excel.README_SHEET or f"{sheet}.csv" in TABLE_FILES:
                         continue
                     meant = _table_meant(sheet + ".csv")
