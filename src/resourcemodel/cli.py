@@ -310,7 +310,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "display.width",
             250,
             "display.float_format",
-            lambda v: f"{v:,.3g}",
+            report.number,
         ):
             print(table.to_string(index=False))
         print(f"\n{len(paths)} scenarios in {time.perf_counter() - start:.1f} s", file=sys.stderr)
