@@ -124,3 +124,25 @@ def test_sweep_charts_say_their_units(tmp_path: Path) -> None:
     ax = plots.response_plot(ds, "summer_grid", steel)
     assert ax.get_xlabel() == "summer grid cap [x scenario value]"
     assert ax.get_ylabel().startswith("unmet [") and ax.get_ylabel().endswith("t]")
+
+
+def _blocks(text: str, language: str) -> list[str]:
+    parts = text.split(f"```{language}\n")[1:]
+    return [p.split("```", 1)[0] for p in parts]
+
+
+def test_docs_sweeps_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/sweeps.md shows the shipped sweep file as it is, and its Python example runs."""
+    text = (ROOT / "docs" / "sweeps.md").read_text(encoding="utf-8")
+    shipped = (ROOT / "sweeps" / "river-and-grid.toml").read_text(encoding="utf-8")
+    assert _blocks(text, "toml")[0] == shipped
+    for key in ("name", "description", "base", "levers", "sampler", "samples", "seed"):
+        assert f"| `{key}` |" in text, key
+    for key in ("use", "name", "label", "parameter", "where", "unit", "base", "note"):
+        assert f"| `{key}` |" in text, key
+    (example,) = _blocks(text, "python")
+    monkeypatch.chdir(ROOT)
+    scope: dict[str, object] = {}
+    exec(compile(example, "docs/sweeps.md", "exec"), scope)
+    ds = scope["ds"]
+    assert ds.sizes["run"] == 4 and (ds["status"] == "optimal").all()
