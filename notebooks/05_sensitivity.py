@@ -222,14 +222,10 @@ display(Markdown("\n".join(lines)))
 assert np.isclose(float(oat["objective"][0]), base.attrs["objective"], rtol=1e-7)
 # More cap can never cost more: the grid's cost falls (weakly) along each lever.
 for r in RIVER_LEVELS:
-    costs = [
-        at(grid, grid["objective"], river_cap=r, summer_grid=g) for g in SUMMER_GRID_LEVELS
-    ]
+    costs = [at(grid, grid["objective"], river_cap=r, summer_grid=g) for g in SUMMER_GRID_LEVELS]
     assert all(np.diff(costs) <= 1e-6 * costs[0]), (r, costs)
 for g in SUMMER_GRID_LEVELS:
-    costs = [
-        at(grid, grid["objective"], river_cap=r, summer_grid=g) for r in RIVER_LEVELS
-    ]
+    costs = [at(grid, grid["objective"], river_cap=r, summer_grid=g) for r in RIVER_LEVELS]
     assert all(np.diff(costs) <= 1e-6 * costs[0]), (g, costs)
 # The numbers stated above for the shipped baseline.
 if name == "baseline":

@@ -284,3 +284,25 @@ def test_cli_template_and_back(tmp_path: Path, capsys: pytest.CaptureFixture[str
     _assert_bit_equal(_load_quiet(rm.examples.path("two_plants")), _load_quiet(tmp_path / "csv"))
     assert main(["template", "no_such_case", "--out", str(tmp_path / "x.xlsx")]) == 2
     assert "no bundled case of that name" in capsys.readouterr().err
+    scenario = Path(__file__).parents[1] / "scenarios" / "baseline.toml"
+    assert main(["template", str(scenario), "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "is a scenario file; template writes a case" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_overlay_may_be_a_workbook(tmp_path: Path) -> None:
+    overlay = Path(__file__).parents[1] / "scenarios" / "overlays" / "new_steel_plant"
+    book = excel.write_workbook(overlay, tmp_path / "new_steel_plant.xlsx")
+    from_folder = rm.load_inputs(ISFAHAN, overlays=[overlay])
+    from_book = rm.load_inputs(ISFAHAN, overlays=[book])
+    _assert_bit_equal(from_folder, from_book)
+    assert "new_steel" in from_book["plant"].values
+    _edit(book, "intensity", 3, "value", "x")
+    err = _message_of(lambda: rm.load_inputs(ISFAHAN, overlays=[book]))
+    assert f"'{tmp_path.name}/new_steel_plant.xlsx', sheet 'intensity', row 3" in err
+
+
+def _message_of(call: Callable[[], object]) -> str:
+    with pytest.raises(ValidationError) as info:
+        call()
+    return str(info.value)

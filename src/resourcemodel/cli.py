@@ -513,6 +513,16 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from resourcemodel import excel
 
     case = case_path(args.case)
+    if case.suffix.lower() == ".toml":
+        from resourcemodel.exceptions import InputError
+        from resourcemodel.scenario import load_scenario
+
+        data = load_scenario(case).data
+        msg = (
+            f"{args.case!r} is a scenario file; template writes a case (its tables, not a "
+            f"scenario's changes): give its case, {str(data)!r}."
+        )
+        raise InputError(msg)
     written = excel.convert(case, args.out)
     kind = "workbook" if excel.is_workbook(written) else "CSV tables in"
     print(f"wrote {kind} {written} from {case}", file=sys.stderr)
