@@ -36,7 +36,7 @@ from resourcemodel.schema import (
     PROVENANCE_COLUMNS,
     VALUE_COLUMNS,
 )
-from resourcemodel.tables import _HEADER_SEARCH, LINE, Place, Table, check_frame, read_table
+from resourcemodel.tables import HEADER_SEARCH, LINE, Place, Table, check_frame, read_table
 
 #: Suffixes of workbooks read as a case (Office Open XML).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -195,7 +195,7 @@ class Workbook:
             header,
             frame,
             lines,
-            lambda: rows[1 : 1 + _HEADER_SEARCH],
+            lambda: rows[1 : 1 + HEADER_SEARCH],
             required,
             optional,
             problems,
@@ -356,7 +356,7 @@ def write_workbook(case: str | Path, out: str | Path, *, title: str = "") -> Pat
     """
     import openpyxl
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
 
     case = Path(case)
     tables = read_case_tables(case)
@@ -407,10 +407,6 @@ def write_workbook(case: str | Path, out: str | Path, *, title: str = "") -> Pat
             longest = max([len(column) + 2, *(len(str(c)) for c in cells[:, j - 1].tolist())])
             letter = openpyxl.utils.get_column_letter(j)
             sheet.column_dimensions[letter].width = min(max(longest + 1, 8), MAX_WIDTH)
-        if "note" in columns:
-            j = columns.index("note") + 1
-            for row in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
-                row[0].alignment = Alignment(wrap_text=False)
     return rio.write_with(out, lambda tmp: book.save(tmp))
 
 

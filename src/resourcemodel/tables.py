@@ -245,7 +245,7 @@ def read_table(
     if wrong:
         problems.append(wrong)
         return None
-    later = text.split("\n")[1 : 1 + _HEADER_SEARCH]
+    later = text.split("\n")[1 : 1 + HEADER_SEARCH]
     checked = check_frame(
         place,
         header,
@@ -489,7 +489,7 @@ def _show_header(columns: list[str], limit: int = 200) -> str:
 #: Separators a spreadsheet may use instead of a comma, with how to name them.
 _SEPARATORS = {";": "';' (semicolon)", "\t": "a tab"}
 #: How many lines below line 1 the column names are looked for (a title row above them).
-_HEADER_SEARCH = 10
+HEADER_SEARCH = 10
 
 
 def _separator_problem(name: str, text: str, required: tuple[str, ...], header: list[str]) -> str:
