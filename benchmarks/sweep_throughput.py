@@ -32,8 +32,13 @@ import resourcemodel as rm
 from resourcemodel.backends.highs import new_highs, scaling_options, to_highs_lp
 from resourcemodel.scenario import Change, load_scenario
 from resourcemodel.sweeps import load_sweep, sample
+from resourcemodel.sweeps.spec import load_levers
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The shipped levers (sweeps/levers.toml): every route changes the same rows.
+LEVERS = load_levers(ROOT / "sweeps" / "levers.toml")
+SUMMER = tuple(LEVERS["summer_grid"]["where"]["period"])
+GRID_SOURCE = str(LEVERS["summer_grid"]["where"]["source"])
 
 
 def spec_for(runs: int) -> dict[str, object]:
@@ -44,22 +49,10 @@ def spec_for(runs: int) -> dict[str, object]:
         "samples": runs,
         "seed": 11,
         "outcomes": ["objective", "source_cap_shadow_price"],
+        "levers": str(ROOT / "sweeps" / "levers.toml"),
         "lever": [
-            {
-                "name": "river",
-                "parameter": "source_cap",
-                "where": {"source": "river_*"},
-                "scale": {"low": 0.5, "high": 1.0},
-            },
-            {
-                "name": "summer_grid",
-                "parameter": "source_cap",
-                "where": {
-                    "source": "grid_electricity",
-                    "period": ["khordad", "tir", "mordad", "shahrivar"],
-                },
-                "scale": {"low": 0.3, "high": 1.0},
-            },
+            {"use": "river_cap", "scale": {"low": 0.5, "high": 1.0}},
+            {"use": "summer_grid", "scale": {"low": 0.3, "high": 1.0}},
         ],
     }
 
@@ -74,10 +67,7 @@ def pulp_rebuild(values: np.ndarray, limit: int) -> tuple[float, list[float]]:
             Change("source_cap", {"source": ("river_*",)}, "scale", float(river), None, "b"),
             Change(
                 "source_cap",
-                {
-                    "source": ("grid_electricity",),
-                    "period": ("khordad", "tir", "mordad", "shahrivar"),
-                },
+                {"source": (GRID_SOURCE,), "period": SUMMER},
                 "scale",
                 float(grid),
                 None,
@@ -98,8 +88,8 @@ def highspy_warm_raw(values: np.ndarray) -> tuple[float, list[float]]:
     periods = list(inputs.period.values)
     river = block.index[sources.index("river_zayandeh"), :]
     grid = block.index[
-        sources.index("grid_electricity"),
-        [periods.index(p) for p in ("khordad", "tir", "mordad", "shahrivar")],
+        sources.index(GRID_SOURCE),
+        [periods.index(p) for p in SUMMER],
     ]
     rows = np.concatenate([river, grid]).astype(np.int32)
     base = lp.row_upper[rows].copy()

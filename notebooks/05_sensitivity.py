@@ -26,10 +26,14 @@
 # 2. **a grid** over the two levers that matter for a hot, dry year: the river cap and the
 #    summer grid cap (a heatmap).
 #
-# Every factor is a multiple of the scenario's own value (1 = as in the scenario).
+# Every factor is a multiple of the scenario's own value (1 = as in the scenario). The
+# factors are the shipped ones of `sweeps/levers.toml`, defined once for every sweep
+# (`docs/sweeps.md`): the summer grid cap here is the one `sweeps/river-and-grid.toml`
+# sweeps and the summer-grid scenarios curtail (grid power to heavy industry in Tir-Mordad).
 
 # %% tags=["parameters"]
 BASE = "../scenarios/baseline.toml"
+LEVERS = "../sweeps/levers.toml"
 WORKERS = 1
 RIVER_LEVELS = [0.4, 0.55, 0.7, 0.85, 1.0]
 SUMMER_GRID_LEVELS = [0.25, 0.5, 0.75, 1.0]
@@ -61,57 +65,30 @@ print(f"{name}: least cost {base.attrs['objective'] / 1e6:,.0f} million USD/yr")
 # ## 1. One factor at a time
 
 # %%
-river = {"parameter": "source_cap", "where": {"source": "river_*"}}
-summer_grid = {
-    "parameter": "source_cap",
-    "where": {"source": "grid_electricity", "period": ["tir", "mordad"]},
-}
+CAPS = ["river_cap", "groundwater_cap", "summer_grid", "winter_gas"]
 oat = rm.sweep(
     {
         "name": "what-matters",
         "base": BASE,
+        "levers": LEVERS,
         "sampler": "one_at_a_time",
         "outcomes": ["objective", {"variable": "unmet", "sum": ["period"]}],
         "lever": [
-            {"name": "river cap", **river, "scale": [0.5, 0.75, 1.0, 1.1]},
-            {
-                "name": "groundwater cap",
-                "parameter": "source_cap",
-                "where": {"source": "groundwater"},
-                "scale": [0.7, 1.0, 1.1],
-            },
-            {"name": "summer grid cap", **summer_grid, "scale": [0.5, 1.0, 1.25]},
-            {
-                "name": "winter gas cap",
-                "parameter": "source_cap",
-                "where": {"source": "gas_pipeline", "period": ["azar", "dey", "bahman"]},
-                "scale": [0.6, 1.0, 1.2],
-            },
+            {"use": "river_cap", "scale": [0.5, 0.75, 1.0, 1.1]},
+            {"use": "groundwater_cap", "scale": [0.7, 1.0, 1.1]},
+            {"use": "summer_grid", "scale": [0.5, 1.0, 1.25]},
+            {"use": "winter_gas", "scale": [0.6, 1.0, 1.2]},
         ],
         "uncertainty": [
-            {
-                "name": "gas price",
-                "parameter": "source_cost",
-                "where": {"source": "gas_*"},
-                "scale": [0.8, 1.0, 1.5],
-            },
-            {
-                "name": "grid power price",
-                "parameter": "source_cost",
-                "where": {"source": "grid_*"},
-                "scale": [0.8, 1.0, 1.5],
-            },
-            {
-                "name": "water intensity",
-                "parameter": "intensity",
-                "where": {"resource": "water"},
-                "scale": [0.8, 1.0, 1.2],
-            },
+            {"use": "gas_price", "scale": [0.8, 1.0, 1.5]},
+            {"use": "grid_price", "scale": [0.8, 1.0, 1.5]},
+            {"use": "water_intensity", "scale": [0.8, 1.0, 1.2]},
         ],
     },
     workers=WORKERS,
     progress=False,
 )
+label = {f: str(oat[f].attrs["long_name"]) for f in analysis.factors(oat)}
 assert (oat["status"] == "optimal").all(), oat["message"].values
 lost_oat = oat["unmet"].sel(product=final_t).sum("product").rename("output lost")
 kinds, counts = np.unique(oat["mode"].values.astype(str), return_counts=True)
@@ -128,7 +105,7 @@ plots.tornado_plot(
 axes[0].set_title("What moves the least cost most")
 axes[1].set_title("What moves lost output most (products in tonnes)")
 for ax in axes:
-    ax.set_ylabel("factor (low .. high, x scenario value)")
+    ax.set_ylabel("factor (low .. high)")
 fig.suptitle(f"One factor at a time around {name}")
 plt.show()
 cost_table = analysis.tornado(oat, "objective")
@@ -151,11 +128,12 @@ grid = rm.sweep(
     {
         "name": "river-and-summer-grid",
         "base": BASE,
+        "levers": LEVERS,
         "sampler": "grid",
         "outcomes": ["objective", {"variable": "unmet", "sum": ["period"]}],
         "lever": [
-            {"name": "river cap", **river, "scale": RIVER_LEVELS},
-            {"name": "summer grid cap", **summer_grid, "scale": SUMMER_GRID_LEVELS},
+            {"use": "river_cap", "scale": RIVER_LEVELS},
+            {"use": "summer_grid", "scale": SUMMER_GRID_LEVELS},
         ],
     },
     workers=WORKERS,
@@ -168,8 +146,8 @@ g_unit, g_factor = report.planner_unit("t", float(lost_grid.max()))
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
 plots.heatmap_plot(
     grid,
-    "river cap",
-    "summer grid cap",
+    "river_cap",
+    "summer_grid",
     extra_cost,
     ax=axes[0],
     label="extra cost over the scenario [million USD/yr]",
@@ -177,8 +155,8 @@ plots.heatmap_plot(
 )
 plots.heatmap_plot(
     grid,
-    "river cap",
-    "summer grid cap",
+    "river_cap",
+    "summer_grid",
     lost_grid,
     ax=axes[1],
     label=f"output lost [{g_unit}/yr]",
@@ -190,11 +168,9 @@ for ax, values, fmt in (
     (axes[0], extra_cost / 1e6, "{:,.0f}"),
     (axes[1], lost_grid * g_factor, "{:.2f}"),
 ):
-    ax.set_xlabel(ax.get_xlabel() + " [x scenario value]")
-    ax.set_ylabel(ax.get_ylabel() + " [x scenario value]")
     for i, r in enumerate(sorted(RIVER_LEVELS)):
         for j, g in enumerate(sorted(SUMMER_GRID_LEVELS)):
-            v = at(grid, values, **{"river cap": r, "summer grid cap": g})
+            v = at(grid, values, river_cap=r, summer_grid=g)
             dark = v > 0.6 * float(values.max())
             ax.text(
                 i,
@@ -215,21 +191,21 @@ plt.show()
 # %%
 top_cost = cost_table.iloc[0]
 top_lost = lost_table.iloc[0]
-caps = cost_table[cost_table["factor"].str.endswith("cap")]
+caps = cost_table[cost_table["factor"].isin(CAPS)]
 worst_river, worst_grid = min(RIVER_LEVELS), min(SUMMER_GRID_LEVELS)
-full = {"river cap": 1.0, "summer grid cap": 1.0}
-river_only = at(grid, extra_cost, **{**full, "river cap": worst_river})
-grid_only = at(grid, extra_cost, **{**full, "summer grid cap": worst_grid})
-grid_only_lost = at(grid, lost_grid, **{**full, "summer grid cap": worst_grid}) * g_factor
-both = at(grid, extra_cost, **{"river cap": worst_river, "summer grid cap": worst_grid})
+full = {"river_cap": 1.0, "summer_grid": 1.0}
+river_only = at(grid, extra_cost, **{**full, "river_cap": worst_river})
+grid_only = at(grid, extra_cost, **{**full, "summer_grid": worst_grid})
+grid_only_lost = at(grid, lost_grid, **{**full, "summer_grid": worst_grid}) * g_factor
+both = at(grid, extra_cost, river_cap=worst_river, summer_grid=worst_grid)
 lines = [
     f"- Around **{name}** ({base.attrs['objective'] / 1e6:,.0f} million USD/yr), the least cost "
-    f"moves most with **{top_cost['factor']}**: {top_cost['low_delta'] / 1e6:+,.0f} to "
+    f"moves most with **{label[top_cost['factor']]}**: {top_cost['low_delta'] / 1e6:+,.0f} to "
     f"{top_cost['high_delta'] / 1e6:+,.0f} million USD/yr between {top_cost['low']:g} and "
-    f"{top_cost['high']:g} times its value. Of the caps, **{caps.iloc[0]['factor']}** matters "
-    f"most (swing {caps.iloc[0]['swing'] / 1e6:,.0f} million USD/yr), the "
-    f"{caps.iloc[-1]['factor']} least ({caps.iloc[-1]['swing'] / 1e6:,.1f}).",
-    f"- Output is lost mostly through **{top_lost['factor']}** "
+    f"{top_cost['high']:g} times its value. Of the caps, **{label[caps.iloc[0]['factor']]}** "
+    f"matters most (swing {caps.iloc[0]['swing'] / 1e6:,.0f} million USD/yr), the "
+    f"{label[caps.iloc[-1]['factor']]} least ({caps.iloc[-1]['swing'] / 1e6:,.1f}).",
+    f"- Output is lost mostly through **{label[top_lost['factor']]}** "
     f"({top_lost['swing'] * lost_factor:.2f} {lost_unit}/yr at {top_lost['low']:g} times "
     "its value)."
     if top_lost["swing"] > 0
@@ -246,19 +222,14 @@ display(Markdown("\n".join(lines)))
 assert np.isclose(float(oat["objective"][0]), base.attrs["objective"], rtol=1e-7)
 # More cap can never cost more: the grid's cost falls (weakly) along each lever.
 for r in RIVER_LEVELS:
-    costs = [
-        at(grid, grid["objective"], **{"river cap": r, "summer grid cap": g})
-        for g in SUMMER_GRID_LEVELS
-    ]
+    costs = [at(grid, grid["objective"], river_cap=r, summer_grid=g) for g in SUMMER_GRID_LEVELS]
     assert all(np.diff(costs) <= 1e-6 * costs[0]), (r, costs)
 for g in SUMMER_GRID_LEVELS:
-    costs = [
-        at(grid, grid["objective"], **{"river cap": r, "summer grid cap": g}) for r in RIVER_LEVELS
-    ]
+    costs = [at(grid, grid["objective"], river_cap=r, summer_grid=g) for r in RIVER_LEVELS]
     assert all(np.diff(costs) <= 1e-6 * costs[0]), (g, costs)
 # The numbers stated above for the shipped baseline.
 if name == "baseline":
     assert worst_grid == 0.25 and grid_only > 100e6, grid_only  # about 270 million USD/yr
     assert worst_river == 0.4 and 0 < river_only < 200e6, river_only  # about 90 million USD/yr
-    assert caps.iloc[0]["factor"] in ("winter gas cap", "summer grid cap")
-    assert caps.iloc[-1]["factor"] in ("river cap", "groundwater cap")
+    assert caps.iloc[0]["factor"] in ("winter_gas", "summer_grid")
+    assert caps.iloc[-1]["factor"] in ("river_cap", "groundwater_cap")

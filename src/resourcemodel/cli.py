@@ -1,4 +1,4 @@
-"""Command line: ``resourcemodel run | validate | diff | examples``.
+"""Command line: ``resourcemodel run | validate | diff | template | examples`` and more.
 
 Bad input gives one clear message and exit code 2, never a traceback (unless ``--debug``).
 An infeasible scenario exits with code 3 after saying so.
@@ -32,7 +32,10 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="solve scenarios and print a summary")
     run.add_argument(
-        "paths", nargs="*", type=Path, help="scenario .toml files, folders of them, or case folders"
+        "paths",
+        nargs="*",
+        type=Path,
+        help="scenario .toml files, folders of them, case folders or case workbooks (.xlsx)",
     )
     run.add_argument("--examples", action="store_true", help="also run every bundled example")
     run.add_argument("--backend", default="highs", choices=["highs", "pulp"])
@@ -115,6 +118,48 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("examples", help="list the bundled example cases")
+    tp = sub.add_parser(
+        "template",
+        help="write a case as an editable Excel workbook (or a workbook back as CSV tables)",
+    )
+    tp.add_argument(
+        "case", help="case folder, case workbook (.xlsx), or bundled case name (isfahan)"
+    )
+    tp.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="FILE.xlsx for a workbook; any other path is a folder of CSV tables",
+    )
+    npl = sub.add_parser(
+        "new-plant",
+        help="write an overlay and a scenario for a new plant like an existing one, scaled",
+    )
+    npl.add_argument("--like", required=True, help="the existing plant to copy")
+    npl.add_argument("--capacity", required=True, help="new capacity, e.g. '1 Mt/yr'")
+    npl.add_argument("--id", required=True, dest="plant", help="label of the new plant")
+    npl.add_argument("--name", required=True, help="name of the new plant")
+    npl.add_argument("--name-fa", default="", help="Persian name")
+    npl.add_argument("--out", type=Path, required=True, help="overlay folder to write")
+    npl.add_argument(
+        "--scenario",
+        default="isfahan",
+        help="scenario .toml to extend, or case folder/workbook/bundled name (default isfahan)",
+    )
+    npl.add_argument("--process", default=None, help="the process --capacity is for")
+    npl.add_argument(
+        "--market",
+        choices=["own", "shared"],
+        default="own",
+        help="own products with their own demand (default) or the reference's products",
+    )
+    npl.add_argument(
+        "--rights",
+        choices=["scale", "omit"],
+        default="scale",
+        help="the reference's contracts, connection caps and permits: scaled or left out",
+    )
+    npl.add_argument("--scenario-out", type=Path, default=None, help="scenario file to write")
     from resourcemodel.analyses.cli import add_parsers
 
     add_parsers(sub)  # explain, pareto, cost-curve, permit
@@ -192,11 +237,15 @@ def _output_problem(path: Path, folder: bool) -> str:
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
     """Scenario files in the order given; a folder of .toml files expands to baseline first."""
+    from resourcemodel import excel
+
     out: list[Path] = []
     for path in paths:
         if path.is_dir() and not (path / "plants.csv").exists():
             files = sorted(path.glob("*.toml"), key=lambda p: (p.stem != "baseline", p.stem))
-            if not files:
+            if not files and any(excel.is_spreadsheet(p.name) for p in path.iterdir()):
+                out.append(path)  # a workbook in a case folder: the loader says what to do
+            elif not files:
                 from resourcemodel.exceptions import InputError
 
                 msg = f"{str(path)!r}: no scenario .toml files (and not a case folder)."
@@ -261,7 +310,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "display.width",
             250,
             "display.float_format",
-            lambda v: f"{v:,.3g}",
+            report.number,
         ):
             print(table.to_string(index=False))
         print(f"\n{len(paths)} scenarios in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -444,6 +493,68 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def case_path(case: str) -> Path:
+    """Return the folder or workbook of a case given by path or by bundled name."""
+    from resourcemodel.exceptions import InputError
+    from resourcemodel.scenario import BUNDLED
+
+    path = Path(case)
+    if path.exists():
+        return path
+    for folder in BUNDLED:
+        if "/" not in case and (folder / case).is_dir():
+            return folder / case
+    names = sorted(p.name for b in BUNDLED for p in b.iterdir() if p.is_dir())
+    msg = f"{case!r}: no such case folder or workbook, and no bundled case of that name ({names})."
+    raise InputError(msg)
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from resourcemodel import excel
+
+    case = case_path(args.case)
+    if case.suffix.lower() == ".toml":
+        from resourcemodel.exceptions import InputError
+        from resourcemodel.scenario import load_scenario
+
+        data = load_scenario(case).data
+        msg = (
+            f"{args.case!r} is a scenario file; template writes a case (its tables, not a "
+            f"scenario's changes): give its case, {str(data)!r}."
+        )
+        raise InputError(msg)
+    written = excel.convert(case, args.out)
+    kind = "workbook" if excel.is_workbook(written) else "CSV tables in"
+    print(f"wrote {kind} {written} from {case}", file=sys.stderr)
+    return 0
+
+
+def _cmd_new_plant(args: argparse.Namespace) -> int:
+    from resourcemodel.newplant import new_plant
+
+    base = Path(args.scenario)
+    case = base if base.suffix.lower() == ".toml" else case_path(args.scenario)
+    made = new_plant(
+        case,
+        args.like,
+        args.capacity,
+        plant=args.plant,
+        name=args.name,
+        name_fa=args.name_fa,
+        out=args.out,
+        process=args.process,
+        market=args.market,
+        rights=args.rights,
+        scenario_out=args.scenario_out,
+    )
+    copies = ", ".join(f"{n} (as {o})" for n, o in made.processes.items())
+    print(f"wrote overlay {made.overlay}: {copies}; capacity x{made.scale:.4g}", file=sys.stderr)
+    print(f"wrote scenario {made.scenario}", file=sys.stderr)
+    if case.suffix.lower() == ".toml":
+        print(f"compare: resourcemodel permit {case} {made.scenario}", file=sys.stderr)
+    return 0
+
+
 def _cmd_examples(args: argparse.Namespace) -> int:
     from resourcemodel import examples
 
@@ -495,6 +606,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sweep": _cmd_sweep,
         "brief": _cmd_brief,
         "export": _cmd_export,
+        "template": _cmd_template,
+        "new-plant": _cmd_new_plant,
     }
     from resourcemodel.analyses.cli import HANDLERS
 

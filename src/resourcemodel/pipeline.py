@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
-from resourcemodel import validate
+from resourcemodel import excel, validate
 from resourcemodel.backends import SolveResult, get_backend
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import Options, build
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def load(
     scenario: str | Path | Scenario,
 ) -> tuple[xr.Dataset, Scenario | None, list[dict[str, Any]]]:
-    """Return the inputs Dataset of a scenario file, scenario object or case folder.
+    """Return the inputs Dataset of a scenario file, scenario object, case folder or workbook.
 
     Returns
     -------
@@ -40,7 +40,9 @@ def load(
     if isinstance(scenario, str | Path) and not Path(scenario).exists():
         msg = f"{str(scenario)!r}: no such scenario file or case folder."
         raise InputError(msg)
-    if isinstance(scenario, str | Path) and Path(scenario).is_dir():
+    if isinstance(scenario, str | Path) and (
+        Path(scenario).is_dir() or excel.is_workbook(scenario)
+    ):
         return validate.load_inputs(scenario), None, []
     from resourcemodel.scenario import Scenario, apply_changes, load_scenario
 

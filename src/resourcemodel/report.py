@@ -45,6 +45,17 @@ def planner_unit(unit: str, magnitude: float) -> tuple[str, float]:
     return best, units.factor(unit, best)
 
 
+def number(value: float, digits: int = 3) -> str:
+    """Format a number for a planner: ``digits`` significant digits, never an exponent.
+
+    Examples
+    --------
+    >>> number(470000.0), number(35512.4), number(3.214), number(0.000471), number(float("nan"))
+    ('470,000', '35,512', '3.21', '0.000471', '-')
+    """
+    return _fmt(value, digits)
+
+
 def _fmt(value: float, digits: int = 3) -> str:
     if value is None or not math.isfinite(value):
         return "-" if value is None or math.isnan(value) else ("inf" if value > 0 else "-inf")
@@ -52,7 +63,9 @@ def _fmt(value: float, digits: int = 3) -> str:
         return "0"
     if abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
+    if abs(value) < 10 ** -(digits + 3):
+        return f"{value:.{digits}g}"  # a tiny number: better an exponent than 0.0000000...
+    return f"{value:.{digits}g}" if abs(value) >= 1e-4 else f"{value:.{digits + 4}f}".rstrip("0")
 
 
 def _money(usd: float) -> str:
@@ -381,10 +394,28 @@ def _indicators(res: xr.Dataset) -> list[tuple[str, str, float]]:
     return rows
 
 
+def _family(label: str, unit: str, results: list[xr.Dataset]) -> str:
+    """Return the group of comparison columns that share one display unit.
+
+    Water sources share one (they are read side by side), and so do the money columns;
+    every other column (outputs, energy carriers, each pollutant) keeps its own.
+    """
+    if unit == "USD":
+        return "money"
+    for res in results:
+        if label in res.source.values:
+            resource = str(res["source_resource"].sel(source=label).item())
+            if str(res["resource_group"].sel(resource=resource).item()) == "water":
+                return f"water [{unit}]"
+    return label
+
+
 def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
     """One row per scenario: output, water by source, energy, cost, unmet, emissions, jobs.
 
-    Each column uses one planner unit for all scenarios (chosen from the largest value).
+    Each column uses one planner unit for all scenarios (chosen from the largest value),
+    and columns compared side by side share one: every water source in the same unit
+    (desalinated water in Mm3 beside the river's, not 470,000 m3), every money column too.
     """
     values: dict[str, dict[str, float]] = {}
     units_of: dict[str, str] = {}
@@ -411,8 +442,18 @@ def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
             else "-"
         )
     display: dict[str, tuple[str, float]] = {}
+    family = {label: _family(label, units_of[label], results) for label in order}
     for label in order:
-        biggest = max((abs(v.get(label, 0.0)) for v in values.values()), default=0.0)
+        peers = [other for other in order if family[other] == family[label]]
+        biggest = max(
+            (
+                abs(v.get(p, 0.0))
+                for v in values.values()
+                for p in peers
+                if np.isfinite(v.get(p, 0.0))
+            ),
+            default=0.0,
+        )
         display[label] = planner_unit(units_of[label], biggest)
     rows = []
     for name in extra:

@@ -24,7 +24,7 @@ import numpy as np
 import pint
 import xarray as xr
 
-from resourcemodel import checks, tables, units, validate
+from resourcemodel import checks, excel, tables, units, validate
 from resourcemodel.exceptions import ScenarioError
 from resourcemodel.schema import PARAMETERS, ParameterSpec
 
@@ -111,7 +111,7 @@ class Scenario:
     path : Path or None
         The top-level scenario file.
     data : Path
-        Case folder (the nearest file in the chain that gives ``data`` wins).
+        Case folder or workbook (the nearest file in the chain that gives ``data`` wins).
     overlays : tuple of Path
         Overlay folders, accumulated down the chain, root first.
     options : dict
@@ -265,7 +265,10 @@ class _Resolver:
         if isinstance(raw.get("data"), str):
             data = self.path(path, raw["data"], "data", bad)
         elif "data" in raw:
-            bad.add("data", f"expected a case name or folder path, found {_show(raw['data'])}.")
+            bad.add(
+                "data",
+                f"expected a case name, folder or workbook path, found {_show(raw['data'])}.",
+            )
         overlays = [self.path(path, ref, "overlay", bad) for ref in _strs(raw, "overlay", bad)]
         options = raw.get("options", {})
         if not isinstance(options, dict):
@@ -320,8 +323,10 @@ class _Resolver:
                 "paths leading elsewhere) or to a bundled case by name.",
             )
             return None
-        if not (target.is_file() if key == "extends" else target.is_dir()):
+        workbook = key != "extends" and excel.is_workbook(target) and target.is_file()
+        if not (target.is_file() if key == "extends" else target.is_dir() or workbook):
             what = "parent scenario" if key == "extends" else "folder"
+            what = "workbook" if excel.is_workbook(target) and key != "extends" else what
             extra = " and no bundled case of that name" if key == "data" else ""
             hint = self.alternatives(target, key)
             msg = f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}){hint}."
@@ -345,6 +350,10 @@ class _Resolver:
             names = sorted(p.name for p in folder.iterdir() if p.is_dir())
             names = [n for n in names if not n.startswith((".", "_"))]
             listing = {"folders there": names}
+            books = sorted(p.name for p in folder.iterdir() if excel.is_workbook(p))
+            if books:
+                listing["workbooks there"] = books
+                names = names + books
             if key == "data":
                 bundled = sorted(p.name for b in self.bundled for p in b.iterdir() if p.is_dir())
                 listing["bundled cases"] = bundled

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,30 +128,73 @@ def lookalikes(text: str) -> str:
     return "it holds " + " and ".join(found) if found else ""
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a table lives, for messages: a CSV file or a sheet of a workbook.
+
+    A CSV table's rows are its *lines*; a sheet's rows are the spreadsheet's numbered
+    *rows* (the header is row 1 in both).
+
+    Examples
+    --------
+    >>> Place("plants.csv")(4, "plant")
+    "'plants.csv', line 4, column 'plant'"
+    >>> Place("case.xlsx", "intensity")(14, "value")
+    "'case.xlsx', sheet 'intensity', row 14, column 'value'"
+    """
+
+    label: str
+    sheet: str = ""
+
+    @property
+    def word(self) -> str:
+        """``'row'`` for a sheet, ``'line'`` for a CSV file."""
+        return "row" if self.sheet else "line"
+
+    @property
+    def kind(self) -> str:
+        """``'sheet'`` or ``'file'``."""
+        return "sheet" if self.sheet else "file"
+
+    def __call__(self, line: int | None = None, column: str | None = None) -> str:
+        """Return ``'file.csv', line 4, column 'x'`` (or the workbook form)."""
+        text = repr(self.label)
+        if self.sheet:
+            text += f", sheet {self.sheet!r}"
+        if line is not None:
+            text += f", {self.word} {line}"
+        if column is not None:
+            text += f", column {column!r}"
+        return text
+
+
 @dataclass
 class Table:
-    """A CSV table read as text, with the line number of every row.
+    """A table read as text (a CSV file or a workbook's sheet), with the line of every row.
 
     ``label`` names the file in messages (default: its file name); tables from an
-    overlay folder are labelled ``overlay/file.csv`` so the two are told apart.
+    overlay folder are labelled ``overlay/file.csv`` so the two are told apart. A table
+    read from a workbook has ``sheet`` set, and its rows are the sheet's row numbers.
     """
 
     path: Path
     frame: pd.DataFrame
     label: str = ""
+    sheet: str = ""
+
+    @property
+    def place(self) -> Place:
+        """The :class:`Place` of the table, for messages."""
+        return Place(self.label or self.path.name, self.sheet)
 
     def where(self, line: int | None = None, column: str | None = None) -> str:
         """Return a location string such as ``'plants.csv', line 4, column 'plant'``."""
-        text = repr(self.label or self.path.name)
-        if line is not None:
-            text += f", line {line}"
-        if column is not None:
-            text += f", column {column!r}"
-        return text
+        return self.place(line, column)
 
     def wheres(self) -> list[str]:
         """Return :meth:`where` of every row of the frame, in order (one list, fast)."""
-        prefix = f"{self.label or self.path.name!r}, line "
+        place = self.place
+        prefix = f"{place()}, {place.word} "
         return [prefix + str(line) for line in self.frame[LINE].tolist()]
 
 
@@ -189,6 +233,7 @@ def read_table(
     if text is None:
         problems.append(str(problem))
         return None
+    place = Place(label)
     if not text.strip():
         problems.append(f"{name!r}: the file is empty; it needs at least a header row.")
         return None
@@ -196,16 +241,80 @@ def read_table(
     if parsed is None:
         return None
     header, frame, lines, ragged = parsed
-    shown = _show_header(header)
-    wrong = _header_problem(name, header, text, required)
+    wrong = _separator_problem(name, text, required, header)
     if wrong:
         problems.append(wrong)
         return None
-    header, frame = _drop_blank_columns(header, frame)
-    unnamed = _unnamed_column(name, header, frame, lines, required, optional)
+    later = text.split("\n")[1 : 1 + HEADER_SEARCH]
+    checked = check_frame(
+        place,
+        header,
+        frame,
+        lines,
+        lambda: [[c.strip() for c in row] for row in csv.reader(later)],
+        required,
+        optional,
+        problems,
+        allow_extra=allow_extra,
+        ragged=ragged,
+    )
+    return None if checked is None else Table(path, checked, label)
+
+
+def check_frame(
+    place: Place,
+    header: list[str],
+    frame: pd.DataFrame,
+    lines: np.ndarray,
+    next_rows: Callable[[], list[list[str]]],
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: list[str],
+    *,
+    allow_extra: bool = False,
+    ragged: tuple[str, ...] | list[str] = (),
+) -> pd.DataFrame | None:
+    """Check a table's header and cells (CSV or sheet alike); return the frame to use.
+
+    Parameters
+    ----------
+    place : Place
+        Where the table is, for messages.
+    header : list of str
+        Column names, stripped.
+    frame : pandas.DataFrame
+        Cells as stripped strings, one row per data line (blank ones included).
+    lines : numpy.ndarray
+        Line (or row) number of every row of ``frame``.
+    next_rows : callable
+        Returns the cells of rows 2, 3, ... (the first few), to find column names set
+        below a title row; called only when required columns are missing.
+    required, optional : tuple of str
+        Columns that must / may be present.
+    problems : list of str
+        Problems found are appended here.
+    allow_extra : bool
+        Accept columns that are neither required nor optional.
+    ragged : sequence of str
+        Problems with rows left out (another number of cells than the header), reported
+        once the header is found usable.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        The frame with blank rows dropped and a ``_line`` column, or ``None`` if the
+        header is unusable.
+    """
+    shown = _show_header(header)
+    wrong = _header_problem(place, header, next_rows, required)
+    if wrong:
+        problems.append(wrong)
+        return None
+    unnamed = _unnamed_column(place, header, frame, lines, required, optional)
     if unnamed:
         problems.append(unnamed)
         return None
+    header, frame = _drop_blank_columns(header, frame)
     if len(set(header)) != len(header):
         dupes = sorted({h for h in header if header.count(h) > 1})
         hint = (
@@ -214,7 +323,7 @@ def read_table(
             if "source" in dupes
             else ""
         )
-        problems.append(f"{name!r}, line 1: column(s) {dupes} appear more than once.{hint}")
+        problems.append(f"{place(1)}: column(s) {dupes} appear more than once.{hint}")
         return None
     missing = [c for c in required if c not in header]
     if missing:
@@ -224,7 +333,7 @@ def read_table(
             else ""
         )
         problems.append(
-            f"{name!r}, line 1: missing column(s) {missing}{hint}; expected {list(required)}"
+            f"{place(1)}: missing column(s) {missing}{hint}; expected {list(required)}"
             + (f" and optionally {list(optional)}" if optional else "")
             + f", found {shown}."
         )
@@ -232,7 +341,7 @@ def read_table(
     unknown = [c for c in header if c not in required and c not in optional and c]
     if unknown and not allow_extra:
         problems.append(
-            f"{name!r}, line 1: unknown column(s) {_show_header(unknown)}; allowed: "
+            f"{place(1)}: unknown column(s) {_show_header(unknown)}; allowed: "
             f"{list(required) + list(optional)}."
         )
         return None
@@ -246,15 +355,14 @@ def read_table(
     if frame.empty:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in header})
     frame[LINE] = np.asarray(lines, dtype=np.int64)
-    table = Table(path, frame, label)
     for column in required:
         empty = frame[column].to_numpy(dtype=object) == ""
         for line in frame[LINE].to_numpy()[empty]:
             problems.append(
-                f"{table.where(int(line), column)}: the cell is empty; a value is required."
+                f"{place(int(line), column)}: the cell is empty; a value is required."
                 + _EMPTY_HINTS.get(column, "")
             )
-    return table
+    return frame
 
 
 def _read_quoted(text: str, name: str, problems: list[str]) -> _Parsed | None:
@@ -381,14 +489,13 @@ def _show_header(columns: list[str], limit: int = 200) -> str:
 #: Separators a spreadsheet may use instead of a comma, with how to name them.
 _SEPARATORS = {";": "';' (semicolon)", "\t": "a tab"}
 #: How many lines below line 1 the column names are looked for (a title row above them).
-_HEADER_SEARCH = 10
+HEADER_SEARCH = 10
 
 
-def _header_problem(name: str, header: list[str], text: str, required: tuple[str, ...]) -> str:
-    """Return what is wrong with a header lacking required columns, or ``''``.
+def _separator_problem(name: str, text: str, required: tuple[str, ...], header: list[str]) -> str:
+    """Return advice if a CSV file uses another separator than the comma, or ``''``.
 
-    Names the cause a planner can act on: another separator than the comma (a European
-    Excel's ';'), or the column names on a later line (a title row above them).
+    Names the cause a planner can act on: a European Excel's ';' or a tab.
     """
     if all(c in header for c in required):
         return ""
@@ -401,14 +508,25 @@ def _header_problem(name: str, header: list[str], text: str, required: tuple[str
                 "as comma-separated values (Excel: 'CSV UTF-8 (Comma delimited)'). Found "
                 f"the header {_show_header(cells)}."
             )
-    lines = text.split("\n")[1 : 1 + _HEADER_SEARCH]
-    for number, row in enumerate(csv.reader(lines), start=2):
-        cells = [c.strip() for c in row]
+    return ""
+
+
+def _header_problem(
+    place: Place,
+    header: list[str],
+    next_rows: Callable[[], list[list[str]]],
+    required: tuple[str, ...],
+) -> str:
+    """Return advice if the column names sit below a title row, or ``''``."""
+    if all(c in header for c in required):
+        return ""
+    for number, cells in enumerate(next_rows(), start=2):
         if all(c in cells for c in required):
-            above = "line 1" if number == 2 else f"lines 1-{number - 1}"
+            word = place.word
+            above = f"{word} 1" if number == 2 else f"{word}s 1-{number - 1}"
             return (
-                f"{name!r}, line {number}: the column names are on line {number}, but they "
-                f"must be on line 1; delete {above} (a title row?)."
+                f"{place(number)}: the column names are on {word} {number}, but they "
+                f"must be on {word} 1; delete {above} (a title row?)."
             )
     return ""
 
@@ -427,22 +545,39 @@ def _drop_blank_columns(header: list[str], frame: pd.DataFrame) -> tuple[list[st
 
 
 def _unnamed_column(
-    name: str,
+    place: Place,
     header: list[str],
     frame: pd.DataFrame,
     lines: np.ndarray,
     required: tuple[str, ...],
     optional: tuple[str, ...],
 ) -> str:
-    """Return a problem for a column with values but an empty header cell, or ``''``."""
+    """Return a problem for a column with values but an empty header cell, or ``''``.
+
+    The column is named by its position in the file (and its letter in a sheet), blank
+    columns before it counted.
+    """
     if "" not in header:
         return ""
-    i = header.index("")
+    filled = [
+        i
+        for i, h in enumerate(header)
+        if h == "" and (frame.iloc[:, i].to_numpy(dtype=object) != "").any()
+    ]
+    if not filled:
+        return ""
+    i = filled[0]
     cells = frame.iloc[:, i].to_numpy(dtype=object)
     row = int(np.flatnonzero(cells != "")[0])
-    after = f" (after {header[i - 1]!r})" if i else ""
+    named = [h for h in header[:i] if h]
+    after = f" (after {named[-1]!r})" if named else ""
+    column = f"{i + 1}"
+    if place.sheet:
+        from openpyxl.utils import get_column_letter
+
+        column = f"{get_column_letter(i + 1)} ({i + 1})"
     return (
-        f"{name!r}, line 1, column {i + 1}{after}: the header cell is empty but line "
+        f"{place(1)}, column {column}{after}: the header cell is empty but {place.word} "
         f"{int(lines[row])} has {str(cells[row])[:40]!r} in that column; name the column "
         f"(expected {list(required)}"
         + (f" and optionally {list(optional)}" if optional else "")

@@ -23,7 +23,7 @@ import pandas as pd
 import pint
 import xarray as xr
 
-from resourcemodel import checks, units
+from resourcemodel import checks, excel, units
 from resourcemodel.exceptions import ValidationError
 from resourcemodel.locations import location_coords, location_problems
 from resourcemodel.schema import (
@@ -196,11 +196,12 @@ def load_inputs(
     Parameters
     ----------
     path : str or Path
-        Case folder holding the CSV tables described in ``docs/data-format.md``.
+        Case folder holding the CSV tables described in ``docs/data-format.md``, or a
+        case workbook (``.xlsx``, one sheet per table; see :mod:`resourcemodel.excel`).
     overlays : sequence of str or Path, optional
-        Further folders whose tables' rows are appended to the case's (a new plant, a
-        new source). A row in an overlay parameter table for labels the case already
-        has replaces the case's row.
+        Further folders (or workbooks) whose tables' rows are appended to the case's (a
+        new plant, a new source). A row in an overlay parameter table for labels the case
+        already has replaces the case's row.
 
     Returns
     -------
@@ -218,14 +219,23 @@ def load_inputs(
     folders = [Path(path), *[Path(p) for p in overlays]]
     problems: list[str] = []
     for folder in folders:
-        if not folder.is_dir():
+        if excel.is_workbook(folder):
+            if not folder.is_file():
+                raise ValidationError(f"{str(folder)!r}: case workbook not found.")
+        elif folder.is_file() and excel.is_spreadsheet(folder.name):
+            raise ValidationError(
+                f"{str(folder)!r}: a {folder.suffix} spreadsheet cannot be read; save it as "
+                "'Excel Workbook (.xlsx)' (one sheet per table) and give that file."
+            )
+        elif not folder.is_dir():
             raise ValidationError(f"{str(folder)!r}: case folder not found (or not a folder).")
     loader = _Loader(folders, problems)
     ds = loader.load()
     if problems:
         raise ValidationError(problems)
     assert ds is not None
-    check_values(ds, problems, where="input tables", name_files=True)
+    book = Path(path).name if excel.is_workbook(path) else ""
+    check_values(ds, problems, where="input tables", name_files=True, book=book)
     if problems:
         raise ValidationError(problems)
     found = checks.inspect(ds)
@@ -243,7 +253,6 @@ class _Loader:
         self.entity: dict[str, pd.DataFrame] = {}
         #: Provenance records, each already JSON text (see :func:`_provenance_json`).
         self.provenance: list[str] = []
-        self.digest = hashlib.sha256()
         self.memberships: dict[str, pd.DataFrame | None] = {}
         #: Dimensions whose entity table is empty: references to them are not reported
         #: again (the empty table is the problem).
@@ -256,6 +265,20 @@ class _Loader:
         self.rows: dict[str, pd.DataFrame] = {}
         #: Warnings about the folders themselves (a table missing, a file that is none).
         self.notes: list[str] = []
+        #: Case workbooks among the folders, read once (``None``: it cannot be read).
+        self.books: dict[Path, excel.Workbook | None] = {}
+        for i, folder in enumerate(folders):
+            if excel.is_workbook(folder):
+                label = folder.name if i == 0 else f"{folder.parent.name}/{folder.name}"
+                book = excel.Workbook(folder, label, problems)
+                self.books[folder] = book if book.ok else None
+
+    def _has(self, folder: Path, file: str) -> bool:
+        """Whether a case folder (or workbook) holds a table."""
+        if folder in self.books:
+            book = self.books[folder]
+            return book is not None and file[:-4] in book.sheets
+        return (folder / file).exists()
 
     # -- reading -------------------------------------------------------------------
     def _read(
@@ -263,12 +286,24 @@ class _Loader:
     ) -> list[Table]:
         found = []
         for i, folder in enumerate(self.folders):
+            if folder in self.books:
+                found.extend(self._read_sheet(folder, i, file, required, optional, must_exist))
+                continue
             path = folder / file
             if not path.exists():
                 near = near_names(file, self._listing(folder))
                 label = file if i == 0 else f"{folder.name}/{file}"
-                if near:
-                    what = "required table missing" if must_exist and i == 0 else "not found"
+                sheets = [n for n in near if excel.is_spreadsheet(n)]
+                near = [n for n in near if not excel.is_spreadsheet(n)]
+                what = "required table missing" if must_exist and i == 0 else "not found"
+                if sheets:
+                    self.problems.append(
+                        f"{label!r}: {what} in {str(folder)!r}, but the spreadsheet "
+                        f"{_quoted(sheets)} is there, which is not read: save it as "
+                        f"{file!r} (Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'), "
+                        "or keep the whole case in one workbook (resourcemodel template)."
+                    )
+                elif near:
                     self.problems.append(
                         f"{label!r}: {what} in {str(folder)!r}, but {_quoted(near)} "
                         f"{'is' if len(near) == 1 else 'are'} there: rename it to {file!r} "
@@ -276,7 +311,14 @@ class _Loader:
                         "already has)."
                     )
                 elif must_exist and i == 0:
-                    self.problems.append(f"{file!r}: required table missing from {str(folder)!r}.")
+                    workbooks = self._workbooks(folder)
+                    problem = (
+                        self._workbook_only(folder, workbooks)
+                        if workbooks
+                        else f"{file!r}: required table missing from {str(folder)!r}."
+                    )
+                    if problem not in self.problems:  # the workbook is named once
+                        self.problems.append(problem)
                 continue
             label = file if i == 0 else f"{folder.name}/{file}"
             real = path.resolve()
@@ -288,13 +330,64 @@ class _Loader:
                 continue
             table = read_table(path, required, optional, self.problems, label=label)
             if table is not None:
-                self.digest.update(file.encode() + b"\0" + path.read_bytes())
                 found.append(table)
         return found
 
+    def _read_sheet(
+        self,
+        folder: Path,
+        i: int,
+        file: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+        must_exist: bool,
+    ) -> list[Table]:
+        """Read table ``file`` from the workbook ``folder`` (its sheet named without .csv)."""
+        book = self.books[folder]
+        if book is None:
+            return []
+        sheet = file[:-4]
+        if sheet not in book.sheets:
+            near = [n for n in book.sheets if _table_meant(n + ".csv") == file]
+            what = "required sheet missing" if must_exist and i == 0 else "no sheet"
+            if near:
+                self.problems.append(
+                    f"{book.label!r}: {what} {sheet!r}, but {_quoted(near)} is there: rename "
+                    f"the sheet to {sheet!r} (one sheet per table, named as the CSV file "
+                    "without '.csv'; names are case-sensitive)."
+                )
+            elif must_exist and i == 0:
+                self.problems.append(
+                    f"{book.label!r}: required sheet {sheet!r} missing (one sheet per table, "
+                    f"named as the CSV file without '.csv'; found {sorted(book.sheets)})."
+                )
+            return []
+        table = book.table(sheet, required, optional, self.problems)
+        return [] if table is None else [table]
+
+    def _workbooks(self, folder: Path) -> list[str]:
+        """Spreadsheets in a case folder (not read: a case is CSV tables or one workbook)."""
+        return [n for n in self._listing(folder) if excel.is_spreadsheet(n)]
+
+    def _workbook_only(self, folder: Path, workbooks: list[str]) -> str:
+        """Return the problem of a case folder holding a workbook instead of CSV tables."""
+        readable = [n for n in workbooks if excel.is_workbook(n)]
+        if len(readable) == 1:
+            book = str(folder / readable[0])
+            return (
+                f"{str(folder)!r} holds no CSV tables but the workbook {readable[0]!r}: give "
+                f"the workbook itself as the case ('resourcemodel validate {book}', or data = "
+                f'"{readable[0]}" in a scenario beside it), or save each sheet as a CSV table.'
+            )
+        return (
+            f"{str(folder)!r} holds no CSV tables but the spreadsheets {_quoted(workbooks)}: "
+            "a case is one folder of CSV tables or one .xlsx workbook (one sheet per table); "
+            "give the workbook that holds the case as the case."
+        )
+
     def where(self, finding: checks.Finding) -> str:
         """Return the file and line of the row that gave a finding's element its value."""
-        file = repr(PARAMETERS[finding.parameter].file)
+        file = self._name(PARAMETERS[finding.parameter].file)
         rows = self.rows.get(finding.parameter)
         if rows is None:
             return file
@@ -303,16 +396,56 @@ class _Loader:
             hit &= rows[dim].to_numpy(dtype=object) == label
         return str(rows["_where"].to_numpy(dtype=object)[hit][0]) if hit.any() else file
 
+    def _name(self, file: str) -> str:
+        """Name a table of the case for a message (``'x.csv'`` or ``'case.xlsx', sheet 'x'``)."""
+        case = self.folders[0]
+        if case in self.books:
+            return f"{case.name!r}, sheet {file[:-4]!r}"
+        return repr(file)
+
     def _check_folders(self) -> None:
         """Note a missing connections table and CSV files that are no table of the model."""
         case = self.folders[0]
         has_sources = len(self.labels.get("source", ())) > 0
-        if has_sources and not any((f / "connections.csv").exists() for f in self.folders):
+        if has_sources and not any(self._has(f, "connections.csv") for f in self.folders):
             self.notes.append(
-                f"'connections.csv' is missing from {str(case)!r}: no plant can draw from any "
-                "source, so no process that uses a resource can produce."
+                f"{self._name('connections.csv')} is missing from {str(case)!r}: no plant can "
+                "draw from any source, so no process that uses a resource can produce."
             )
         for folder in self.folders:
+            if folder in self.books:
+                book = self.books[folder]
+                if book is None:
+                    continue
+                for sheet in book.sheets:
+                    if sheet == excel.README_SHEET or f"{sheet}.csv" in TABLE_FILES:
+                        continue
+                    meant = _table_meant(sheet + ".csv")
+                    why = (
+                        f"meant as sheet {meant[:-4]!r}?"
+                        if meant
+                        else "sheets: " + ", ".join(sorted(f[:-4] for f in TABLE_FILES))
+                    )
+                    self.notes.append(
+                        f"{book.label!r}, sheet {sheet!r} is not a table of the model and is "
+                        f"ignored ({why})."
+                    )
+                continue
+            for name in self._workbooks(folder):
+                meant = _table_meant(name)
+                if meant and not self._has(folder, meant):
+                    continue  # reported as the missing table, with what to do
+                use = (
+                    f"to use the workbook instead, give it as the case ('{folder / name}')"
+                    if excel.is_workbook(name)
+                    else "to use it, save it as .xlsx and give that file as the case"
+                )
+                label = name if folder == case else f"{folder.name}/{name}"
+                self.notes.append(
+                    f"{label!r} is not read: this case is read from the CSV tables of "
+                    f"{str(folder)!r} ({use}, or move it out of the folder); "
+                    "its contents are ignored."
+                )
             for name in self._listing(folder):
                 if not name.lower().endswith(".csv") or name in TABLE_FILES:
                     continue
@@ -355,7 +488,7 @@ class _Loader:
         ds["connected"] = self._mask("plant", "source", memberships["connection"])
         ds["group_member"] = self._mask("group", "source", memberships["group"])
         ds.attrs["provenance"] = "[" + ", ".join(self.provenance) + "]"
-        ds.attrs["input_hash"] = self.digest.hexdigest()[:16]
+        ds.attrs["input_hash"] = input_hash(ds)
         ds.attrs["case"] = str(self.folders[0])
         return ds
 
@@ -364,7 +497,7 @@ class _Loader:
         required = spec.table_required  # type: ignore[attr-defined]
         tables = self._read(spec.file, spec.required, spec.optional, must_exist=required)  # type: ignore[attr-defined]
         if not tables:
-            if not required and not any((f / spec.file).exists() for f in self.folders):  # type: ignore[attr-defined]
+            if not required and not any(self._has(f, spec.file) for f in self.folders):  # type: ignore[attr-defined]
                 # An optional table left out: no labels (as a table with a header only).
                 self.labels[dim] = pd.Index([], dtype=object, name=dim)
                 columns = (*spec.required, *spec.optional, "_where")  # type: ignore[attr-defined]
@@ -485,6 +618,8 @@ class _Loader:
             for attr in attrs:
                 if attr in frame.columns:
                     coords[f"{dim}_{attr}"] = (dim, frame[attr].to_numpy(dtype=str))
+                elif frame.empty:  # a table with a header only is the same as none
+                    coords[f"{dim}_{attr}"] = (dim, np.asarray([], dtype=str))
         coords.update(location_coords(self.entity["plant"]))
         per = self.entity["period"]
         days = [_days(v, u) for v, u in zip(per["duration"], per["unit"], strict=True)]
@@ -859,7 +994,12 @@ def _short(labels: pd.Index, limit: int = 8) -> str:
 
 
 def check_values(
-    ds: xr.Dataset, problems: list[str], *, where: str, name_files: bool = False
+    ds: xr.Dataset,
+    problems: list[str],
+    *,
+    where: str,
+    name_files: bool = False,
+    book: str = "",
 ) -> None:
     """Check cross-parameter rules on a Dataset (after loading or after scenario changes).
 
@@ -874,10 +1014,18 @@ def check_values(
     name_files : bool
         Name the table each problem is about (``'saving.csv': ...``) instead of ``where``:
         for values that come straight from a case folder.
+    book : str, optional
+        The case workbook the values come from: tables are then named as its sheets
+        (``'case.xlsx', sheets 'saving', 'max_adoption'``).
     """
 
     def at(*files: str) -> str:
-        return ", ".join(repr(f) for f in files) if name_files else where
+        if not name_files:
+            return where
+        if book:
+            word = "sheet" if len(files) == 1 else "sheets"
+            return f"{book!r}, {word} " + ", ".join(repr(f[:-4]) for f in files)
+        return ", ".join(repr(f) for f in files)
 
     for name, spec in PARAMETERS.items():
         if name not in ds:
@@ -941,6 +1089,34 @@ def check_values(
             problems.append(
                 f"{at('source_groups.csv')}: source group {str(group)!r} has no member sources."
             )
+
+
+def input_hash(ds: xr.Dataset) -> str:
+    """Return a short hash of the inputs' content: labels, values, units and provenance.
+
+    It names the data, not the files: a case folder and the same case as a workbook (or
+    a table re-saved with other spacing, quoting or number spelling) hash alike.
+
+    Examples
+    --------
+    >>> import resourcemodel as rm
+    >>> ds = rm.load_inputs(rm.examples.path("two_plants"))
+    >>> input_hash(ds) == input_hash(ds.copy(deep=True)), len(input_hash(ds))
+    (True, 16)
+    """
+    digest = hashlib.sha256()
+    for name in sorted(map(str, ds.variables)):
+        var = ds[name].variable
+        values = np.asarray(var.values)
+        head = json.dumps([name, list(var.dims), str(values.dtype), var.attrs.get("units", "")])
+        digest.update(head.encode() + b"\0")
+        if values.dtype.kind in "OUS":
+            digest.update("\x1f".join(map(str, values.ravel().tolist())).encode())
+        else:
+            digest.update(np.ascontiguousarray(values).tobytes())
+        digest.update(b"\0")
+    digest.update(str(ds.attrs.get("provenance", "")).encode())
+    return digest.hexdigest()[:16]
 
 
 def input_summary(ds: xr.Dataset) -> dict[str, int]:

@@ -169,6 +169,26 @@ class Evaluator:
             out[name] = np.asarray(values, dtype=float)
         return out
 
+    def units_of(self) -> dict[str, str]:
+        """Return the unit of each outcome; needs no solve.
+
+        ``USD`` for the objective, else the results variable's unit, a template such as
+        ``{product}`` where it depends on the label.
+        """
+        from resourcemodel.backends.base import Backend, TerminationCondition
+
+        result = Backend.empty_result(self.lp, TerminationCondition.ERROR)
+        full = assemble(self.inputs, self.lp, result)
+        out: dict[str, str] = {}
+        for outcome in self.outcomes:
+            spec = {"variable": outcome} if isinstance(outcome, str) else outcome
+            variable = str(spec["variable"])
+            if variable == "objective":
+                out[outcome_name(outcome)] = "USD"
+            elif variable in full:
+                out[outcome_name(outcome)] = str(full[variable].attrs.get("units", ""))
+        return out
+
     def dims_of(self) -> dict[str, tuple[str, ...]]:
         """Dims each outcome keeps (after sums); needs no solve."""
         from resourcemodel.backends.base import Backend, TerminationCondition

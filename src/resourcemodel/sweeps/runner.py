@@ -287,7 +287,12 @@ def _assemble(
     used = {d for name in dims for d in dims[name]}
     for d in used:
         coords[d] = inputs[d].values
+    for d, per_label in label_units(inputs, used).items():  # to read templated outcome units
+        coords[f"{d}_unit"] = (d, per_label)
     ds = xr.Dataset(data, coords)
+    for name, template in main.units_of().items():
+        if name in ds:
+            ds[name].attrs["units"] = template
     for factor in spec.factors:
         ds[factor.name].attrs.update(
             {
@@ -295,7 +300,8 @@ def _assemble(
                 "parameter": factor.parameter,
                 "op": factor.op,
                 "where": json.dumps(factor.where),
-                "units": factor.unit or ("fraction" if factor.op == "scale" else ""),
+                "units": factor.units,
+                "long_name": factor.label or factor.name,
             }
         )
     ok = int((status == "optimal").sum())
@@ -317,3 +323,26 @@ def _assemble(
         }
     )
     return ds
+
+
+def label_units(inputs: xr.Dataset, dims: set[str] | list[str]) -> dict[str, np.ndarray]:
+    """Return the unit of every label of each dim that has one (``product`` -> ``t``, ...).
+
+    A ``source`` or ``group`` is measured in the unit of its resource, a ``process`` in
+    that of its product; sweep outcomes keep these as ``<dim>_unit`` coordinates so that a
+    unit template such as ``{source.resource}`` can be read for any label.
+    """
+    resource_unit = dict(
+        zip(inputs["resource"].values, inputs["resource_unit"].values, strict=True)
+    )
+    product_unit = dict(zip(inputs["product"].values, inputs["product_unit"].values, strict=True))
+    lookups = {
+        "product": lambda: [product_unit[p] for p in inputs["product"].values],
+        "resource": lambda: [resource_unit[r] for r in inputs["resource"].values],
+        "source": lambda: [resource_unit[r] for r in inputs["source_resource"].values],
+        "group": lambda: [resource_unit.get(r, "") for r in inputs["group_resource"].values],
+        "process": lambda: [product_unit[p] for p in inputs["process_product"].values],
+    }
+    return {
+        d: np.asarray(lookups[d](), dtype=str) for d in dims if d in lookups and d in inputs.dims
+    }

@@ -24,6 +24,18 @@ A sweep is a TOML file (``sweeps/*.toml``) or a dict::
 Each factor changes one parameter like a scenario ``[[change]]`` (``scale``, ``set`` or
 ``add``, with an optional ``unit`` for set/add). ``base`` is the factor's value in
 one-at-a-time runs (default: 1 for scale, 0 for add, the middle of the range for set).
+
+Levers shared by several sweeps are defined once, in a lever file (``sweeps/levers.toml``:
+a table per lever with ``label``, ``parameter``, ``where`` and ``note``), which a sweep
+names with ``levers = "levers.toml"`` and picks from with ``use``::
+
+    levers = "levers.toml"
+
+    [[lever]]
+    use = "summer_grid"                     # name, parameter and where from levers.toml
+    scale = [0.25, 0.5, 0.75, 1.0]
+
+Every key is described in ``docs/sweeps.md``.
 """
 
 from __future__ import annotations
@@ -53,8 +65,13 @@ _TOP = (
     "uncertainty",
     "chunk_size",
     "solver",
+    "levers",
 )
-_FACTOR = ("name", "parameter", "where", "unit", "base", "note", *OPS)
+_FACTOR = ("name", "parameter", "where", "unit", "base", "note", "label", "use", *OPS)
+#: Keys of a lever file's entry (the definition a factor's ``use`` picks).
+_DEFINITION = ("label", "parameter", "where", "note")
+#: Keys a factor with ``use`` may not give: the lever file defines them, once.
+_DEFINED = ("name", "parameter", "where", "label", "note")
 DEFAULT_OUTCOMES: tuple[Any, ...] = (
     "objective",
     {"variable": "unmet", "sum": ["period"]},
@@ -87,6 +104,8 @@ class Factor:
         Unit of ``set``/``add`` values.
     base : float
         Value in one-at-a-time runs when another factor varies.
+    label : str
+        How charts name the factor (default: ``name``).
     """
 
     name: str
@@ -99,6 +118,14 @@ class Factor:
     high: float = float("nan")
     unit: str | None = None
     base: float = float("nan")
+    label: str = ""
+
+    @property
+    def units(self) -> str:
+        """What the factor's values measure: ``'x scenario value'`` for a scale, else the unit."""
+        if self.op == "scale":
+            return "x scenario value"
+        return self.unit or f"canonical unit of {self.parameter}"
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -183,6 +210,7 @@ def load_sweep(spec: str | Path | dict[str, Any], *, root: Path | None = None) -
         base = (root / base_ref).resolve()
         if not base.exists():
             bad.append(f"{where}, base: {base_ref!r} not found (looked at {str(base)!r}).")
+    library = _levers(raw.get("levers"), root, where, bad)
     factors = []
     names: set[str] = set()
     for kind in ("lever", "uncertainty"):
@@ -191,7 +219,9 @@ def load_sweep(spec: str | Path | dict[str, Any], *, root: Path | None = None) -
             bad.append(f"{where}: [[{kind}]] must be an array of tables.")
             continue
         for i, block in enumerate(blocks, 1):
-            factor = _factor(block, kind, f"{where}, [[{kind}]] #{i}", sampler, bad)
+            at = f"{where}, [[{kind}]] #{i}"
+            block = _resolve_use(block, library, raw.get("levers"), at, bad)
+            factor = _factor(block, kind, at, sampler, bad) if block is not None else None
             if factor is None:
                 continue
             if factor.name in names:
@@ -232,6 +262,93 @@ def load_sweep(spec: str | Path | dict[str, Any], *, root: Path | None = None) -
         chunk_size=int(raw.get("chunk_size", 0)),
         solver=dict(solver),
     )
+
+
+def load_levers(path: str | Path) -> dict[str, dict[str, Any]]:
+    """Read a lever file: lever name -> its definition (label, parameter, where, note).
+
+    Raises
+    ------
+    SweepError
+        If the file is missing, not TOML, or an entry is not a definition.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> levers = load_levers(Path(__file__).parents[3] / "sweeps" / "levers.toml")
+    >>> levers["summer_grid"]["where"]
+    {'source': 'grid_electricity', 'period': ['tir', 'mordad']}
+    """
+    bad: list[str] = []
+    path = Path(path)
+    found = _levers(path.name, path.parent, repr(path.name), bad)
+    if bad:
+        raise SweepError(bad)
+    return found
+
+
+def _levers(ref: Any, root: Path, where: str, bad: list[str]) -> dict[str, dict[str, Any]]:
+    """Read the lever file a sweep names (``levers = "levers.toml"``), or ``{}``."""
+    if ref is None:
+        return {}
+    if not isinstance(ref, str):
+        bad.append(f"{where}, levers: give the lever file (a string), found {ref!r}.")
+        return {}
+    path = (root / ref).resolve()
+    if not path.is_file():
+        bad.append(f"{where}, levers: {ref!r} not found (looked at {str(path)!r}).")
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        bad.append(toml_error(path.name, text, err))
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for name, entry in raw.items():
+        at = f"{path.name}, [{name}]"
+        if not isinstance(entry, dict):
+            bad.append(f"{at}: expected a table (label, parameter, where, note).")
+            continue
+        unknown = [k for k in entry if k not in _DEFINITION]
+        if unknown:
+            bad.append(
+                f"{at}: unknown key(s) {unknown}; a lever file defines {list(_DEFINITION)}; "
+                "the values (scale, set or add) belong in the sweep."
+            )
+            continue
+        out[str(name)] = dict(entry)
+    return out
+
+
+def _resolve_use(
+    block: Any, library: dict[str, dict[str, Any]], ref: Any, at: str, bad: list[str]
+) -> Any:
+    """Return a factor block with ``use`` replaced by the lever file's definition."""
+    if not isinstance(block, dict) or "use" not in block:
+        return block
+    use = block["use"]
+    if not library:
+        bad.append(f'{at}, use: {use!r} needs a lever file; add levers = "levers.toml".')
+        return None
+    if use not in library:
+        import difflib
+
+        near = difflib.get_close_matches(str(use), list(library), n=2)
+        hint = f"did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
+        bad.append(f"{at}, use: no lever {use!r} in {ref!r}; {hint}levers: {sorted(library)}.")
+        return None
+    given = [k for k in _DEFINED if k in block]
+    if given:
+        bad.append(
+            f"{at}: {given} given with use = {use!r}; the lever file {ref!r} defines them, "
+            "once for every sweep. Give only its values (scale, set or add), unit and base, "
+            "or define a new lever there."
+        )
+        return None
+    out = {k: v for k, v in block.items() if k != "use"}
+    out.update(name=str(use), **library[use])
+    return out
 
 
 def _factor(raw: Any, kind: str, at: str, sampler: str, bad: list[str]) -> Factor | None:
@@ -320,4 +437,5 @@ def _factor(raw: Any, kind: str, at: str, sampler: str, bad: list[str]) -> Facto
         high=float(high),
         unit=unit,
         base=float(base),
+        label=str(raw.get("label", "")),
     )

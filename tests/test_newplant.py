@@ -1,0 +1,146 @@
+"""``resourcemodel new-plant``: a plant like an existing one, scaled, as an overlay + scenario."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import resourcemodel as rm
+from resourcemodel.analyses import permit_impact
+from resourcemodel.cli import main
+from resourcemodel.exceptions import InputError, InputWarning
+from resourcemodel.newplant import new_plant
+
+SCENARIOS = Path(__file__).parents[1] / "scenarios"
+
+
+@pytest.fixture
+def scenarios(tmp_path: Path) -> Path:
+    """A copy of the shipped scenarios (new files are written beside them)."""
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    return tmp_path / "scenarios"
+
+
+def _inputs(path: Path) -> xr.Dataset:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        return rm.load(path)[0]
+
+
+def test_new_cement_plant_permit(scenarios: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 1 Mt/yr cement plant like Sepahan (2.2 Mt/yr mill, 1.9 Mt/yr kiln): scale 1/2.2.
+
+    Sepahan's water intensities: kiln 0.2 m3/t clinker, mill 0.08 m3/t cement; the mill's
+    availability is 0.909 in every month. The new plant sells into its own market (demand =
+    what it can make), at Sepahan's cement price, so in the baseline it runs at capacity:
+    mill 1 Mt x 0.909 = 909,000 t; kiln 1.9 Mt / 2.2 = 863,636.36 t (its clinker is as
+    cheap as Sepahan's and displaces the other kilns'). Water: 0.2 x 863,636.36 +
+    0.08 x 909,000 = 172,727.27 + 72,720 = 245,447.27 m3.
+    """
+    baseline = scenarios / "baseline.toml"
+    out = scenarios / "overlays" / "new_cement"
+    code = main(
+        [
+            "new-plant",
+            "--like", "sepahan",
+            "--capacity", "1 Mt/yr",
+            "--name", "New cement plant",
+            "--name-fa", "کارخانهٔ سیمان جدید",
+            "--id", "new_cement",
+            "--out", str(out),
+            "--scenario", str(baseline),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert "compare: resourcemodel permit" in capsys.readouterr().err
+    scenario = scenarios / "new_cement.toml"
+    assert 'extends = ["baseline"]' in scenario.read_text(encoding="utf-8")
+    ds = _inputs(scenario)
+    pairs = {"new_cement_kiln": "sepahan_kiln", "new_cement_mill": "sepahan_mill"}
+    for new, old in pairs.items():
+        np.testing.assert_array_equal(
+            ds["intensity"].sel(process=new).values, ds["intensity"].sel(process=old).values
+        )
+        assert float(ds["capacity"].sel(process=new)) == pytest.approx(
+            float(ds["capacity"].sel(process=old)) / 2.2, rel=1e-12
+        )
+    assert float(ds["capacity"].sel(process="new_cement_mill")) == 1e6
+    assert str(ds["process_product"].sel(process="new_cement_mill").item()) == "cement_new_cement"
+    assert bool(
+        (ds["connected"].sel(plant="new_cement") == ds["connected"].sel(plant="sepahan")).all()
+    )
+    assert str(ds["plant_name_fa"].sel(plant="new_cement").item()) == "کارخانهٔ سیمان جدید"
+    impact = permit_impact(baseline, scenario, of="water")
+    assert float(impact.delta["project_use"]) == pytest.approx(
+        0.2 * 1.9e6 / 2.2 + 0.08 * 1e6 * 0.909, rel=1e-9
+    )
+    production = impact.with_project["production"].sum("period")
+    assert float(production.sel(process="new_cement_mill")) == pytest.approx(909_000, rel=1e-9)
+    # The command line's permit report runs on the written scenario.
+    assert main(["permit", str(baseline), str(scenario), "--of", "water"]) == 0
+    assert "Permit impact of 'new_cement'" in capsys.readouterr().out
+
+
+def test_rights_scaled_or_left_out(scenarios: Path) -> None:
+    """ESCO holds contracts (river 6 Mm3, reclaimed 5 Mm3) for its 2.59 Mt of steel."""
+    base = scenarios / "baseline.toml"
+    ds = _inputs(base)
+    bof = float(ds["capacity"].sel(process="esco_bof"))
+    scaled = new_plant(
+        base, "esco", f"{bof / 2 / 1000} kt/yr", plant="esco2", name="ESCO 2",
+        out=scenarios / "overlays" / "esco2", process="esco_bof",
+    )  # fmt: skip
+    assert scaled.scale == pytest.approx(0.5, rel=1e-12)
+    with_rights = _inputs(scaled.scenario)
+    np.testing.assert_allclose(
+        with_rights["contract"].sel(plant="esco2").values,
+        with_rights["contract"].sel(plant="esco").values * 0.5,
+    )
+    omitted = new_plant(
+        base, "esco", "1 Mt/yr", plant="esco3", name="ESCO 3",
+        out=scenarios / "overlays" / "esco3", rights="omit",
+    )  # fmt: skip
+    without = _inputs(omitted.scenario)
+    assert np.isinf(without["contract"].sel(plant="esco3").values).all()
+    assert "left out" in (omitted.overlay / "README.md").read_text(encoding="utf-8")
+    # Every copied number keeps the reference's source, and says what it was.
+    rows = (scaled.overlay / "intensity.csv").read_text(encoding="utf-8").splitlines()
+    assert all(",assumption," in r and "as esco (per unit)" in r for r in rows[1:])
+
+
+def test_shared_market_keeps_products(scenarios: Path) -> None:
+    made = new_plant(
+        scenarios / "baseline.toml", "sepahan", "1 Mt/yr", plant="nc", name="NC",
+        out=scenarios / "overlays" / "nc", market="shared",
+    )  # fmt: skip
+    assert made.products == {}
+    ds = _inputs(made.scenario)
+    assert str(ds["process_product"].sel(process="nc_mill").item()) == "cement"
+    assert not (made.overlay / "demand.csv").exists()
+
+
+def test_mistakes_are_named(scenarios: Path) -> None:
+    base = scenarios / "baseline.toml"
+    out = scenarios / "overlays" / "x"
+    with pytest.raises(InputError, match="no such plant; did you mean 'sepahan'"):
+        new_plant(base, "sepahan_cement", "1 Mt/yr", plant="x", name="X", out=out)
+    with pytest.raises(InputError, match="already has a plant of that name"):
+        new_plant(base, "sepahan", "1 Mt/yr", plant="msc", name="X", out=out)
+    with pytest.raises(InputError, match="expected a number and a unit"):
+        new_plant(base, "sepahan", "lots", plant="x", name="X", out=out)
+    with pytest.raises(InputError, match="not a capacity of 'sepahan_mill'"):
+        new_plant(base, "sepahan", "1 Mm3/yr", plant="x", name="X", out=out)
+    with pytest.raises(InputError, match="already holds tables"):
+        new_plant(
+            base,
+            "sepahan",
+            "1 Mt/yr",
+            plant="x",
+            name="X",
+            out=SCENARIOS / "overlays" / "new_steel_plant",
+        )
