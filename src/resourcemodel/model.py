@@ -135,8 +135,10 @@ class Model:
     # -- what the model holds ------------------------------------------------------
     @property
     def name(self) -> str:
-        """The scenario's name (the case folder's for a bare case)."""
-        return self.scenario.name if self.scenario else self.case.name
+        """The scenario's name (the case folder's), with ``+overlay`` for added overlays."""
+        spec = self.scenario
+        base = spec.name if spec and spec.path is not None else self.case.name
+        return base + "".join(f"+{o.name}" for o in self.overlays)
 
     @property
     def changes(self) -> list[dict[str, Any]]:
@@ -217,8 +219,14 @@ class Model:
         """The inputs with every change made here applied."""
         return self._inputs(self._apply(self._changes)[0])
 
-    def solve(self) -> xr.Dataset:
+    def solve(self, *, ranging: bool | None = None) -> xr.Dataset:
         """Solve the scenario with the changes made here; re-solve warm where possible.
+
+        Parameters
+        ----------
+        ranging : bool, optional
+            Compute the ranges of the shadow prices (and the one-sided prices) for this
+            solve only, e.g. for a brief; default: as the model was made.
 
         Returns
         -------
@@ -249,7 +257,14 @@ class Model:
         if not self._highs.update(lp):
             mode = "cold" if mode == "warm" else mode
         updated = time.perf_counter()
-        result = self._highs.solve()
+        backend = self._highs.backend
+        kept = backend.ranging, backend.one_sided
+        if ranging is not None:
+            backend.ranging = backend.one_sided = ranging
+        try:
+            result = self._highs.solve()
+        finally:
+            backend.ranging, backend.one_sided = kept
         solved = time.perf_counter()
         res = assemble(inputs, lp, result, self._card(inputs, origins))
         done = time.perf_counter()
@@ -400,11 +415,17 @@ class Model:
         kept = [
             r for r in self._base_diff if (r["parameter"], tuple(r["labels"].items())) not in mine
         ]
-        what_if = f" with {len(self._changes)} what-if change(s)" if self._changes else ""
+        texts = dict(spec.texts) if spec else {}
+        name, description = self.name, spec.description if spec else ""
+        if self._changes or self.overlays:
+            # Not the scenario any more: its own titles would mislabel a brief.
+            name += "-what-if" if self._changes else ""
+            texts = {"title": self._title(), "summary": self._summary()}
+            description = f"{self._summary()} On top of: {description}".strip()
         return {
-            "scenario": self.name,
-            "description": (spec.description if spec else "") + what_if,
-            **(spec.texts if spec else {}),
+            "scenario": name,
+            "description": description,
+            **texts,
             "scenario_chain": list(spec.chain) if spec else [],
             "scenario_diff": kept + own,
             "what_if": json.dumps(self.changes),
@@ -416,12 +437,13 @@ class Model:
     def _title(self) -> str:
         spec = self.scenario
         base = spec.texts.get("title", spec.name) if spec else self.case.name
-        return f"{base}, what-if"
+        base += "".join(f" + {o.name.replace('_', ' ')}" for o in self.overlays)
+        return f"{base}, what-if" if self._changes else base
 
     def _summary(self) -> str:
-        if not self._changes:
-            return "No change to the scenario."
-        return "; ".join(_describe(c) for c in self._changes) + "."
+        parts = [f"with the overlay {o.name}" for o in self.overlays]
+        parts += [_describe(c) for c in self._changes]
+        return ("; ".join(parts) or "No change to the scenario") + "."
 
     @property
     def program(self) -> LinearProgram:
