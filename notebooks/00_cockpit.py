@@ -38,3 +38,38 @@ from resourcemodel.cockpit import Cockpit
 
 cockpit = Cockpit(SCENARIO, project=PROJECT)
 display(cockpit.widget())
+
+# %% [markdown]
+# ## Where the cockpit starts
+#
+# The scenario as it is (every slider at 100%): its value added, and the cap of each resource
+# whose next unit is worth most, in the month it binds.
+
+# %%
+import json
+
+from IPython.display import Markdown
+
+base = cockpit.base_readout
+totals = json.loads(cockpit.baseline.attrs["cost_totals_usd"])
+# The headline adds up the sectors; it must equal the solve's own total.
+assert abs(base.totals["value_added"] - totals["value_added"] / 1e6) < 1e-6
+lines = []
+for resource in dict.fromkeys(c.resource for c in cockpit.layout.caps):
+    rows = [k for k, c in enumerate(cockpit.layout.caps) if c.resource == resource]
+    k, month = divmod(int(base.cap_value[rows].argmax()), len(cockpit.layout.periods))
+    cap, value = cockpit.layout.caps[rows[k]], base.cap_value[rows[k], month]
+    where = cockpit.layout.period_names[month]
+    lines.append(
+        f"- {resource.replace('_', ' ')}: {cap.name}, {value:,.2f} USD/{cap.unit} in {where}"
+        if value > 0
+        else f"- {resource.replace('_', ' ')}: no cap binds"
+    )
+text = (
+    f"**{cockpit.baseline.attrs.get('title', cockpit.model.name)}**: value added "
+    f"{base.totals['value_added']:,.0f} million USD a year, output lost "
+    f"{base.totals['output_lost']:,.0f} million USD, fresh water drawn "
+    f"{base.totals['freshwater']:,.1f} Mm3. The most valuable next unit of each resource:\n"
+    + "\n".join(lines)
+)
+display(Markdown(text))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,7 +58,7 @@ def environment() -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the notebook's ``.ipynb`` from its ``.py`` source and serve it until Ctrl-C."""
+    """Write the notebook's ``.ipynb`` from its ``.py`` source; become Voila serving it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook", nargs="?", default="notebooks/00_cockpit.py")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
@@ -75,10 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "first page takes a few seconds to solve). Ctrl-C stops it.",
         flush=True,
     )
-    try:
-        return subprocess.call(voila_command(notebook, args.port, *extra), env=environment())
-    except KeyboardInterrupt:
-        return 0
+    command = voila_command(notebook, args.port, *extra)
+    os.execve(command[0], command, environment())  # Voila replaces this process
+    return 0  # pragma: no cover - not reached
 
 
 if __name__ == "__main__":
