@@ -93,6 +93,7 @@ class Cockpit:
         self.results: xr.Dataset = self.baseline
         self.readout = self.base_readout
         self.timings: dict[str, float] = {}
+        self.solves = 0  # shown in the page (``data-solves``): each solve changes it
         self._build_widgets(project_label if project is not None else None)
         self._draw(self.readout)
         self._headline(self.readout, "Baseline.")
@@ -161,6 +162,7 @@ class Cockpit:
         self._draw(out)
         drawn = time.perf_counter()
         self.results, self.readout = res, out
+        self.solves += 1
         self.timings = {
             **model.timings,
             "readout": read - solved,
@@ -415,7 +417,8 @@ class Cockpit:
         self.head.value = (
             f"<div style='padding-left:24px'><h3 style='margin:0'>What-if on "
             f"{html.escape(title)}{project}</h3><table><tr><th></th><th>what-if</th><th></th><th>baseline</th></tr>"
-            f"{cells}</table><p id='rm-status' style='color:#555'>{html.escape(status)}</p></div>"
+            f"{cells}</table><p id='rm-status' data-solves='{self.solves}' style='color:#555'>"
+            f"{html.escape(status)}</p></div>"
         )
 
     # -- events ----------------------------------------------------------------------
