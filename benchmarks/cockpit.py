@@ -66,7 +66,7 @@ def in_process(n: int) -> dict[str, Any]:
     modes = []
     for name, share in _moves(n, list(cockpit.values)):
         t0 = time.perf_counter()
-        cockpit.move(**{name: share})
+        cockpit.move(None, **{name: share})
         t1 = time.perf_counter()
         for mark in cockpit.marks.values():  # what ipywidgets sends for each changed mark
             state, _, buffers = _remove_buffers(mark.get_state(["y"]))

@@ -128,6 +128,7 @@ class Model:
         self._base_values: dict[str, np.ndarray] = {}
         self._located: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._changes: list[Change] = []
+        self._units: dict[str, np.ndarray] = {}  # canonical units, for the run card's diff
         self._highs = HighsModel(self._lp, ranging=ranging, one_sided=ranging, **solver_options)
         self.mode = "cold"
         self.timings: dict[str, float] = {}
@@ -380,11 +381,12 @@ class Model:
         return self._located[key]
 
     def _inputs(self, changed: dict[str, np.ndarray]) -> xr.Dataset:
-        ds = self.base_inputs.copy(deep=False)
-        for name, values in changed.items():
-            old = self.base_inputs[name]
-            ds[name] = (old.dims, values, old.attrs)
-        return ds
+        base = self.base_inputs
+        if not changed:
+            return base
+        # A shallow copy with new arrays for the changed parameters (no merge, no alignment).
+        data = {name: changed.get(str(name), var.data) for name, var in base.data_vars.items()}
+        return base.copy(deep=False, data=data)
 
     def _check(self, changed: dict[str, np.ndarray], origins: dict[str, np.ndarray]) -> None:
         problems = []
@@ -410,7 +412,7 @@ class Model:
 
     def _card(self, inputs: xr.Dataset, origins: dict[str, np.ndarray]) -> dict[str, Any]:
         spec = self.scenario
-        own = diff_records(self.base_inputs, inputs, origins)
+        own = diff_records(self.base_inputs, inputs, origins, self._units)
         mine = {(r["parameter"], tuple(r["labels"].items())) for r in own}
         kept = [
             r for r in self._base_diff if (r["parameter"], tuple(r["labels"].items())) not in mine

@@ -620,7 +620,10 @@ def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, l
 
 
 def diff_records(
-    before: xr.Dataset, after: xr.Dataset, origins: dict[str, np.ndarray]
+    before: xr.Dataset,
+    after: xr.Dataset,
+    origins: dict[str, np.ndarray],
+    units: dict[str, np.ndarray] | None = None,
 ) -> list[dict[str, Any]]:
     """Return one record per element of the ``origins`` parameters that differs.
 
@@ -630,6 +633,9 @@ def diff_records(
         Inputs before and after some changes (same coordinates).
     origins : dict of str to numpy.ndarray
         Parameter -> object array of its shape naming the change that last set each element.
+    units : dict, optional
+        A cache of each parameter's canonical units (filled here; reuse it for inputs with
+        the same coordinates, e.g. the solves of one what-if model).
 
     Returns
     -------
@@ -640,9 +646,16 @@ def diff_records(
     records = []
     for name, origin in origins.items():
         spec, old, new = PARAMETERS[name], before[name].values, after[name].values
-        canonical = _canonical(after, spec, {d: np.arange(after.sizes[d]) for d in spec.dims})
+        canonical = None if units is None else units.get(name)
+        if canonical is None:
+            index = {d: np.arange(after.sizes[d]) for d in spec.dims}
+            canonical = _canonical(after, spec, index)
+            if units is not None:
+                units[name] = canonical
+        labels = [after[d].values.astype(str) for d in spec.dims]
         for i in map(tuple, np.argwhere((old != new) & ~(np.isnan(old) & np.isnan(new)))):
-            row = (name, _labels_at(after, spec, i), _num(old[i]), _num(new[i]))
+            at = {d: str(x[j]) for d, x, j in zip(spec.dims, labels, i, strict=True)}
+            row = (name, at, _num(old[i]), _num(new[i]))
             records.append(
                 dict(zip(_RECORD, (*row, _pretty(canonical[i]), origin[i]), strict=True))
             )
