@@ -35,9 +35,9 @@ from resourcemodel.model import Model
 
 #: Planner names of the resources in the value chart, with the unit of one more unit's value.
 _RESOURCE_TITLES = {
-    "water": "Water: one more m3 (USD/m3)",
-    "electricity": "Grid power: one more MWh (USD/MWh)",
-    "natural_gas": "Gas: one more GJ (USD/GJ)",
+    "water": "Water (USD/m3)",
+    "electricity": "Grid power (USD/MWh)",
+    "natural_gas": "Pipeline gas (USD/GJ)",
 }
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
 _BASE_GREY = "#9e9e9e"
@@ -212,7 +212,7 @@ class Cockpit:
                 step=round(lever.step * 100),
                 description=f"{lever.label} (%)",
                 continuous_update=False,
-                style={"description_width": "230px"},
+                style={"description_width": "200px"},
                 layout=ipw.Layout(width="520px"),
             )
             slider.add_class(f"rm-lever-{lever.name}")
@@ -221,7 +221,10 @@ class Cockpit:
         self.switch: ipw.Checkbox | None = None
         if project_label is not None:
             self.switch = ipw.Checkbox(
-                value=False, description=f"Project on: {project_label}", indent=False
+                value=False,
+                description=f"Project on: {project_label}",
+                indent=False,
+                layout=ipw.Layout(width="520px"),
             )
             self.switch.observe(self._on_switch, names="value")
         self.name_box = ipw.Text(
@@ -252,7 +255,12 @@ class Cockpit:
                 self.message,
             ]
         )
-        charts = {k: ipw.VBox([f, self.legends[k]]) for k, f in self.figures.items()}
+        charts = {
+            k: ipw.VBox(
+                [f, self.legends[k]], layout=ipw.Layout(width=f.layout.width, overflow="hidden")
+            )
+            for k, f in self.figures.items()
+        }
         caps = [chart for key, chart in charts.items() if key.startswith("caps_")]
         self.page = ipw.VBox(
             [
@@ -283,10 +291,11 @@ class Cockpit:
             colors=[_BASE_GREY, _COLOURS[3], _COLOURS[1]],
         )
         figures["sectors"] = _figure(
-            "Output and value added lost by sector (million USD a year)",
+            "Lost by sector (million USD a year)",
             [self.marks["sectors"]],
             bq.Axis(scale=x, side="left"),
             bq.Axis(scale=y, side="bottom", label="million USD a year", tick_format=",.0f"),
+            left=110,
         )
         self.legends["sectors"] = _legend(
             [
@@ -344,7 +353,7 @@ class Cockpit:
                 opacities=[0.7] * len(rows),
             )
             figures[f"caps_{resource}"] = _figure(
-                _RESOURCE_TITLES.get(resource, f"{resource}: one more {unit}"),
+                _RESOURCE_TITLES.get(resource, f"{resource} (USD/{unit})"),
                 [baseline, self.marks[f"caps_{resource}"]],
                 bq.Axis(scale=x, tick_rotate=-45),
                 bq.Axis(scale=y, side="left", label=f"USD/{unit}", tick_format=",.2~f"),
@@ -462,12 +471,13 @@ def _figure(
     y_axis: bq.Axis,
     *,
     width: str = "580px",
+    left: int = 65,
 ) -> bq.Figure:
     return bq.Figure(
         marks=marks,
         axes=[x_axis, y_axis],
         title=title,
-        fig_margin={"top": 50, "bottom": 70, "left": 110, "right": 20},
+        fig_margin={"top": 50, "bottom": 70, "left": left, "right": 20},
         layout=ipw.Layout(width=width, height="420px"),
         animation_duration=0,
     )
@@ -481,10 +491,7 @@ def _legend(entries: list[tuple[str, str, bool]]) -> ipw.HTML:
         f"vertical-align:middle;margin-right:4px'></span>{html.escape(name)}</span>"
         for name, colour, dotted in entries
     )
-    return ipw.HTML(
-        f"<div style='font-size:12px;padding-left:60px'>{items}</div>",
-        layout=ipw.Layout(width="95%"),
-    )
+    return ipw.HTML(f"<div style='font-size:12px;margin-left:60px'>{items}</div>")
 
 
 def _short(label: str) -> str:

@@ -58,17 +58,17 @@ class Lever:
 
 
 ISFAHAN: tuple[Lever, ...] = (
-    Lever("river", "Zayandeh Rud (river) to industry", "source_cap", {"source": "river_zayandeh"}),
+    Lever("river", "Zayandeh Rud river", "source_cap", {"source": "river_zayandeh"}),
     Lever("groundwater", "Groundwater", "source_cap", {"source": "groundwater"}),
     Lever(
         "grid_summer",
-        "Grid power, summer (Tir-Mordad)",
+        "Grid power, Tir-Mordad",
         "source_cap",
         {"source": "grid_electricity", "period": list(SUMMER)},
     ),
     Lever(
         "grid_rest",
-        "Grid power, rest of the year",
+        "Grid power, other months",
         "source_cap",
         {"source": "grid_electricity", "period": list(REST_OF_YEAR)},
     ),
