@@ -101,6 +101,19 @@ def test_errors_read_as_in_a_scenario_file(two: rm.Model) -> None:
         two.solve()
 
 
+def test_matrix_change_rebuilds(two: rm.Model) -> None:
+    """Mill A at 1 m3/t: 300 t need 300 m3 < 450, so A runs at its 200 t limit and B makes
+    100 t: 5 * 200 + 10 * 100 = 2000 USD. An intensity is a matrix coefficient: rebuilt."""
+    two.solve()
+    two.set("intensity", where={"process": "a_mill"}, scale=0.5)
+    res = two.solve()
+    assert two.mode == "rebuilt"
+    assert res.attrs["objective"] == pytest.approx(2000)
+    assert res["production"].sum("period").values == pytest.approx([200, 100])
+    two.reset()
+    assert two.solve().attrs["objective"] == pytest.approx(cost_at(450))
+
+
 def test_structural_change_rebuilds(tmp_path: Path) -> None:
     """A cap on an uncapped source adds rows: rebuilt, and equal to rm.run of the file."""
     scenario = tmp_path / "baseline.toml"
@@ -176,6 +189,17 @@ def test_to_scenario_refuses_what_it_could_not_reload(tmp_path: Path) -> None:
     assert tomllib.loads(saved.read_text())["extends"] == ["scenarios/baseline.toml"]
     assert rm.run(saved).attrs["status"] == "optimal"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my.toml", "scenarios"]
+
+
+def test_to_scenario_refuses_a_combination(tmp_path: Path) -> None:
+    from resourcemodel.scenario import combine
+
+    for name in ("baseline", "summer-grid-40", "winter-gas-2022"):
+        shutil.copy(ROOT / "scenarios" / f"{name}.toml", tmp_path / f"{name}.toml")
+    both = combine([tmp_path / "summer-grid-40.toml", tmp_path / "winter-gas-2022.toml"])
+    m = rm.Model(both)
+    with pytest.raises(rm.ScenarioError, match=r"not what .* holds"):
+        m.to_scenario(tmp_path / "my.toml")
 
 
 def test_case_folder_with_overlay_round_trip(tmp_path: Path) -> None:

@@ -338,6 +338,7 @@ class Model:
         lines += [f"{key} = {_toml(text)}" for key, text in texts.items()]
         spec = self.scenario
         if spec is not None and spec.path is not None:
+            self._check_is_its_file(spec)
             lines.append(f"extends = [{_toml(_reference(spec.path, folder, 'extends'))}]")
         else:
             lines.append(f"data = {_toml(_case_reference(self.case, folder))}")
@@ -350,6 +351,20 @@ class Model:
         return write_text(target, "\n".join(lines) + "\n")
 
     # -- internals ---------------------------------------------------------------------
+    def _check_is_its_file(self, spec: Scenario) -> None:
+        """Refuse to extend a file that does not hold this scenario (e.g. a combination)."""
+        assert spec.path is not None
+        own = load_scenario(spec.path)
+        if (own.changes, own.overlays, own.options) != (spec.changes, spec.overlays, spec.options):
+            extra = set(spec.overlays) - set(own.overlays)
+            if not self.overlays or set(self.overlays) != extra or own.changes != spec.changes:
+                msg = (
+                    f"this model's scenario {spec.name!r} is not what {str(spec.path)!r} holds "
+                    "(a combination of files, or changed in memory), so a file extending it "
+                    "would not reproduce the what-if; make the model from one scenario file."
+                )
+                raise ScenarioError(msg)
+
     def _base(self, name: str) -> np.ndarray:
         values = self._base_values.get(name)
         if values is None:
