@@ -117,6 +117,10 @@ def test_save_reproduces_what_the_cockpit_shows(cockpit) -> None:
     assert path == cockpit.save_to / "dry-summer.toml"
     text = tomllib.loads(path.read_text(encoding="utf-8"))
     assert text["extends"] == ["baseline.toml"] and len(text["change"]) == 2
+    # Saved beside the shipped scenarios, it meets their standard (test_brief.py): titled
+    # and summarised in both languages, no Latin letters in the Persian title.
+    assert all(text[k] for k in ("title", "title_fa", "summary", "summary_fa"))
+    assert not any("a" <= ch.lower() <= "z" for ch in text["title_fa"])
     again = rm.run(path)
     assert again.attrs["objective"] == pytest.approx(cockpit.results.attrs["objective"], rel=1e-9)
     shown = read(again, cockpit.layout)

@@ -155,6 +155,7 @@ def test_to_scenario_reproduces_the_what_if(tmp_path: Path) -> None:
     assert text["extends"] == ["baseline.toml"]
     assert text["name"] == "my" and text["summary"] == "A dry year"
     assert text["title_fa"] == "سال خشک" and "what-if" in text["title"]
+    assert text["summary_fa"] == "بر پایهٔ «سال پایه ۱۴۰۲»؛ تغییرها در همین فایل آمده است."
     assert text["change"] == m.changes
     inputs, spec, _ = pipeline.load(path)
     assert spec is not None and spec.chain == ("baseline", "my")

@@ -307,7 +307,8 @@ class Model:
             Planner-facing texts; a title and a summary listing the changes are written when
             not given.
         **texts : str
-            ``title_fa``, ``summary_fa``, ``description_fa``.
+            ``title_fa``, ``summary_fa``, ``description_fa``; a Persian title and summary
+            naming the scenario it extends are written when it has a Persian title.
 
         Returns
         -------
@@ -335,6 +336,7 @@ class Model:
         ]
         if description:
             lines.append(f"description = {_toml(description)}")
+        texts = {**self._texts_fa(), **texts}
         lines += [f"{key} = {_toml(text)}" for key, text in texts.items()]
         spec = self.scenario
         if spec is not None and spec.path is not None:
@@ -437,7 +439,7 @@ class Model:
         if self._changes or self.overlays:
             # Not the scenario any more: its own titles would mislabel a brief.
             name += "-what-if" if self._changes else ""
-            texts = {"title": self._title(), "summary": self._summary()}
+            texts = {"title": self._title(), "summary": self._summary(), **self._texts_fa()}
             description = f"{self._summary()} On top of: {description}".strip()
         return {
             "scenario": name,
@@ -456,6 +458,20 @@ class Model:
         base = spec.texts.get("title", spec.name) if spec else self.case.name
         base += "".join(f" + {o.name.replace('_', ' ')}" for o in self.overlays)
         return f"{base}, what-if" if self._changes else base
+
+    def _texts_fa(self) -> dict[str, str]:
+        """Persian title and summary, when the scenario has a Persian title to build on.
+
+        The changes themselves are listed in English only (in the summary and the file).
+        """
+        spec = self.scenario
+        base = spec.texts.get("title_fa") if spec else None
+        if not base or not (self._changes or self.overlays):
+            return {}
+        return {
+            "title_fa": f"{base} (چه می‌شود اگر)",
+            "summary_fa": f"بر پایهٔ «{base}»؛ تغییرها در همین فایل آمده است.",
+        }
 
     def _summary(self) -> str:
         parts = [f"with the overlay {o.name}" for o in self.overlays]
