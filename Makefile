@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck notebooks notebooks-run clean
+.PHONY: run test lint typecheck notebooks notebooks-run cockpit clean
 
 # JupyterLab on $(1), a folder or a notebook: one recipe line, $(call jupyter_lab,notebooks/).
 # As root (a container, a shared server) JupyterLab needs --allow-root. It prints the URL to
@@ -42,6 +42,15 @@ typecheck: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/[0-9]*.py
 	$(call jupyter_lab,notebooks/)
+
+## The live what-if cockpit (notebooks/00_cockpit.py) as a web page, served by Voila: open the
+## http://localhost:8866/ URL it prints. Voila runs as root without --allow-root (only
+## JupyterLab refuses root). More options in COCKPIT_ARGS, e.g. COCKPIT_ARGS="--port 8870" or,
+## in a container, "--Voila.ip=0.0.0.0" to reach it from the host (anyone who can reach it can
+## use it: Voila asks for no token).
+COCKPIT_ARGS ?=
+cockpit: $(STAMP)
+	$(BIN)/python -m resourcemodel.cockpit.serve notebooks/00_cockpit.py $(COCKPIT_ARGS)
 
 ## Execute every notebook; notebooks/*.ipynb then hold the figures and conclusions.
 notebooks-run: $(STAMP)

@@ -5,6 +5,8 @@ messages separated by NUL bytes on file descriptors 3 and 4), so no WebDriver, S
 websocket library is needed. :func:`open_page` loads a ``file://`` page, waits for its load
 event and a quiet moment, and returns every console error, uncaught exception, failed
 resource load and refused request, a few facts about the laid-out page, and a screenshot.
+:func:`browse` opens a live server's page and yields a :class:`Tab` to evaluate script in,
+wait for, click and press keys on, as a person would.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +153,104 @@ def open_page(path: Path, width: int = 1200, height: int = 1400) -> Page:
 
     The screenshot shows the first ``width`` x ``height`` CSS pixels.
     """
+    with _browser() as pipe:
+        return _visit(pipe, path, width, height)
+
+
+class Tab:
+    """A page of a live server in headless Chromium, driven as a person would.
+
+    Made by :func:`browse`; ``problems`` lists what the browser complained of so far.
+    """
+
+    def __init__(self, pipe: _Pipe, session: str) -> None:
+        self.pipe, self.session = pipe, session
+
+    def evaluate(self, expression: str) -> Any:
+        """Return the value of a JavaScript expression in the page (promises awaited)."""
+        reply = self.pipe.call(
+            "Runtime.evaluate",
+            self.session,
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=True,
+        )
+        if "exceptionDetails" in reply:
+            raise RuntimeError(f"{expression}: {reply['exceptionDetails']}")
+        return reply["result"].get("value")
+
+    def wait_until(self, expression: str, timeout: float = LOAD_TIMEOUT) -> Any:
+        """Poll ``expression`` until it is truthy; return its value or raise TimeoutError."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"waited {timeout:.0f} s for {expression}")
+            self.pipe.drain(0.25)
+
+    def click(self, x: float, y: float) -> None:
+        """Press and release the left mouse button at page coordinates (CSS pixels)."""
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            self.pipe.call(
+                "Input.dispatchMouseEvent",
+                self.session,
+                type=kind,
+                x=x,
+                y=y,
+                button="left" if kind != "mouseMoved" else "none",
+                clickCount=1 if kind != "mouseMoved" else 0,
+            )
+
+    def key(self, name: str, code: int) -> None:
+        """Press and release a key (``"ArrowRight"``, 39) in the focused element."""
+        for kind in ("rawKeyDown", "keyUp"):
+            self.pipe.call(
+                "Input.dispatchKeyEvent",
+                self.session,
+                type=kind,
+                key=name,
+                code=name,
+                windowsVirtualKeyCode=code,
+            )
+
+    def screenshot(self) -> bytes:
+        """Return a PNG of the viewport."""
+        shot = self.pipe.call("Page.captureScreenshot", self.session, format="png")
+        return base64.b64decode(shot["data"])
+
+    @property
+    def problems(self) -> list[str]:
+        """Console errors, uncaught exceptions, failed loads and HTTP errors so far."""
+        return _problems(self.pipe.events)
+
+
+@contextlib.contextmanager
+def browse(url: str, width: int = 1300, height: int = 1600) -> Iterator[Tab]:
+    """Open ``url`` (a live server) in headless Chromium; yield the :class:`Tab`."""
+    with _browser() as pipe:
+        target = pipe.call("Target.createTarget", url="about:blank")["targetId"]
+        session = pipe.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        for domain in ("Runtime", "Log", "Network", "Page"):
+            pipe.call(f"{domain}.enable", session)
+        pipe.call(
+            "Emulation.setDeviceMetricsOverride",
+            session,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        pipe.events.clear()
+        pipe.call("Page.navigate", session, url=url)
+        pipe.wait_for("Page.loadEventFired", LOAD_TIMEOUT)
+        yield Tab(pipe, session)
+
+
+@contextlib.contextmanager
+def _browser() -> Iterator[_Pipe]:
+    """Start headless Chromium on a DevTools pipe; end it afterwards."""
     command = chromium()
     if command is None:
         raise FileNotFoundError("chromium is not installed")
@@ -175,7 +276,7 @@ def open_page(path: Path, width: int = 1200, height: int = 1400) -> Page:
             os.close(fd)
         pipe = _Pipe(to_browser, from_browser)
         try:
-            return _visit(pipe, path, width, height)
+            yield pipe
         finally:
             _close(pipe, proc)
             os.close(to_browser)

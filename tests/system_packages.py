@@ -60,7 +60,9 @@ NEEDS: dict[str, Need] = {
     "pdftoppm": Need(POPPLER, "renders a PDF page to an image", _command("pdftoppm")),
     "pango": Need(PANGO, "weasyprint lays PDF briefs out with Pango", _weasyprint_loads),
     "chromium": Need(
-        ("chromium",), "opens HTML briefs in a headless browser", _command("chromium")
+        ("chromium",),
+        "opens HTML briefs and the served cockpit in a headless browser",
+        _command("chromium"),
     ),
 }
 

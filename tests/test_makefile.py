@@ -55,3 +55,14 @@ def test_extra_jupyter_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("JUPYTER_ARGS", "--port 8890 --no-browser")
     line = jupyter_line(dry_run("notebooks", tmp_path), tmp_path / "venv")
     assert "--port 8890 --no-browser notebooks/" in line
+
+
+def test_cockpit_serves_the_notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``make cockpit`` hands the notebook to Voila (as any user: Voila needs no --allow-root);
+    the serving itself is driven in Chromium by test_cockpit_browser.py."""
+    monkeypatch.setenv("COCKPIT_ARGS", "--port 8870")
+    [line] = dry_run("cockpit", tmp_path)
+    venv = tmp_path / "venv"
+    assert line == (
+        f"{venv}/bin/python -m resourcemodel.cockpit.serve notebooks/00_cockpit.py --port 8870"
+    )

@@ -25,6 +25,7 @@ except ImportError as err:  # pragma: no cover - only without the notebooks extr
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 REQUIRED = (
+    "00_cockpit",
     "01_baseline_tour",
     "02_water_crisis",
     "03_energy_curtailment",

@@ -34,6 +34,7 @@ from resourcemodel.exceptions import (
 from resourcemodel.formulation import Options, build
 from resourcemodel.io import load as load_results
 from resourcemodel.io import save
+from resourcemodel.model import Model
 from resourcemodel.pipeline import load, run, solve
 from resourcemodel.program import LinearProgram
 from resourcemodel.validate import load_inputs
@@ -74,6 +75,7 @@ __all__ = [
     "InfeasibleError",
     "InputWarning",
     "LinearProgram",
+    "Model",
     "Options",
     "ResourceModelError",
     "ScenarioError",

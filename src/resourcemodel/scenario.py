@@ -436,6 +436,37 @@ def _number(raw: dict[str, Any], key: str, at: str, bad: _Problems, inf: bool = 
     return float(value) if isinstance(value, int | float) else math.nan
 
 
+def parse_change(raw: dict[str, Any], origin: str) -> Change:
+    """Read one change given as a ``[[change]]`` table would be (a dict), or raise.
+
+    Parameters
+    ----------
+    raw : dict
+        ``parameter``, ``where``, one of ``scale``/``set``/``add``, optional ``unit`` and
+        ``note``, exactly as in a scenario file.
+    origin : str
+        What to call it in messages and diffs (e.g. ``"what-if, [[change]] #1"``).
+
+    Raises
+    ------
+    ScenarioError
+        With the same messages a scenario file gets.
+
+    Examples
+    --------
+    >>> parse_change({"parameter": "source_cap", "where": {"source": "river"}, "scale": 0.7},
+    ...              "what-if, [[change]] #1")  # doctest: +NORMALIZE_WHITESPACE
+    Change(parameter='source_cap', where={'source': ('river',)}, op='scale', value=0.7,
+           unit=None, origin='what-if, [[change]] #1', curtailment=False)
+    """
+    label, _, at = origin.rpartition(", ")
+    bad = _Problems(label or origin)
+    change = _parse_change(raw, at if label else "[[change]]", bad)
+    if bad or change is None:
+        raise ScenarioError(bad, during=f"Errors in {origin}")
+    return change
+
+
 def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None:
     """Parse one ``[[change]]`` table; return ``None`` if it has problems."""
     n = len(bad)
@@ -594,16 +625,50 @@ def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, l
         notes += _new_findings(inputs, ds, scenario, origins)
     checks.warn(notes)
     ds.attrs["scenario"] = scenario.name
+    return ds, diff_records(inputs, ds, origins)
+
+
+def diff_records(
+    before: xr.Dataset,
+    after: xr.Dataset,
+    origins: dict[str, np.ndarray],
+    units: dict[str, np.ndarray] | None = None,
+) -> list[dict[str, Any]]:
+    """Return one record per element of the ``origins`` parameters that differs.
+
+    Parameters
+    ----------
+    before, after : xarray.Dataset
+        Inputs before and after some changes (same coordinates).
+    origins : dict of str to numpy.ndarray
+        Parameter -> object array of its shape naming the change that last set each element.
+    units : dict, optional
+        A cache of each parameter's canonical units (filled here; reuse it for inputs with
+        the same coordinates, e.g. the solves of one what-if model).
+
+    Returns
+    -------
+    list of dict
+        ``parameter``, ``labels``, ``before``, ``after`` (``None`` if absent), ``unit``
+        (canonical) and ``origin``, as :func:`apply_changes` returns them.
+    """
     records = []
     for name, origin in origins.items():
-        spec, before, after = PARAMETERS[name], inputs[name].values, ds[name].values
-        canonical = _canonical(ds, spec, {d: np.arange(ds.sizes[d]) for d in spec.dims})
-        for i in map(tuple, np.argwhere((before != after) & ~(np.isnan(before) & np.isnan(after)))):
-            row = (name, _labels_at(ds, spec, i), _num(before[i]), _num(after[i]))
+        spec, old, new = PARAMETERS[name], before[name].values, after[name].values
+        canonical = None if units is None else units.get(name)
+        if canonical is None:
+            index = {d: np.arange(after.sizes[d]) for d in spec.dims}
+            canonical = _canonical(after, spec, index)
+            if units is not None:
+                units[name] = canonical
+        labels = [after[d].values.astype(str) for d in spec.dims]
+        for i in map(tuple, np.argwhere((old != new) & ~(np.isnan(old) & np.isnan(new)))):
+            at = {d: str(x[j]) for d, x, j in zip(spec.dims, labels, i, strict=True)}
+            row = (name, at, _num(old[i]), _num(new[i]))
             records.append(
                 dict(zip(_RECORD, (*row, _pretty(canonical[i]), origin[i]), strict=True))
             )
-    return ds, records
+    return records
 
 
 def _new_findings(
@@ -675,9 +740,12 @@ def locate(inputs: xr.Dataset, change: Change) -> tuple[np.ndarray, np.ndarray]:
     if bad:
         raise ScenarioError(bad)
     mask = origins[change.parameter] != ""
-    old = inputs[change.parameter].values
-    new = probe[change.parameter].values
-    return mask, np.where(mask, new - (old if change.op == "add" else 0), 1.0)
+    if change.op == "scale":
+        return mask, np.where(mask, inputs[change.parameter].values, 1.0)
+    if change.op == "add":  # the factor itself, not (old + factor) - old
+        probe[change.parameter] = inputs[change.parameter].copy(deep=True)
+        _apply(probe, replace(one, op="set"), {}, bad)
+    return mask, np.where(mask, probe[change.parameter].values, 1.0)
 
 
 def _apply(
@@ -750,17 +818,63 @@ def _apply(
         )
     if len(bad) > n:
         return
-    value = change.value * factor
     if notes is not None and change.unit is None and change.op != "scale":
         first = {d: i[:1] for d, i in index.items()}
         unit = _pretty(str(_canonical(ds, spec, first).ravel()[0]))
         notes += _unit_forgotten(change, old[present], unit)
-    new = {"set": value, "scale": old * change.value, "add": old + value}[change.op]
-    data[sel] = np.where(present, new, old)
+    mask = np.zeros(data.shape, dtype=bool)
+    mask[sel] = True
+    per_unit = np.ones(data.shape)
+    per_unit[sel] = factor
+    hit = apply_located(data, change, mask, per_unit)
     origin = origins.setdefault(change.parameter, np.full(data.shape, "", dtype=object))
-    touched = origin[sel]
-    touched[present] = change.origin
-    origin[sel] = touched
+    origin[hit] = change.origin
+
+
+def apply_located(
+    data: np.ndarray, change: Change, mask: np.ndarray, per_unit: np.ndarray
+) -> np.ndarray:
+    """Apply a located change to a parameter's values in place; return where it applied.
+
+    The one place where a ``[[change]]``'s operation meets the numbers: scenario files
+    (:func:`apply_changes`), sweep levers and :class:`resourcemodel.model.Model` all apply
+    their changes here, after :func:`locate` found the elements and their unit factor.
+
+    Parameters
+    ----------
+    data : numpy.ndarray
+        The parameter's values (canonical units); changed in place.
+    change : Change
+        Its ``op`` and ``value`` are used.
+    mask : numpy.ndarray of bool
+        Shape of ``data``: the elements the selectors match.
+    per_unit : numpy.ndarray of float
+        Shape of ``data``: one unit of ``change.unit`` in each element's canonical unit
+        (used by ``set`` and ``add``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The elements changed: all of ``mask`` for ``set``; for ``scale`` and ``add`` only
+        those that hold a value (absent and unlimited values are left alone).
+
+    Examples
+    --------
+    >>> caps = np.array([10.0, np.nan, 4.0])
+    >>> change = Change("source_cap", {}, "add", 2.0, "Mm3", "example")
+    >>> apply_located(caps, change, np.array([True, True, False]), np.full(3, 1e6)).tolist()
+    [True, False, False]
+    >>> caps.tolist()
+    [2000010.0, nan, 4.0]
+    """
+    old = data[mask]
+    present = np.ones(old.shape, dtype=bool) if change.op == "set" else np.isfinite(old)
+    value = change.value * per_unit[mask]
+    new = {"set": value, "scale": old * change.value, "add": old + value}[change.op]
+    data[mask] = np.where(present, new, old)
+    hit = np.zeros(data.shape, dtype=bool)
+    hit[mask] = present
+    return hit
 
 
 #: A set/add without a unit this much smaller than the values it changes lost its unit.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import traceback
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,7 @@ from resourcemodel.exceptions import SweepError
 from resourcemodel.formulation import Options, build, update_program
 from resourcemodel.program import LinearProgram
 from resourcemodel.results import CAP_FAMILIES, assemble
+from resourcemodel.scenario import apply_located
 from resourcemodel.schema import PARAMETERS
 from resourcemodel.sweeps.spec import Factor, SweepSpec
 
@@ -50,19 +52,14 @@ class _Lever:
             unit=factor.unit,
             origin=f"factor {factor.name!r}",
         )
+        self.change = change
         try:
             self.mask, self.unit_factor = locate(inputs, change)
         except ScenarioError as err:
             raise SweepError(err.problems) from None
 
     def apply(self, array: np.ndarray, value: float) -> None:
-        m = self.mask
-        if self.factor.op == "scale":
-            array[m] = array[m] * value
-        elif self.factor.op == "add":
-            array[m] = array[m] + value * self.unit_factor[m]
-        else:
-            array[m] = value * self.unit_factor[m]
+        apply_located(array, replace(self.change, value=value), self.mask, self.unit_factor)
 
 
 def outcome_name(outcome: str | dict[str, Any]) -> str:
