@@ -98,6 +98,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_origin": {"en": "Set in", "fa": "منشأ"},
     "col_item": {"en": "Item", "fa": "مورد"},
     "range": {"en": "{lower} to {upper}", "fa": "{lower} تا {upper}"},
+    "range_dash": {"en": "–", "fa": " تا "},
+    "every_month": {"en": "every month", "fa": "همهٔ ماه‌ها"},
+    "every_period": {"en": "every period", "fa": "همهٔ دوره‌ها"},
     "unbounded_above": {"en": "no upper end", "fa": "بدون حد بالا"},
     "not_known": {"en": "not known", "fa": "نامعلوم"},
     "absent": {"en": "absent", "fa": "ندارد"},
@@ -139,6 +142,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "بیشترین سهم تأمین‌نشده از تقاضای یک محصول",
     },
     "row_unmet_product": {"en": "{product}, not delivered", "fa": "{product}، تحویل‌نشده"},
+    "fig_unchanged": {
+        "en": "The same in every scenario: {items}.",
+        "fa": "در همهٔ سناریوها یکسان: {items}.",
+    },
     # Key messages
     "msg_all_met": {"en": "All final demand is met.", "fa": "همهٔ تقاضای نهایی تأمین می‌شود."},
     "msg_unmet": {
@@ -181,6 +188,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "{scenario} در برابر {baseline}: ارزش افزوده {value_added} (فروش ازدست‌رفته "
         "{unmet}؛ هزینهٔ پرداختی {cost}، چون کمتر تولید می‌شود)، آب برداشت‌شده {water}.",
     },
+    "msg_cap_item": {"en": "{cap} {price}", "fa": "{cap} {price}"},
+    "msg_caps_short": {
+        "en": "One more unit is worth most on: {items}.",
+        "fa": "بیشترین ارزش یک واحد بیشتر: {items}.",
+    },
+    "list_semicolon": {"en": "; ", "fa": "؛ "},
+    "msg_measures": {
+        "en": "{n} measures adopted for {cost} a year, the largest {measure} at {plant} "
+        "({largest}).",
+        "fa": "{n} اقدام با هزینهٔ سالانهٔ {cost} پذیرفته شده؛ بزرگ‌ترین آن‌ها {measure} در "
+        "{plant} ({largest}).",
+    },
+    "msg_measures_none": {"en": "No measure is adopted.", "fa": "هیچ اقدامی پذیرفته نشده است."},
     "msg_not_optimal": {
         "en": "{scenario} has no optimal solution (solver status: {status}). The caps, "
         "must-run levels and minimum deliveries clash; relax one of them.",
@@ -212,6 +232,40 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_no_resource": {
         "en": "Nothing of this resource is drawn",
         "fa": "از این منبع برداشتی نمی‌شود",
+    },
+    "chart_head_title": {
+        "en": "What each scenario gains and loses in the year",
+        "fa": "دستاورد و زیان هر سناریو در سال",
+    },
+    "chart_head_value_added": {"en": "Value added", "fa": "ارزش افزوده"},
+    "chart_head_sales_lost": {
+        "en": "Sales lost to unmet demand",
+        "fa": "فروش ازدست‌رفته بر اثر تقاضای تأمین‌نشده",
+    },
+    "chart_head_water": {"en": "Water drawn", "fa": "آب برداشت‌شده"},
+    "chart_head_drawn": {"en": "{resource} drawn", "fa": "{resource} برداشت‌شده"},
+    "chart_water_capped": {
+        "en": "Drawn under the cap: {sources}",
+        "fa": "برداشت زیر سقف: {sources}",
+    },
+    "chart_water_all": {"en": "{resource} drawn", "fa": "{resource} برداشت‌شده"},
+    "chart_water_uncapped": {
+        "en": "Outside that cap: {sources}",
+        "fa": "خارج از آن سقف: {sources}",
+    },
+    "chart_drawn": {"en": "drawn", "fa": "برداشت"},
+    "chart_measures_cost_title": {
+        "en": "Measures adopted, by annual cost",
+        "fa": "اقدامات پذیرفته‌شده به ترتیب هزینهٔ سالانه",
+    },
+    "chart_measures_cost_x": {"en": "Annual cost ({unit})", "fa": "هزینهٔ سالانه ({unit})"},
+    "chart_more": {
+        "en": "(largest {shown} of {total})",
+        "fa": "(بزرگ‌ترین {shown} مورد از {total})",
+    },
+    "measures_more": {
+        "en": "{n} more measures adopted, each costing less than those shown.",
+        "fa": "{n} اقدام دیگر نیز پذیرفته شده که هزینهٔ هر یک کمتر از موارد نشان‌داده‌شده است.",
     },
     "chart_output_title": {"en": "Output by plant", "fa": "تولید به تفکیک واحد صنعتی"},
     "chart_output_x": {"en": "Output per year ({unit})", "fa": "تولید سالانه ({unit})"},
@@ -252,6 +306,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "diff_none": {
         "en": "The scenario changes no value of the case data.",
         "fa": "این سناریو هیچ مقداری از داده‌های پایه را تغییر نمی‌دهد.",
+    },
+    "diff_shared": {"en": "In {scenarios}", "fa": "در {scenarios}"},
+    "caps_note": {
+        "en": "Each cell: what one more unit of the cap is worth (in its own unit), in the "
+        "period where it is worth most, and the periods in which the cap binds.",
+        "fa": "هر خانه: ارزش یک واحد بیشتر از سقف (به واحد خود آن) در دوره‌ای که بیشترین ارزش "
+        "را دارد، و دوره‌هایی که سقف در آن‌ها الزام‌آور است.",
     },
     "diff_more": {
         "en": "… and {n} more changes (the full list is in the results file).",
@@ -607,8 +668,11 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
             f"{display_name(res, 'plant', plant, lang)} "
             f"({display_name(res, 'product', product, lang)})"
         )
-    if dim == "group" and lang == "fa" and "group_name_fa" not in res.coords:
-        # Results carry no group names; name the group by its resource instead.
+    if dim == "group" and f"group{'_name_fa' if lang == 'fa' else '_name'}" not in res.coords:
+        # Results carry no group names: name the group by its sources, else its resource.
+        members = group_members(res, label)
+        if members:
+            return " + ".join(display_name(res, "source", s, lang) for s in members)
         resource = str(res["group_resource"].sel(group=label).item())
         return text("group_of", lang, resource=display_name(res, "resource", resource, lang))
     suffix = "_name_fa" if lang == "fa" else "_name"
@@ -619,6 +683,39 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
             # A period's remark is its span ("Tir (Jun-Jul)"): keep it.
             return _short(value) if lang == "en" and dim != "period" else value
     return label
+
+
+def group_members(res: xr.Dataset, group: str) -> list[str] | None:
+    """Return the sources whose draws make up a source group's use, read from results.
+
+    Results hold a group's use but not its members; the members are the smallest set of
+    the group resource's sources whose summed draws equal the group's use in every
+    period, provided every source of the set draws something (else the set is not
+    known). None when no set matches or the results hold no solution.
+    """
+    import itertools
+
+    import numpy as np
+
+    if "group_cap_use" not in res or group not in res["group"].values:
+        return None
+    if str(res.attrs.get("status", "optimal")) != "optimal":
+        return None
+    resource = str(res["group_resource"].sel(group=group).item())
+    sources = [str(s) for s in res.source.values[res["source_resource"].values == resource]]
+    use = np.asarray(res["group_cap_use"].sel(group=group).values, dtype=float)
+    drawn = res["supply"].fillna(0).sum("plant").sel(source=sources)
+    known = np.isfinite(use)
+    if not known.any():
+        return None
+    scale = max(1.0, float(np.nanmax(np.abs(use))))
+    active = [s for s in sources if float(drawn.sel(source=s).sum()) > 1e-9 * scale]
+    for size in range(1, len(active) + 1):
+        for subset in itertools.combinations(active, size):
+            total = drawn.sel(source=list(subset)).sum("source").values
+            if np.allclose(total[known], use[known], rtol=0, atol=1e-6 * scale):
+                return list(subset)
+    return None
 
 
 def _short(name: str) -> str:

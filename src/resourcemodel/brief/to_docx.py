@@ -137,8 +137,8 @@ def write(doc: Document, target: Path) -> None:
     """Write the brief as a DOCX file at ``target`` (charts must be PNG)."""
     w = _Writer(doc.lang)
     w.heading(doc.title, 0)
-    if doc.subtitle:
-        w.paragraph(doc.subtitle)
+    for line in doc.subtitle.split("\n") if doc.subtitle else []:
+        w.paragraph(line)
     w.paragraph(doc.meta)
     for block in doc.blocks:
         if block.kind == "appendix":
