@@ -398,7 +398,14 @@ def _fold_for_comparison(rows: list[FigureRow], lang: str) -> tuple[list[FigureR
     """
     kept, unchanged = [], []
     for row in rows:
-        if row.section == "sec_unmet" and row.unit != "%":
+        if row.section == "sec_unmet":
+            if row.unit == "%":  # beside the output it qualifies, without a section of its own
+                kept.insert(
+                    max(
+                        (k + 1 for k, r in enumerate(kept) if r.section == "sec_output"), default=0
+                    ),
+                    FigureRow("sec_output", row.label, row.unit, row.values, row.cap_share),
+                )
             continue
         values = [v for v in row.values if not math.isnan(v)]
         same = len(values) == len(row.values) and all(
@@ -448,7 +455,7 @@ def worth(res: xr.Dataset, cap: str, where: str, price: float, price_unit: str, 
     return text("worth_kink", lang, more=more, less=quantity(sides[1], price_unit, lang))
 
 
-def _cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
+def cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
     """Name what a cap limits: the resource of its source, group or permit, or a pollutant."""
     labels = where.split(", ")
     if cap.startswith("emission_cap"):
@@ -480,7 +487,7 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
         return [text("msg_no_binding", lang)]
     caps = caps.assign(
         subject=[
-            _cap_subject(res, str(c), str(w), lang)
+            cap_subject(res, str(c), str(w), lang)
             for c, w in zip(caps["cap"], caps["where"], strict=True)
         ]
     )
@@ -621,7 +628,7 @@ def _caps_short(res: xr.Dataset, lang: str, most: int = 2) -> str:
         return text("msg_no_binding", lang)
     caps = caps.assign(
         subject=[
-            _cap_subject(res, str(c), str(w), lang)
+            cap_subject(res, str(c), str(w), lang)
             for c, w in zip(caps["cap"], caps["where"], strict=True)
         ]
     )
@@ -905,7 +912,7 @@ def diff_table(res: xr.Dataset, lang: str, most: int = MAX_DIFF_ROWS) -> tuple[T
             text("col_origin", lang),
         ],
         numeric=[False, False, True, True, False, False],
-        widths=[15.0, 33.0, 12.0, 14.0, 10.0, 16.0],
+        widths=[12.0, 31.0, 12.0, 11.0, 9.0, 25.0],
     )
     groups = _diff_groups(records)
     for group in groups:
@@ -968,8 +975,16 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
     """Return the run card of each scenario as rows of (item, value per scenario)."""
     columns = [text("col_item", lang), *[scenario_name(r, lang) for r in items]]
     table = Table(columns, numeric=[False] * len(columns))
+    if len(items) > 1:
+        table.widths = [16.0, *([84.0 / len(items)] * len(items))]
+
+    same: list[str] = []
 
     def row(key: str, values: list[str]) -> None:
+        if len(values) > 1 and len(set(values)) == 1:
+            # The same for every scenario: one line under the table, not a row.
+            same.append(f"{text(key, lang)}: {values[0]}")
+            return
         table.rows.append([text(key, lang), *values])
 
     def each(fn: Any) -> list[str]:
@@ -1004,14 +1019,14 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
             )
         ),
     )
-    row(
-        "rc_solve_time",
-        each(
-            lambda r: text(
-                "rc_seconds", lang, n=number(float(r.attrs.get("solve_seconds", math.nan)), lang)
-            )
-        ),
-    )
+    seconds = [float(r.attrs.get("solve_seconds", math.nan)) for r in items]
+    if len(items) > 1 and all(s < 60 for s in seconds):
+        # Seconds that differ by noise are one range in the line under the table.
+        low, high = min(seconds), max(seconds)
+        span = text("range", lang, lower=number(low, lang), upper=number(high, lang))
+        same.append(f"{text('rc_solve_time', lang)}: {text('rc_seconds', lang, n=span)}")
+    else:
+        row("rc_solve_time", [text("rc_seconds", lang, n=number(s, lang)) for s in seconds])
     row(
         "rc_lp_size",
         each(
@@ -1028,6 +1043,8 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
     row("rc_package", each(lambda r: str(r.attrs.get("package_version", "")) or "–"))
     row("rc_python", each(lambda r: str(r.attrs.get("python_version", "")) or "–"))
     row("rc_created", each(lambda r: _created(r, lang)))
+    if same:
+        table.footnote = text("rc_same", lang, items=text("list_semicolon", lang).join(same))
     return table
 
 
@@ -1053,15 +1070,14 @@ def _created(res: xr.Dataset, lang: str) -> str:
 def caveat_lines(items: list[xr.Dataset], lang: str) -> list[str]:
     """Return the caveats of a brief.
 
-    A comparison gives the baseline's caveats: the other scenarios change its data only
-    as their diffs say. A scenario whose inputs carry other confidence labels (an
-    overlay adds rows) gets its own count line.
+    A comparison gives the baseline's caveats, saying so in its first line: the other
+    scenarios change its data only as their diffs say. A scenario whose inputs carry other
+    confidence labels (an overlay adds rows) gets its own count line.
     """
     base = caveats.caveats(items[0], lang)
     if len(items) == 1:
         return [line for _, line in base]
-    prefix = text("scenario_prefix", lang, scenario=scenario_name(items[0], lang))
-    lines = [f"{prefix} {line}" if kind != "model" else line for kind, line in base]
+    lines = [line for _, line in base]
     counts = dict(base).get("counts")
     extra = []
     for res in items[1:]:
@@ -1069,5 +1085,5 @@ def caveat_lines(items: list[xr.Dataset], lang: str) -> list[str]:
         if own and own != counts:
             prefix_res = text("scenario_prefix", lang, scenario=scenario_name(res, lang))
             extra.append(f"{prefix_res} {own}")
-    extra.append(text("caveat_same_data", lang, baseline=scenario_name(items[0], lang)))
-    return lines[:-1] + extra + lines[-1:]
+    lead = text("caveat_same_data", lang, baseline=scenario_name(items[0], lang))
+    return [lead, *lines[:-1], *extra, *lines[-1:]]

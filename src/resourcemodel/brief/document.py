@@ -19,9 +19,9 @@ from resourcemodel.brief.content import Table, is_optimal, scenario_name
 from resourcemodel.brief.i18n import date, display_name, join, number, text
 
 #: Caps per scenario in the comparison's table of binding caps.
-CAPS_PER_SCENARIO = 5
+CAPS_PER_SCENARIO = 3
 #: Rows of scenario changes per scenario (and per shared list) in a comparison.
-DIFF_ROWS_COMPARED = 8
+DIFF_ROWS_COMPARED = 3
 
 
 @dataclass
@@ -126,8 +126,9 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
         )
     )
     blocks += _diff_blocks(items, lang)
+    card = content.run_card(items, lang)
     blocks.append(
-        Block(text("appendix_title", lang), kind="appendix", table=content.run_card(items, lang))
+        Block(text("appendix_title", lang), kind="appendix", table=card, note=card.footnote)
     )
     return Document(lang, title, subtitle, meta, blocks)
 
@@ -143,9 +144,18 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
 
     folded = [_folded_caps(res) if is_optimal(res) else {} for res in items]
     keys: list[tuple[str, str]] = []
-    for caps in folded:
+    for res, caps in zip(items, folded, strict=True):
+        # Prices in USD/m3 and USD/MWh are not ranked against each other: the most
+        # valuable cap of each resource, water first, then the next ones.
         ranked = sorted(caps, key=lambda k: -caps[k][0])
-        keys += [k for k in ranked[:CAPS_PER_SCENARIO] if k not in keys]
+        subjects: dict[str, list[tuple[str, str]]] = {}
+        for key in ranked:
+            full = caps[key][2]
+            subjects.setdefault(content.cap_subject(res, key[0], full, lang), []).append(key)
+        water = [s for s in subjects if caps[subjects[s][0]][1].endswith("/m3")]
+        order = [*water, *[s for s in subjects if s not in water]]
+        picked = [subjects[s][0] for s in order][:CAPS_PER_SCENARIO]
+        keys += [k for k in picked if k not in keys]
     if not keys:
         return [Block(heading, paragraphs=[text("msg_no_binding", lang)])]
     table = Table(
@@ -240,8 +250,8 @@ def _diff_blocks(items: list[xr.Dataset], lang: str) -> list[Block]:
         own.rows = [row for row in table.rows if tuple(row) not in shared]
         more = max(0, len(own.rows) - DIFF_ROWS_COMPARED)
         own.rows = own.rows[:DIFF_ROWS_COMPARED]
-        if not own.rows and table.rows:
-            continue  # everything it changes is in a shared list above
+        if not own.rows and (table.rows or res is items[0]):
+            continue  # all in a shared list above, or a baseline that changes nothing
         blocks.append(_diff_block(scenario_name(res, lang), own, more, lang))
     return blocks
 

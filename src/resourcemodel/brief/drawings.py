@@ -271,7 +271,7 @@ def water(items: list[xr.Dataset], resource: str, lang: str) -> Figure:
     fig, axes = plt.subplots(
         1,
         panels,
-        figsize=(7.2, 2.9),
+        figsize=(7.2, 2.45),
         layout="constrained",
         squeeze=False,
         width_ratios=[1.6, 1] if panels == 2 else [1],
@@ -352,7 +352,7 @@ def measures(items: list[xr.Dataset], lang: str) -> tuple[Figure, int]:
     import matplotlib.pyplot as plt
 
     keys, costs = measure_costs(items)
-    shown = keys[:MAX_MEASURE_ROWS]
+    shown = keys[: MAX_MEASURE_ROWS if len(items) == 1 else MAX_MEASURE_ROWS - 2]
     more = len(keys) - len(shown)
     ref = items[0]
     labels = [

@@ -309,10 +309,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "diff_shared": {"en": "In {scenarios}", "fa": "در {scenarios}"},
     "caps_note": {
-        "en": "Each cell: what one more unit of the cap is worth (in its own unit), in the "
-        "period where it is worth most, and the periods in which the cap binds.",
-        "fa": "هر خانه: ارزش یک واحد بیشتر از سقف (به واحد خود آن) در دوره‌ای که بیشترین ارزش "
-        "را دارد، و دوره‌هایی که سقف در آن‌ها الزام‌آور است.",
+        "en": "One more unit's worth in the cap's own unit, where it is worth most; below it, "
+        "the periods in which the cap binds.",
+        "fa": "ارزش یک واحد بیشتر به واحد خود سقف، در دوره‌ای که بیشترین ارزش را دارد؛ "
+        "زیر آن، دوره‌هایی که سقف الزام‌آور است.",
     },
     "diff_more": {
         "en": "… and {n} more changes (the full list is in the results file).",
@@ -353,10 +353,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "نتایج هیچ سابقهٔ منبعی ندارند؛ همهٔ ارقام را تأییدنشده بدانید.",
     },
     "caveat_same_data": {
-        "en": "The other scenarios use the data of {baseline}, changed only as listed "
-        "under “What the scenario changes”.",
-        "fa": "سناریوهای دیگر همان داده‌های {baseline} را به کار می‌برند و فقط مطابق "
-        "بخش «آنچه سناریو تغییر می‌دهد» تغییر کرده‌اند.",
+        "en": "These caveats are of the data of {baseline}; the other scenarios use them, "
+        "changed only as listed under “What the scenario changes”.",
+        "fa": "این ملاحظات مربوط به داده‌های {baseline} است؛ سناریوهای دیگر همین داده‌ها را "
+        "به کار می‌برند و فقط مطابق بخش «آنچه سناریو تغییر می‌دهد» تغییر کرده‌اند.",
     },
     "caveat_model": {
         "en": "The model is linear: costs and intensities per unit are constant, and the "
@@ -371,6 +371,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "conf_estimate": {"en": "estimate", "fa": "برآورد"},
     "conf_assumption": {"en": "assumption", "fa": "فرض"},
     # Run card
+    "rc_same": {
+        "en": "The same for every scenario: {items}.",
+        "fa": "برای همهٔ سناریوها یکسان: {items}.",
+    },
     "rc_scenario": {"en": "Scenario", "fa": "سناریو"},
     "rc_chain": {"en": "Scenario chain", "fa": "زنجیرهٔ سناریو"},
     "rc_description": {"en": "Description", "fa": "شرح"},
