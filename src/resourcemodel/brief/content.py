@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from resourcemodel import report, units
 from resourcemodel.brief import caveats
 from resourcemodel.brief.i18n import (
+    LRI,
+    PDI,
     display_name,
     join,
     number,
@@ -480,22 +481,14 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
     """
     from resourcemodel.plots import cap_label
 
-    caps = report.binding_caps(res)
-    if not caps.empty:
-        caps = caps[caps["limit"] > 0]
-    if caps.empty:
+    tops = report.top_caps(res)
+    if tops.empty:
         return [text("msg_no_binding", lang)]
-    caps = caps.assign(
-        subject=[
-            cap_subject(res, str(c), str(w), lang)
-            for c, w in zip(caps["cap"], caps["where"], strict=True)
-        ]
-    )
-    tops = caps.drop_duplicates("subject")  # binding_caps is sorted by value, highest first
-    water = tops["price_unit"].str.endswith("/m3")
-    tops = pd.concat([tops[water], tops[~water]]).head(most)
+    binding = report.binding_caps(res)
+    binding = binding[binding["limit"] > 0]
     out = []
-    for _, top in tops.iterrows():
+    for _, top in tops.head(most).iterrows():
+        top["subject"] = cap_subject(res, str(top["cap"]), str(top["where"]), lang)
         unit = str(top["unit"])
         price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
         label = cap_label(res, str(top["cap"]), str(top["where"]), lang)
@@ -526,7 +519,7 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
                 else text("unbounded_above", lang),
             )
         )
-    out.append(text("msg_binding_count", lang, n=number(len(caps), lang)))
+    out.append(text("msg_binding_count", lang, n=number(len(binding), lang)))
     return out
 
 
@@ -621,22 +614,11 @@ def _caps_short(res: xr.Dataset, lang: str, most: int = 2) -> str:
     """One sentence: the most valuable cap on each resource (water first), price only."""
     from resourcemodel.plots import cap_label
 
-    caps = report.binding_caps(res)
-    if not caps.empty:
-        caps = caps[caps["limit"] > 0]
-    if caps.empty:
+    tops = report.top_caps(res)
+    if tops.empty:
         return text("msg_no_binding", lang)
-    caps = caps.assign(
-        subject=[
-            cap_subject(res, str(c), str(w), lang)
-            for c, w in zip(caps["cap"], caps["where"], strict=True)
-        ]
-    )
-    tops = caps.drop_duplicates("subject")
-    water = tops["price_unit"].str.endswith("/m3")
-    tops = pd.concat([tops[water], tops[~water]]).head(most)
     items = []
-    for _, top in tops.iterrows():
+    for _, top in tops.head(most).iterrows():
         price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
         sides = one_sided(res, str(top["cap"]), str(top["where"]))
         price = sides[0] if sides is not None else float(top["shadow_price"])
@@ -990,7 +972,7 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
     def each(fn: Any) -> list[str]:
         return [fn(r) for r in items]
 
-    row("rc_chain", each(lambda r: " → ".join(attr_json(r, "scenario_chain", [])) or "–"))
+    row("rc_chain", each(lambda r: chain(attr_json(r, "scenario_chain", []), lang) or "–"))
     row("rc_status", each(lambda r: text(f"status_{r.attrs.get('status', 'error')}", lang)))
     row(
         "rc_objective",
@@ -1046,6 +1028,18 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
     if same:
         table.footnote = text("rc_same", lang, items=text("list_semicolon", lang).join(same))
     return table
+
+
+def chain(names: list[str], lang: str) -> str:
+    """Write a scenario chain, parent first: ``a → b`` in English, ``a ← b`` in Persian.
+
+    In right-to-left text the chain reads from the right, so the arrow points left; each
+    name is a left-to-right isolate, so a name with hyphens and digits stays whole and
+    the arrows stay between the names.
+    """
+    if lang == "fa":
+        return " ← ".join(f"{LRI}{name}{PDI}" for name in names)
+    return " → ".join(names)
 
 
 def _options(res: xr.Dataset, lang: str) -> str:
