@@ -104,8 +104,6 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
     -------
     list of Chart
     """
-    import matplotlib.pyplot as plt
-
     from resourcemodel.brief import drawings
     from resourcemodel.brief.i18n import number, text
 
@@ -163,20 +161,27 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
     with plots.language(lang):
         for name, draw in jobs:
             fig, caption = draw()
-            title = fig._suptitle.get_text() if fig._suptitle else ""
-            if not title and fig.axes:
-                title = fig.axes[0].get_title()
-            try:
-                chart = Chart(_safe(name), title, caption)
-                if kind == "svg":
-                    chart.svg = _svg(fig, title)
-                else:
-                    chart.png = _png(fig)
-                chart.texts = _texts(fig)
-            finally:
-                plt.close(fig)
-            charts.append(chart)
+            charts.append(to_chart(fig, name, caption, kind))
     return charts
+
+
+def to_chart(fig: mpl.figure.Figure, name: str, caption: str, kind: str) -> Chart:
+    """Turn a drawn figure into a :class:`Chart` (SVG or PNG) and close it."""
+    import matplotlib.pyplot as plt
+
+    title = fig._suptitle.get_text() if fig._suptitle else ""
+    if not title and fig.axes:
+        title = fig.axes[0].get_title()
+    try:
+        chart = Chart(_safe(name), title, caption)
+        if kind == "svg":
+            chart.svg = _svg(fig, title)
+        else:
+            chart.png = _png(fig)
+        chart.texts = _texts(fig)
+    finally:
+        plt.close(fig)
+    return chart
 
 
 def _safe(name: str) -> str:

@@ -654,6 +654,11 @@ def _measures_short(res: xr.Dataset, lang: str) -> str:
     )
 
 
+def money(usd: float, lang: str) -> str:
+    """Write an amount of USD as planners read it (``18,137 MUSD``, ``2.25 kUSD``)."""
+    return _money(usd, lang)
+
+
 def _money(usd: float, lang: str) -> str:
     if abs(usd) >= 1e5:
         return quantity(usd * 1e-6, "MUSD", lang)

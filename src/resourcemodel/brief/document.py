@@ -62,7 +62,12 @@ class Document:
         return [b.chart for b in self.blocks if b.chart is not None]
 
 
-def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
+def build(
+    items: list[xr.Dataset],
+    lang: str,
+    kind: str = "svg",
+    sensitivity: list[xr.Dataset] | None = None,
+) -> Document:
     """Build the brief of one scenario, or of several compared with the first.
 
     Parameters
@@ -73,6 +78,8 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
         Language.
     kind : {"svg", "png"}
         How charts are drawn.
+    sensitivity : list of xarray.Dataset, optional
+        Sweep results and/or cost curves: a sensitivity section (tornado, cost curve).
 
     Returns
     -------
@@ -120,6 +127,8 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
                 note=chart.caption,
             )
         )
+    if sensitivity:
+        blocks += _sensitivity_blocks(sensitivity, items, lang, kind)
     blocks.append(
         Block(
             text("caveats_title", lang), kind="caveats", bullets=content.caveat_lines(items, lang)
@@ -265,3 +274,37 @@ def _diff_block(heading: str, table: Table, more: int, lang: str) -> Block:
     if more:
         block.note = text("diff_more", lang, n=number(more, lang))
     return block
+
+
+def _sensitivity_blocks(
+    analyses: list[xr.Dataset], items: list[xr.Dataset], lang: str, kind: str
+) -> list[Block]:
+    """Return a tornado per sweep and a chart and table per cost curve, under a heading."""
+    from resourcemodel import plots
+    from resourcemodel.brief import sensitivity
+    from resourcemodel.brief.charts import to_chart
+
+    res = next((r for r in items if is_optimal(r)), items[0])
+    blocks = [Block(text("sens_heading", lang))]
+    with plots.language(lang):
+        for n, ds in enumerate(analyses, start=1):
+            if sensitivity.kind(ds) == "sweep":
+                swings, base = sensitivity.swings(ds, res, lang)
+                head = text("sens_sweep", lang, runs=number(int(ds.sizes["run"]), lang))
+                if not swings:
+                    blocks.append(Block(paragraphs=[head, text("sens_no_tornado", lang)], level=3))
+                    continue
+                fig = sensitivity.tornado_figure(swings, lang)
+                note = text("sens_tornado_note", lang, base=content.money(base, lang))
+                failed = int((ds["status"].values != "optimal").sum())
+                if failed:
+                    note += " " + text("sens_failed", lang, n=number(failed, lang))
+                chart = to_chart(fig, f"tornado-{n}", note, kind)
+                blocks.append(Block(paragraphs=[head], chart=chart, note=note, level=3))
+            else:
+                fig = sensitivity.cost_curve_figure(ds, res, lang)
+                table, more = sensitivity.cost_curve_table(ds, res, lang)
+                note = text("sens_more_steps", lang, n=number(more, lang)) if more else ""
+                chart = to_chart(fig, f"cost-curve-{n}", note, kind)
+                blocks.append(Block(chart=chart, table=table, note=note, level=3))
+    return blocks

@@ -293,6 +293,59 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "chart_today": {"en": "today's cap", "fa": "سقف فعلی"},
     "chart_no_binding": {"en": "No cap is binding", "fa": "هیچ سقفی الزام‌آور نیست"},
+    # Sensitivity
+    "sens_heading": {
+        "en": "How sensitive are the results?",
+        "fa": "نتایج تا چه حد به ورودی‌ها حساس‌اند؟",
+    },
+    "sens_sweep": {
+        "en": "From a sweep of {runs} runs: each input moved over its range, the others "
+        "at their base values.",
+        "fa": "از یک تحلیل حساسیت با {runs} اجرا: هر ورودی در بازهٔ خود تغییر کرده و بقیه در "
+        "مقدار پایه مانده‌اند.",
+    },
+    "sens_no_tornado": {
+        "en": "The sweep has no runs with all but one input at their base values, so no "
+        "tornado can be drawn from it (run a one-at-a-time sweep).",
+        "fa": "این تحلیل اجرایی ندارد که در آن همهٔ ورودی‌ها جز یکی در مقدار پایه باشند؛ "
+        "نمودار گردبادی از آن رسم نمی‌شود (تحلیل یک‌به‌یک اجرا کنید).",
+    },
+    "sens_tornado_title": {
+        "en": "Change of the objective when one input moves",
+        "fa": "تغییر تابع هدف با تغییر یک ورودی",
+    },
+    "sens_tornado_x": {
+        "en": "Change from the base run ({unit})",
+        "fa": "تغییر نسبت به اجرای پایه ({unit})",
+    },
+    "sens_tornado_note": {
+        "en": "The objective of the base run is {base} (cost, with sales lost at their price).",
+        "fa": "تابع هدف اجرای پایه {base} است (هزینه، با فروش ازدست‌رفته به قیمت آن).",
+    },
+    "sens_failed": {
+        "en": "{n} runs had no optimal solution and are left out.",
+        "fa": "{n} اجرا جواب بهینه نداشت و کنار گذاشته شد.",
+    },
+    "sens_low": {"en": "input at the low end", "fa": "ورودی در حد پایین"},
+    "sens_high": {"en": "input at the high end", "fa": "ورودی در حد بالا"},
+    "sens_scale": {"en": "×{low} to ×{high}", "fa": "×{low} تا ×{high}"},
+    "sens_add": {"en": "{low} to {high}", "fa": "{low} تا {high}"},
+    "sens_curve_title": {
+        "en": "Marginal cost of saving {resource}",
+        "fa": "هزینهٔ نهایی صرفه‌جویی {resource}",
+    },
+    "sens_curve_x": {"en": "Saving, cumulative ({unit})", "fa": "صرفه‌جویی تجمعی ({unit})"},
+    "sens_more_steps": {
+        "en": "… and {n} more steps, each dearer per unit saved.",
+        "fa": "… و {n} گام دیگر که هزینهٔ هر واحد صرفه‌جویی در آن‌ها بیشتر است.",
+    },
+    "sens_col_step": {"en": "Step", "fa": "گام"},
+    "sens_col_saves": {"en": "Saves", "fa": "صرفه‌جویی"},
+    "sens_col_unit_cost": {"en": "Cost per unit saved", "fa": "هزینه به ازای هر واحد"},
+    "sens_col_does": {"en": "What it adopts", "fa": "آنچه پذیرفته می‌شود"},
+    "sens_measure_at": {"en": "{measure} at {plant}", "fa": "{measure} در {plant}"},
+    "sens_output_cut": {"en": "less output", "fa": "کاهش تولید"},
+    "sens_reallocation": {"en": "reallocation of supply", "fa": "جابه‌جایی تأمین"},
     # Cap families
     "cap_source_cap": {"en": "period cap", "fa": "سقف دوره‌ای"},
     "cap_source_cap_annual": {"en": "annual cap", "fa": "سقف سالانه"},
