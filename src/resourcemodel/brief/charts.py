@@ -176,8 +176,11 @@ def to_chart(fig: mpl.figure.Figure, name: str, caption: str, kind: str) -> Char
         chart = Chart(_safe(name), title, caption)
         if kind == "svg":
             chart.svg = _svg(fig, title)
-        else:
+        elif kind == "png":
             chart.png = _png(fig)
+        else:
+            msg = f"chart kind {kind!r}: use 'svg' or 'png'"
+            raise ValueError(msg)
         chart.texts = _texts(fig)
     finally:
         plt.close(fig)

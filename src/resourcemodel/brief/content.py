@@ -363,8 +363,8 @@ def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> 
     else:
         table.numeric[2] = False
     if comparison:
-        rest = 100.0 - 27.0 - 9.0
-        table.widths = [27.0, 9.0, *([rest / len(items)] * len(items))]
+        rest = 100.0 - 26.0 - 11.0
+        table.widths = [26.0, 11.0, *([rest / len(items)] * len(items))]
         rows, unchanged = _fold_for_comparison(rows, lang)
         if unchanged:
             table.footnote = text("fig_unchanged", lang, items=join(unchanged, lang))

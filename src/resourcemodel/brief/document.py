@@ -28,8 +28,8 @@ DIFF_ROWS_COMPARED = 3
 class Block:
     """One part of a brief.
 
-    ``kind`` is ``""`` (plain), ``"messages"`` or ``"caveats"`` (boxed) or ``"appendix"``
-    (starts a new page); ``level`` is the heading level (2 or 3).
+    ``kind`` is ``""`` (plain), ``"messages"`` or ``"caveats"`` (boxed), ``"newpage"``
+    (starts a printed page) or ``"appendix"``; ``level`` is the heading level (2 or 3).
     """
 
     heading: str = ""
@@ -110,7 +110,9 @@ def build(
         blocks.append(Block(chart=chart, note=chart.caption))
     if any(is_optimal(r) for r in items):
         table = content.figures_table(rows, items, lang)
-        blocks.append(Block(text("key_figures", lang), table=table, note=table.footnote))
+        # A comparison's long table starts a page: its header is never left at a page foot.
+        page = "newpage" if comparison else ""
+        blocks.append(Block(text("key_figures", lang), kind=page, table=table, note=table.footnote))
     for name in list(charts):
         if name not in ("shadow_prices", "measures"):
             chart = charts.pop(name)

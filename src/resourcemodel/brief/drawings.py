@@ -32,6 +32,8 @@ MAX_MEASURE_ROWS = 6
 
 def colors(n: int) -> list[str | tuple[float, ...]]:
     """Colour of each scenario: the baseline grey, then tab10 (grey left out)."""
+    if n <= 0:
+        return []
     return [BASE_COLOR, *[_COLORS[i % len(_COLORS)] for i in range(n - 1)]]
 
 
@@ -44,13 +46,22 @@ def _number_axis(ax: mpl.axes.Axes, lang: str, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
-def _scenario_legend(fig: Figure, names: list[str], *, extra: list[Line2D] | None = None) -> None:
+def _scenario_legend(
+    fig: Figure,
+    names: list[str],
+    *,
+    extra: list[Line2D] | None = None,
+    shades: list[str | tuple[float, ...]] | None = None,
+    rtl: bool = False,
+) -> None:
     """One legend for the whole figure, below the axes: scenarios by colour (and styles)."""
     handles = [
         mpl.patches.Patch(color=c, label=_wrap(n, 34))
-        for c, n in zip(colors(len(names)), names, strict=True)
+        for c, n in zip(colors(len(names)) if shades is None else shades, names, strict=True)
     ]
     handles += extra or []
+    if rtl:  # read from the right: the baseline first, at the right
+        handles = handles[::-1]
     fig.legend(
         handles=handles,
         loc="outside lower center",
@@ -166,13 +177,17 @@ def headline(items: list[xr.Dataset], lang: str) -> Figure:
     )
     names = [scenario_name(r, lang) for r in items]
     shade = colors(len(items))
-    for ax, panel in itertools.zip_longest(axes.flat, panels):
+    # Persian reads from the right: the first panel of each row sits at the right.
+    order = axes[:, ::-1].flat if lang == "fa" else axes.flat
+    for ax, panel in itertools.zip_longest(order, panels):
         if panel is None:
             ax.set_visible(False)
             continue
         unit, factor = _shown(panel)
         values = np.array([v * factor for v in panel.values])
         x = np.arange(len(values))
+        if lang == "fa":
+            x = x[::-1]  # the baseline at the right
         ax.bar(x, np.nan_to_num(values), color=shade, width=0.75)
         top = float(np.nanmax(np.abs(values), initial=0.0)) or 1.0
         for xi, value in zip(x, values, strict=True):
@@ -192,7 +207,7 @@ def headline(items: list[xr.Dataset], lang: str) -> Figure:
         ax.tick_params(labelsize=6.5)
         _number_axis(ax, lang)
     fig.suptitle(text("chart_head_title", lang), fontsize=9.5, fontweight="bold")
-    _scenario_legend(fig, names)
+    _scenario_legend(fig, names, rtl=lang == "fa")
     return fig
 
 
@@ -274,13 +289,14 @@ def water(items: list[xr.Dataset], resource: str, lang: str) -> Figure:
         figsize=(7.2, 2.45),
         layout="constrained",
         squeeze=False,
-        width_ratios=[1.6, 1] if panels == 2 else [1],
+        width_ratios=([1, 1.6] if lang == "fa" else [1.6, 1]) if panels == 2 else [1],
     )
     shade = colors(len(items))
     x = np.arange(base.sizes["period"])
     months = _periods(base, lang)
     names = [scenario_name(r, lang) for r in items]
-    ax = axes[0, 0]
+    # The capped panel first: at the left, or at the right in Persian.
+    ax = axes[0, -1] if lang == "fa" else axes[0, 0]
     for i, values in enumerate(left):
         ax.plot(x, values * factor, marker="o", ms=2.5, lw=1.3, color=shade[i])
         if caps[i] is not None:
@@ -295,7 +311,7 @@ def water(items: list[xr.Dataset], resource: str, lang: str) -> Figure:
     ax.set_title(_wrap(title, 62 if panels == 2 else 100), fontsize=8)
     ax.set_ylabel(text("chart_per_period", lang, unit=unit_name(unit, lang)), fontsize=7)
     if right:
-        bx = axes[0, 1]
+        bx = axes[0, 0] if lang == "fa" else axes[0, 1]
         for i, values in enumerate(right):
             bx.plot(x, values * factor, marker="o", ms=2.5, lw=1.3, color=shade[i])
         other_names = join([display_name(base, "source", s, lang) for s in others], lang)
@@ -311,7 +327,7 @@ def water(items: list[xr.Dataset], resource: str, lang: str) -> Figure:
         extra.append(
             Line2D([], [], color="black", lw=1.0, ls="--", label=text("chart_cap_line", lang))
         )
-    _scenario_legend(fig, names, extra=extra)
+    _scenario_legend(fig, names, extra=extra, rtl=lang == "fa")
     return fig
 
 
@@ -384,5 +400,8 @@ def measures(items: list[xr.Dataset], lang: str) -> tuple[Figure, int]:
     ax.set_xlabel(text("chart_measures_cost_x", lang, unit=unit_name(unit, lang)), fontsize=7.5)
     _number_axis(ax, lang, "x")
     if n > 1:
-        _scenario_legend(fig, [scenario_name(r, lang) for r in items])
+        # Only scenarios that adopt a measure: the others have no bar to name.
+        some = [i for i, row in enumerate(costs) if any(v > 0 for v in row)] or list(range(n))
+        names = [scenario_name(items[i], lang) for i in some]
+        _scenario_legend(fig, names, shades=[shade[i] for i in some], rtl=lang == "fa")
     return fig, more
