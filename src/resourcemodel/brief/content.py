@@ -899,7 +899,7 @@ def diff_table(res: xr.Dataset, lang: str, most: int = MAX_DIFF_ROWS) -> tuple[T
             text("col_origin", lang),
         ],
         numeric=[False, False, True, True, False, False],
-        widths=[12.0, 31.0, 12.0, 11.0, 9.0, 25.0],
+        widths=[12.0, 29.0, 11.0, 11.0, 12.0, 25.0],
     )
     groups = _diff_groups(records)
     for group in groups:
