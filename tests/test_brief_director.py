@@ -127,6 +127,12 @@ def test_measures_ranked_by_annual_cost_and_the_rest_counted(four: list[xr.Datas
     shown = len(fig.axes[0].get_yticks())
     assert shown + more == len(keys) and more > 0
     assert f"(largest {shown} of {len(keys)})" in fig.axes[0].get_title()
+    # Each bar says what its cost buys: the water the measure saves in that scenario.
+    plant, measure = keys[0]
+    holder = next(r for r, row in zip(four, costs, strict=True) if row[0] == largest[0])
+    saved = float(holder["saving_amount"].sel(plant=plant, measure=measure).sum())
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    assert f"saves {i18n.quantity(saved / 1e6, 'Mm3', 'en')}" in notes
     charts = {c.name: c for c in make_charts(four, "en", "png")}
     assert charts["measures"].caption.startswith(f"{more} more measures adopted")
     # The legend sits below the axes, never over the bars.

@@ -263,6 +263,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "(largest {shown} of {total})",
         "fa": "(بزرگ‌ترین {shown} مورد از {total})",
     },
+    "chart_saves": {"en": "saves {amount}", "fa": "صرفه‌جویی {amount}"},
     "measures_more": {
         "en": "{n} more measures adopted, each costing less than those shown.",
         "fa": "{n} اقدام دیگر نیز پذیرفته شده که هزینهٔ هر یک کمتر از موارد نشان‌داده‌شده است.",
