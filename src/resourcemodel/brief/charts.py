@@ -116,7 +116,12 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
     subject: plots.Results = optimal if comparison else items[0]
 
     def axes_job(draw: Callable[[], object], caption: str = "") -> Callable[[], tuple]:
-        return lambda: (draw().figure, caption)  # type: ignore[attr-defined]
+        def job() -> tuple[mpl.figure.Figure, str]:
+            ax = draw()
+            _short_periods(ax, optimal[0], lang)
+            return ax.figure, caption  # type: ignore[attr-defined]
+
+        return job
 
     if comparison:
         jobs.append(("headline", lambda: (drawings.headline(items, lang), "")))
@@ -163,6 +168,22 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
             fig, caption = draw()
             charts.append(to_chart(fig, name, caption, kind))
     return charts
+
+
+def _short_periods(ax: object, res: xr.Dataset, lang: str) -> None:
+    """Name periods on a chart's time axis shortly (``Tir``, not ``Tir (Jun-Jul)``).
+
+    Twelve full names side by side overlap; charts drawn by :mod:`resourcemodel.plots`
+    label periods by their full names, so the brief shortens them after drawing.
+    """
+    from resourcemodel.brief.drawings import _periods
+    from resourcemodel.brief.i18n import display_name
+
+    full = [display_name(res, "period", str(p), lang) for p in res.period.values]
+    ticks = ax.get_xticklabels()  # type: ignore[attr-defined]
+    if len(full) < 4 or [t.get_text() for t in ticks] != full:
+        return
+    ax.set_xticks(ax.get_xticks(), _periods(res, lang), fontsize=6.5)  # type: ignore[attr-defined]
 
 
 def to_chart(fig: mpl.figure.Figure, name: str, caption: str, kind: str) -> Chart:
