@@ -53,6 +53,7 @@ FACTS = """JSON.stringify({
   overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   fonts: [...document.fonts].map(f => f.family + ":" + f.status),
   height: document.documentElement.scrollHeight,
+  body: [document.body.getBoundingClientRect().left, document.body.getBoundingClientRect().width],
 })"""
 
 

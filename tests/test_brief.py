@@ -357,7 +357,7 @@ def test_markdown_with_png_charts(two_plants: xr.Dataset, tiny: list, tmp_path: 
         assert "| --- |" in md or "|---|" in md
         assert not re.search(r"https?://", md)
     assert md.startswith('<div dir="rtl">')
-    assert "| **تولید تحویل‌شده** |" in md
+    assert "| **هزینه** |" in md
     assert not list(tmp_path.rglob("*.part"))
 
 

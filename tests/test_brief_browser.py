@@ -62,6 +62,9 @@ def test_html_brief_opens_cleanly_in_chromium(
     if lang == "fa":  # the embedded Vazirmatn, not a fallback
         assert "Vazirmatn:loaded" in facts["fonts"]
     assert facts["height"] > HEIGHT  # several screens of content
+    # On a wide screen the text is a column with margins, not 1200 px lines.
+    left, width = facts["body"]
+    assert width <= 190 / 25.4 * 96 + 1 and left >= 200
     assert 0.02 < _ink(page.screenshot) < 0.6
 
 

@@ -234,7 +234,6 @@ def test_workbook_summary_equals_report_comparison(
         "sales lost": "Sales lost to unmet demand",
         "groundwater": "Groundwater",
         "electricity": "Electricity",
-        "output (t)": "All products counted in t (total)",
     }
     spelled = {"million m3": "Mm3", "million USD": "MUSD"}
     for column in compared.columns:

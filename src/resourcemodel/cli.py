@@ -99,6 +99,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     br.add_argument("--out", type=Path, default=None, help="file to write")
     br.add_argument("--baseline", default=None, help="baseline: a results file or scenario name")
+    br.add_argument(
+        "--sensitivity",
+        type=Path,
+        action="append",
+        default=None,
+        metavar="FILE.nc",
+        help="a sweep result (resourcemodel sweep) or cost curve (cost-curve --out): adds a "
+        "sensitivity section (tornado or cost curve); repeat for several",
+    )
 
     ex = sub.add_parser("export", help="export results as CSV, Excel or netCDF")
     ex.add_argument("results", nargs="+", type=Path, help="results .nc files")
@@ -475,7 +484,14 @@ def _cmd_brief(args: argparse.Namespace) -> int:
     baseline = args.baseline
     if baseline is not None and Path(baseline).suffix == ".nc":
         baseline = Path(baseline)
-    target = brief(args.results, lang=args.lang, format=fmt, out=out, baseline=baseline)
+    target = brief(
+        args.results,
+        lang=args.lang,
+        format=fmt,
+        out=out,
+        baseline=baseline,
+        sensitivity=args.sensitivity,
+    )
     print(f"wrote {target}", file=sys.stderr)
     return 0
 

@@ -363,16 +363,8 @@ def _impact_lines(res: xr.Dataset) -> list[str]:
 def _indicators(res: xr.Dataset) -> list[tuple[str, str, float]]:
     """Return ``(label, canonical unit, value)`` of the comparison indicators of a run."""
     rows: list[tuple[str, str, float]] = []
-    delivered = res["delivery"].fillna(0).sum("period")
-    units_of = {
-        str(p): str(u) for p, u in zip(res.product.values, res["product_unit"].values, strict=True)
-    }
-    final = [
-        str(p) for p in res.product.values if not bool(res["unmet"].sel(product=p).isnull().all())
-    ]
-    for unit in sorted({units_of[p] for p in final}):
-        total = float(delivered.sel(product=[p for p in final if units_of[p] == unit]).sum())
-        rows.append((f"output ({unit})", unit, total))
+    # Output is not summed across products (steel, cement and naphtha tonnes are not alike):
+    # value added and sales lost below measure it in money.
     supply = res["supply"].fillna(0).sum(("plant", "period"))
     groups = dict(zip(res.resource.values, res["resource_group"].values, strict=True))
     for source in res.source.values:
@@ -410,12 +402,60 @@ def _family(label: str, unit: str, results: list[xr.Dataset]) -> str:
     return label
 
 
+def cap_resource(res: xr.Dataset, cap: str, where: str) -> str:
+    """Return what a binding cap limits: its resource, or its pollutant for an emission cap."""
+    labels = where.split(", ")
+    if cap.startswith("emission_cap"):
+        return labels[0]
+    if cap.startswith("group_cap"):
+        return str(res["group_resource"].sel(group=labels[0]).item())
+    if cap == "permit":
+        return labels[1]
+    source = labels[1] if cap == "contract" else labels[0]
+    return str(res["source_resource"].sel(source=source).item())
+
+
+def top_caps(res: xr.Dataset) -> pd.DataFrame:
+    """Return the most valuable binding cap on each resource (or pollutant), water first.
+
+    Shadow prices in USD/m3, USD/MWh and USD/GJ are not comparable, so caps are ranked
+    within a resource only. Caps of zero (a source closed in those periods) are left out.
+    """
+    caps = binding_caps(res)
+    if caps.empty:
+        return caps
+    caps = caps[caps["limit"] > 0]
+    caps = caps.assign(
+        resource=[cap_resource(res, c, w) for c, w in zip(caps["cap"], caps["where"], strict=True)]
+    )
+    tops = caps.drop_duplicates("resource")  # sorted by value within each unit
+    group = {
+        str(r): str(g)
+        for r, g in zip(res.resource.values, res["resource_group"].values, strict=True)
+    }
+    water = tops["resource"].map(lambda r: group.get(r) == "water")
+    return pd.concat([tops[water], tops[~water]]).reset_index(drop=True)
+
+
+def top_caps_text(res: xr.Dataset) -> str:
+    """``water: source_cap[river, aban] 0.112 USD/m3; electricity: ...`` (``-`` if none)."""
+    tops = top_caps(res)
+    if tops.empty:
+        return "-"
+    return "; ".join(
+        f"{r.resource}: {r.cap}[{r.where}] {_fmt(float(r.shadow_price))} {r.price_unit}"  # type: ignore[arg-type]
+        for r in tops.itertuples()
+    )
+
+
 def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
-    """One row per scenario: output, water by source, energy, cost, unmet, emissions, jobs.
+    """One row per scenario: water by source, energy, money, unmet, emissions, jobs, caps.
 
     Each column uses one planner unit for all scenarios (chosen from the largest value),
     and columns compared side by side share one: every water source in the same unit
     (desalinated water in Mm3 beside the river's, not 470,000 m3), every money column too.
+    Output is in money (value added, sales lost), not tonnes summed across products; the
+    last column gives the most valuable cap on each resource in its own unit.
     """
     values: dict[str, dict[str, float]] = {}
     units_of: dict[str, str] = {}
@@ -434,13 +474,7 @@ def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
                 order.append(label)
             values[name][label] = value
         extra[name]["max unmet"] = f"{100 * float(head['unmet_share_max']):.1f}%"
-        caps = binding_caps(res, limit=1)
-        extra[name]["top binding cap"] = (
-            f"{caps.iloc[0]['cap']}[{caps.iloc[0]['where']}] "
-            f"{_fmt(caps.iloc[0]['shadow_price'])} {caps.iloc[0]['price_unit']}"
-            if len(caps)
-            else "-"
-        )
+        extra[name]["most valuable cap per resource"] = top_caps_text(res)
     display: dict[str, tuple[str, float]] = {}
     family = {label: _family(label, units_of[label], results) for label in order}
     for label in order:
@@ -463,6 +497,8 @@ def comparison(results: list[xr.Dataset]) -> pd.DataFrame:
             value = values[name].get(label, np.nan)
             row[f"{label} [{unit}]"] = value * factor
         row["max unmet"] = extra[name].get("max unmet", "-")
-        row["top binding cap"] = extra[name].get("top binding cap", "-")
+        row["most valuable cap per resource"] = extra[name].get(
+            "most valuable cap per resource", "-"
+        )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -124,6 +124,7 @@ def brief(
     format: str = "html",
     out: str | Path | None = None,
     baseline: object = None,
+    sensitivity: object = None,
 ) -> Path | str:
     """Write a policy brief of one scenario, or of several compared with a baseline.
 
@@ -143,6 +144,10 @@ def brief(
     baseline : int, str, Dataset or path, optional
         The baseline of a comparison: a position, a scenario name, or results not in
         ``results_or_paths`` (then put first). Default: the first results.
+    sensitivity : Dataset, path, or a list of them, optional
+        Sweep results (:func:`resourcemodel.sweep`) and/or cost curves
+        (:func:`resourcemodel.analyses.cost_curve`): the brief gets a sensitivity section
+        with a tornado of the objective or the curve's steps.
 
     Returns
     -------
@@ -191,15 +196,26 @@ def brief(
                 baseline = None
                 break
     items = _order(load_results(given), baseline)
-    return _write(items, lang, format, None if out is None else Path(out))
+    extra = None
+    if sensitivity is not None:
+        from resourcemodel.brief import sensitivity as sens
+
+        extra = sens.load(sensitivity)
+    return _write(items, lang, format, None if out is None else Path(out), extra)
 
 
-def _write(items: list[xr.Dataset], lang: str, fmt: str, target: Path | None) -> Path | str:
+def _write(
+    items: list[xr.Dataset],
+    lang: str,
+    fmt: str,
+    target: Path | None,
+    sensitivity: list[xr.Dataset] | None = None,
+) -> Path | str:
     from resourcemodel.brief.document import build
     from resourcemodel.io import write_text, write_with
 
     # PDF charts are PNG: weasyprint draws SVG glyph paths one <use> at a time (slow).
-    doc = build(items, lang, "svg" if fmt == "html" else "png")
+    doc = build(items, lang, "svg" if fmt == "html" else "png", sensitivity)
     if fmt in ("html", "pdf"):
         from resourcemodel.brief import to_html
 

@@ -23,7 +23,7 @@ from resourcemodel.brief.i18n import display_name, join, number, percent, text
 #: Confidence labels that make a figure uncertain.
 WEAK = ("estimate", "assumption")
 #: Names listed in one caveat before "N more".
-MAX_NAMES = 3
+MAX_NAMES = 2
 
 
 @dataclass(frozen=True)
@@ -169,14 +169,16 @@ def _cap_caveat(res: xr.Dataset, prov: Provenance, lang: str) -> list[str]:
         key = (join(names, lang), str(row.cap), str(conf))
         periods = groups.setdefault(key, [])
         if "period" in labels:
-            periods.append(display_name(res, "period", labels["period"], lang))
+            periods.append(labels["period"])
     if not groups:
         return [text("caveat_caps_sourced", lang)]
+    from resourcemodel.brief.content import period_span
+
     entries = []
     for (name, cap, conf), periods in groups.items():
         detail = text("cap_" + cap, lang)
         if periods:
-            detail += text("list_sep", lang) + join(periods, lang)
+            detail += text("list_sep", lang) + period_span(res, periods, lang)
         entries.append(f"{name} ({detail}): {text('conf_' + conf, lang)}")
     return [text("caveat_caps", lang, caps=_names(entries, lang))]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import xarray as xr
@@ -30,6 +30,8 @@ class Chart:
     caption: str
     svg: str = ""
     png: bytes = b""
+    #: Every text drawn on the chart (titles, ticks, legend), for language checks.
+    texts: list[str] = field(default_factory=list)
 
 
 def chart_resource(res: xr.Dataset) -> str | None:
@@ -64,6 +66,22 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+def _texts(fig: mpl.figure.Figure) -> list[str]:
+    """Visible text of a drawn figure (after savefig, so tick labels are formatted)."""
+    from matplotlib.text import Text
+
+    return [
+        t.get_text()
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and _shown_on(t, fig)
+    ]
+
+
+def _shown_on(t: object, fig: mpl.figure.Figure) -> bool:
+    axes = getattr(t, "axes", None)
+    return axes is None or axes.get_visible()
+
+
 def _png(fig: mpl.figure.Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_PNG_DPI)
@@ -86,61 +104,108 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
     -------
     list of Chart
     """
-    import matplotlib.pyplot as plt
+    from resourcemodel.brief import drawings
+    from resourcemodel.brief.i18n import number, text
 
     optimal = [r for r in items if is_optimal(r)]
     if not optimal:
         return []
     comparison = len(items) > 1
-    jobs: list[tuple[str, Callable[..., object], str]] = []
-    subject: plots.Results
+    # Each job draws one figure and returns it with its caption.
+    jobs: list[tuple[str, Callable[[], tuple[mpl.figure.Figure, str]]]] = []
+    subject: plots.Results = optimal if comparison else items[0]
+
+    def axes_job(draw: Callable[[], object], caption: str = "") -> Callable[[], tuple]:
+        def job() -> tuple[mpl.figure.Figure, str]:
+            ax = draw()
+            _short_periods(ax, optimal[0], lang)
+            return ax.figure, caption  # type: ignore[attr-defined]
+
+        return job
+
     if comparison:
-        subject = optimal
+        jobs.append(("headline", lambda: (drawings.headline(items, lang), "")))
     else:
-        subject = items[0]
-        jobs.append(("cap_use", lambda ax: plots.cap_use(subject, ax=ax, lang=lang), ""))
+        jobs.append(("cap_use", axes_job(lambda: plots.cap_use(subject, ax=None, lang=lang))))
     resource = chart_resource(optimal[0])
     if resource is not None:
-        jobs.append(
-            (
-                f"{resource}_use",
-                lambda ax: plots.resource_use(subject, resource=resource, ax=ax, lang=lang),
-                "",
+        if str(optimal[0]["resource_group"].sel(resource=resource).item()) == "water":
+            jobs.append((f"{resource}_use", lambda: (drawings.water(items, resource, lang), "")))
+        else:
+            jobs.append(
+                (
+                    f"{resource}_use",
+                    axes_job(
+                        lambda: plots.resource_use(subject, resource=resource, ax=None, lang=lang)
+                    ),
+                )
             )
-        )
-    jobs.append(
-        (
-            "output_by_plant",
-            lambda ax: plots.output_by_plant(subject, ax=ax, lang=lang),
-            other_outputs(optimal, lang),
-        )
-    )
-    if any(r.sizes.get("measure", 0) for r in optimal):
-        jobs.append(("measures", lambda ax: plots.measures_adopted(subject, ax=ax, lang=lang), ""))
     if not comparison:
         jobs.append(
             (
-                "shadow_prices",
-                lambda ax: plots.shadow_prices(subject, ax=ax, lang=lang),
-                "",
+                "output_by_plant",
+                axes_job(
+                    lambda: plots.output_by_plant(subject, ax=None, lang=lang),
+                    other_outputs(optimal, lang),
+                ),
             )
+        )
+    if any(r.sizes.get("measure", 0) for r in optimal) and drawings.measure_costs(items)[0]:
+
+        def measures() -> tuple[mpl.figure.Figure, str]:
+            fig, more = drawings.measures(items, lang)
+            note = text("measures_more", lang, n=number(more, lang)) if more else ""
+            return fig, note
+
+        jobs.append(("measures", measures))
+    if not comparison:
+        jobs.append(
+            ("shadow_prices", axes_job(lambda: plots.shadow_prices(subject, ax=None, lang=lang)))
         )
     charts = []
     with plots.language(lang):
-        for name, draw, caption in jobs:
-            axes = draw(None)
-            fig = axes.figure  # type: ignore[attr-defined]
-            title = axes.get_title()  # type: ignore[attr-defined]
-            try:
-                chart = Chart(_safe(name), title, caption)
-                if kind == "svg":
-                    chart.svg = _svg(fig, title)
-                else:
-                    chart.png = _png(fig)
-            finally:
-                plt.close(fig)
-            charts.append(chart)
+        for name, draw in jobs:
+            fig, caption = draw()
+            charts.append(to_chart(fig, name, caption, kind))
     return charts
+
+
+def _short_periods(ax: object, res: xr.Dataset, lang: str) -> None:
+    """Name periods on a chart's time axis shortly (``Tir``, not ``Tir (Jun-Jul)``).
+
+    Twelve full names side by side overlap; charts drawn by :mod:`resourcemodel.plots`
+    label periods by their full names, so the brief shortens them after drawing.
+    """
+    from resourcemodel.brief.drawings import _periods
+    from resourcemodel.brief.i18n import display_name
+
+    full = [display_name(res, "period", str(p), lang) for p in res.period.values]
+    ticks = ax.get_xticklabels()  # type: ignore[attr-defined]
+    if len(full) < 4 or [t.get_text() for t in ticks] != full:
+        return
+    ax.set_xticks(ax.get_xticks(), _periods(res, lang), fontsize=6.5)  # type: ignore[attr-defined]
+
+
+def to_chart(fig: mpl.figure.Figure, name: str, caption: str, kind: str) -> Chart:
+    """Turn a drawn figure into a :class:`Chart` (SVG or PNG) and close it."""
+    import matplotlib.pyplot as plt
+
+    title = fig._suptitle.get_text() if fig._suptitle else ""
+    if not title and fig.axes:
+        title = fig.axes[0].get_title()
+    try:
+        chart = Chart(_safe(name), title, caption)
+        if kind == "svg":
+            chart.svg = _svg(fig, title)
+        elif kind == "png":
+            chart.png = _png(fig)
+        else:
+            msg = f"chart kind {kind!r}: use 'svg' or 'png'"
+            raise ValueError(msg)
+        chart.texts = _texts(fig)
+    finally:
+        plt.close(fig)
+    return chart
 
 
 def _safe(name: str) -> str:

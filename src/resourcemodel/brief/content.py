@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from resourcemodel import report, units
 from resourcemodel.brief import caveats
-from resourcemodel.brief.caveats import cells
 from resourcemodel.brief.i18n import (
+    LRI,
+    PDI,
     display_name,
     join,
     number,
@@ -37,7 +37,7 @@ MAX_DIFF_ROWS = 25
 #: Binding caps listed in the table.
 MAX_CAPS = 6
 #: Measures listed in the table.
-MAX_MEASURES = 5
+MAX_MEASURES = 6
 #: Relative difference above which a cap's two one-sided values are both printed.
 KINK_RTOL = 1e-6
 
@@ -53,6 +53,10 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     numeric: list[bool] = field(default_factory=list)
     sections: dict[int, str] = field(default_factory=dict)
+    #: Column widths in percent of the table (empty: the layout decides).
+    widths: list[float] = field(default_factory=list)
+    #: A line under the table (rows folded away, for instance).
+    footnote: str = ""
 
     def add_section(self, title: str) -> None:
         """Start a titled group of rows."""
@@ -358,6 +362,12 @@ def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> 
         table.numeric[1] = False
     else:
         table.numeric[2] = False
+    if comparison:
+        rest = 100.0 - 26.0 - 11.0
+        table.widths = [26.0, 11.0, *([rest / len(items)] * len(items))]
+        rows, unchanged = _fold_for_comparison(rows, lang)
+        if unchanged:
+            table.footnote = text("fig_unchanged", lang, items=join(unchanged, lang))
     section = None
     for row in rows:
         if row.section != section:
@@ -378,6 +388,36 @@ def figures_table(rows: list[FigureRow], items: list[xr.Dataset], lang: str) -> 
                 [row.label, fmt[0], unit, "" if math.isnan(share) else percent(share, lang)]
             )
     return table
+
+
+def _fold_for_comparison(rows: list[FigureRow], lang: str) -> tuple[list[FigureRow], list[str]]:
+    """Shorten the key figures of a comparison.
+
+    Output rows equal in every scenario become one line of text (``Aromatics 150 kt``);
+    unmet demand by product is left out (the change in output delivered shows it), its
+    largest share stays.
+    """
+    kept, unchanged = [], []
+    for row in rows:
+        if row.section == "sec_unmet":
+            if row.unit == "%":  # beside the output it qualifies, without a section of its own
+                kept.insert(
+                    max(
+                        (k + 1 for k, r in enumerate(kept) if r.section == "sec_output"), default=0
+                    ),
+                    FigureRow("sec_output", row.label, row.unit, row.values, row.cap_share),
+                )
+            continue
+        values = [v for v in row.values if not math.isnan(v)]
+        same = len(values) == len(row.values) and all(
+            abs(v - values[0]) <= 1e-9 * max(1.0, abs(values[0])) for v in values
+        )
+        if row.section == "sec_output" and same:
+            shown, factor = _shown(row, rows)
+            unchanged.append(f"{row.label} {quantity(values[0] * factor, shown, lang)}")
+            continue
+        kept.append(row)
+    return kept, unchanged
 
 
 # --- key messages ------------------------------------------------------------------------
@@ -416,7 +456,7 @@ def worth(res: xr.Dataset, cap: str, where: str, price: float, price_unit: str, 
     return text("worth_kink", lang, more=more, less=quantity(sides[1], price_unit, lang))
 
 
-def _cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
+def cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
     """Name what a cap limits: the resource of its source, group or permit, or a pollutant."""
     labels = where.split(", ")
     if cap.startswith("emission_cap"):
@@ -441,22 +481,14 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
     """
     from resourcemodel.plots import cap_label
 
-    caps = report.binding_caps(res)
-    if not caps.empty:
-        caps = caps[caps["limit"] > 0]
-    if caps.empty:
+    tops = report.top_caps(res)
+    if tops.empty:
         return [text("msg_no_binding", lang)]
-    caps = caps.assign(
-        subject=[
-            _cap_subject(res, str(c), str(w), lang)
-            for c, w in zip(caps["cap"], caps["where"], strict=True)
-        ]
-    )
-    tops = caps.drop_duplicates("subject")  # binding_caps is sorted by value, highest first
-    water = tops["price_unit"].str.endswith("/m3")
-    tops = pd.concat([tops[water], tops[~water]]).head(most)
+    binding = report.binding_caps(res)
+    binding = binding[binding["limit"] > 0]
     out = []
-    for _, top in tops.iterrows():
+    for _, top in tops.head(most).iterrows():
+        top["subject"] = cap_subject(res, str(top["cap"]), str(top["where"]), lang)
         unit = str(top["unit"])
         price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
         label = cap_label(res, str(top["cap"]), str(top["where"]), lang)
@@ -487,7 +519,7 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
                 else text("unbounded_above", lang),
             )
         )
-    out.append(text("msg_binding_count", lang, n=number(len(caps), lang)))
+    out.append(text("msg_binding_count", lang, n=number(len(binding), lang)))
     return out
 
 
@@ -543,6 +575,9 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
                 measures=_money(measures.values[0], lang),
             )
         )
+        line = _measures_short(res, lang)
+        if line:
+            out.append(line)
         return out
     cost = next(r for r in rows if r.label == text("row_cost_total", lang))
     water = next((r for r in rows if r.label == text("row_total_water", lang)), None)
@@ -550,27 +585,78 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
         water = next((r for r in rows if r.section == "sec_water"), None)
     penalty = next(r for r in rows if r.label == text("row_unmet_penalty", lang))
     added = next(r for r in rows if r.label == text("row_value_added", lang))
-    for i, res in enumerate(items[1:], start=1):
-        if not (is_optimal(res) and is_optimal(items[0])):
+    for i, res in enumerate(items):
+        if not is_optimal(res):
             continue
-        out.append(
+        parts = []
+        if i and is_optimal(items[0]):
+            parts.append(
+                text(
+                    "msg_change",
+                    lang,
+                    scenario=scenario_name(res, lang),
+                    baseline=scenario_name(items[0], lang),
+                    value_added=_money_change(added.values[i], added.values[0], lang),
+                    cost=_relative(cost.values[i], cost.values[0], lang),
+                    water=_relative(water.values[i], water.values[0], lang) if water else "–",
+                    unmet=_money_change(penalty.values[i], penalty.values[0], lang),
+                )
+            )
+        else:
+            parts.append(text("scenario_prefix", lang, scenario=scenario_name(res, lang)))
+        parts.append(_caps_short(res, lang))
+        parts.append(_measures_short(res, lang))
+        out.append(" ".join(p for p in parts if p))
+    return out
+
+
+def _caps_short(res: xr.Dataset, lang: str, most: int = 2) -> str:
+    """One sentence: the most valuable cap on each resource (water first), price only."""
+    from resourcemodel.plots import cap_label
+
+    tops = report.top_caps(res)
+    if tops.empty:
+        return text("msg_no_binding", lang)
+    items = []
+    for _, top in tops.head(most).iterrows():
+        price_unit = "USD/" + str(top["price_unit"]).split("/", 1)[1]
+        sides = one_sided(res, str(top["cap"]), str(top["where"]))
+        price = sides[0] if sides is not None else float(top["shadow_price"])
+        items.append(
             text(
-                "msg_change",
+                "msg_cap_item",
                 lang,
-                scenario=scenario_name(res, lang),
-                baseline=scenario_name(items[0], lang),
-                value_added=_money_change(added.values[i], added.values[0], lang),
-                cost=_relative(cost.values[i], cost.values[0], lang),
-                water=_relative(water.values[i], water.values[0], lang) if water else "–",
-                unmet=_money_change(penalty.values[i], penalty.values[0], lang),
+                cap=cap_label(res, str(top["cap"]), str(top["where"]), lang),
+                price=quantity(price, price_unit, lang),
             )
         )
-    for res in items:
-        if is_optimal(res):
-            prefix = text("scenario_prefix", lang, scenario=scenario_name(res, lang))
-            lines = _cap_message(res, lang, most=2)
-            out += [f"{prefix} {line}" for line in lines[:-1] or lines]
-    return out
+    return text("msg_caps_short", lang, items=text("list_semicolon", lang).join(items))
+
+
+def _measures_short(res: xr.Dataset, lang: str) -> str:
+    """One sentence: how many measures are adopted, their cost, and the largest by cost."""
+    from resourcemodel.brief.drawings import measure_costs
+
+    if res.sizes.get("measure", 0) == 0:
+        return ""
+    keys, costs = measure_costs([res])
+    if not keys:
+        return text("msg_measures_none", lang)
+    plant, measure = keys[0]
+    return text(
+        "msg_measures",
+        lang,
+        n=number(len(keys), lang),
+        cost=_money(sum(costs[0]), lang),
+        measure=display_name(res, "measure", measure, lang),
+        plant=display_name(res, "plant", plant, lang),
+        largest=_money(costs[0][0], lang),
+    )
+
+
+def money(usd: float, lang: str) -> str:
+    """Write an amount of USD as planners read it (``18,137 MUSD``, ``2.25 kUSD``)."""
+    return _money(usd, lang)
 
 
 def _money(usd: float, lang: str) -> str:
@@ -661,7 +747,7 @@ def caps_table(res: xr.Dataset, lang: str) -> Table:
 
 
 def measures_table(res: xr.Dataset, lang: str) -> Table:
-    """Measures adopted (share > 0): plant, share, annual cost and what they save."""
+    """Measures adopted, largest annual cost first: plant, share, cost and what they save."""
     table = Table(
         [
             text("col_measure", lang),
@@ -674,11 +760,17 @@ def measures_table(res: xr.Dataset, lang: str) -> Table:
     )
     if not is_optimal(res) or res.sizes.get("measure", 0) == 0:
         return table
-    shares = cells(res["adoption"].transpose("plant", "measure"))
-    adopted = sorted(((s, key) for key, s in shares if s > 1e-6), reverse=True)[:MAX_MEASURES]
+    from resourcemodel.brief.drawings import measure_costs
+
+    keys, costs = measure_costs([res])  # largest annual cost first
+    table.footnote = (
+        text("measures_more", lang, n=number(len(keys) - MAX_MEASURES, lang))
+        if len(keys) > MAX_MEASURES
+        else ""
+    )
     saved = res["saving_amount"].fillna(0).sum("period")
-    for share, (plant, measure) in adopted:
-        cost = float(res["cost_measures"].sel(plant=plant, measure=measure))
+    for (plant, measure), cost in list(zip(keys, costs[0], strict=True))[:MAX_MEASURES]:
+        share = float(res["adoption"].sel(plant=plant, measure=measure))
         savings = []
         for resource in res.resource.values:
             amount = float(saved.sel(plant=plant, measure=measure, resource=resource))
@@ -730,8 +822,72 @@ def _origin(origin: str, lang: str) -> str:
     return f"{match['file']}{text('list_sep', lang)}{part}"
 
 
-def diff_table(res: xr.Dataset, lang: str) -> tuple[Table, int]:
-    """Return the scenario's resolved changes (first rows) and how many more there are."""
+def period_span(res: xr.Dataset, periods: list[str], lang: str) -> str:
+    """Name a set of periods shortly: ``every month``, ``Tir–Mordad``, ``Azar, Esfand``.
+
+    Runs of consecutive periods are joined with a dash; every period of the year is
+    ``every period`` (``every month`` when the year has twelve).
+    """
+    order = [str(p) for p in res.period.values]
+    index = sorted({order.index(p) for p in periods if p in order})
+    if not index:
+        return ""
+    if len(index) == len(order) and len(order) > 1:
+        return text("every_month" if len(order) == 12 else "every_period", lang)
+    runs: list[list[int]] = []
+    for i in index:
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+
+    def name(i: int) -> str:
+        label = display_name(res, "period", order[i], lang)
+        return _short(label) if lang == "en" else label
+
+    parts = [
+        name(r[0]) if len(r) == 1 else f"{name(r[0])}{text('range_dash', lang)}{name(r[-1])}"
+        for r in runs
+    ]
+    return join(parts, lang)
+
+
+def _short(label: str) -> str:
+    """``Tir (Jun-Jul)`` -> ``Tir``: a span of months names each month once."""
+    cut = re.sub(r"\s*\([^()]*\)\s*$", "", label)
+    return cut or label
+
+
+def _diff_groups(records: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group a scenario's changes that differ only in their period: one line per change.
+
+    Records of the same parameter, element (labels other than period), unit and origin
+    whose after/before ratio is the same (``-50% in every month``), or whose new value is
+    the same, are one group; anything else stays on its own line.
+    """
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for rec in records:
+        labels = dict(rec.get("labels", {}))
+        if "period" not in labels:
+            key: tuple[Any, ...] = ("single", id(rec))
+        else:
+            rest = tuple((k, v) for k, v in labels.items() if k != "period")
+            before, after = rec.get("before"), rec.get("after")
+            if before and after is not None and math.isfinite(before) and math.isfinite(after):
+                how: tuple[Any, ...] = ("ratio", round(after / before, 6))
+            else:
+                how = ("value", before, after)
+            key = (rec["parameter"], rest, rec.get("unit", ""), rec.get("origin", ""), how)
+        groups.setdefault(key, []).append(rec)
+    return list(groups.values())
+
+
+def diff_table(res: xr.Dataset, lang: str, most: int = MAX_DIFF_ROWS) -> tuple[Table, int]:
+    """Return the scenario's changes, one row per change, and how many more there are.
+
+    Changes that differ only in their period are folded into one row (``source cap,
+    Zayandeh Rud, every month: -50%``); a scenario lists at most ``most`` rows.
+    """
     records = attr_json(res, "scenario_diff", [])
     table = Table(
         [
@@ -743,44 +899,85 @@ def diff_table(res: xr.Dataset, lang: str) -> tuple[Table, int]:
             text("col_origin", lang),
         ],
         numeric=[False, False, True, True, False, False],
+        widths=[12.0, 29.0, 11.0, 11.0, 12.0, 25.0],
     )
-    for rec in records[:MAX_DIFF_ROWS]:
-        before, after = rec.get("before"), rec.get("after")
-        finite = [abs(v) for v in (before, after) if v is not None and math.isfinite(v)]
+    groups = _diff_groups(records)
+    for group in groups:
+        rec = group[0]
+        befores = [g.get("before") for g in group]
+        afters = [g.get("after") for g in group]
+        finite = [abs(v) for v in (*befores, *afters) if v is not None and math.isfinite(v)]
         unit = str(rec.get("unit", ""))
         try:
             shown, factor = report.planner_unit(unit, max(finite, default=0.0))
         except Exception:  # a unit pint cannot read: show as stored
             shown, factor = unit, 1.0
+        labels = dict(rec.get("labels", {}))
         where = [
             display_name(res, str(dim), str(label), lang)
-            for dim, label in dict(rec.get("labels", {})).items()
+            for dim, label in labels.items()
+            if dim != "period" or len(group) == 1
         ]
+        if len(group) > 1:
+            where.append(period_span(res, [str(g["labels"]["period"]) for g in group], lang))
         table.rows.append(
             [
                 text(f"param_{rec['parameter']}", lang),
                 join(where, lang),
-                text("absent", lang) if before is None else number(before * factor, lang),
-                text("absent", lang) if after is None else number(after * factor, lang),
+                _values(befores, factor, lang),
+                _after(befores, afters, factor, lang),
                 unit_name(shown, lang),
                 _origin(str(rec.get("origin", "")), lang),
             ]
         )
-    return table, max(0, len(records) - MAX_DIFF_ROWS)
+    more = max(0, len(table.rows) - most)
+    table.rows = table.rows[:most]
+    return table, more
+
+
+def _values(values: list[float | None], factor: float, lang: str) -> str:
+    """One value, or the range of several (``5.42 to 8.06``)."""
+    if any(v is None for v in values):
+        return text("absent", lang) if all(v is None for v in values) else "–"
+    low, high = min(values) * factor, max(values) * factor  # type: ignore[type-var]
+    if number(low, lang) == number(high, lang):
+        return number(low, lang)
+    return text("range", lang, lower=number(low, lang), upper=number(high, lang))
+
+
+def _after(
+    befores: list[float | None], afters: list[float | None], factor: float, lang: str
+) -> str:
+    """Return the new value(s); a change folded by one ratio also gives it (``−50%``)."""
+    shown = _values(afters, factor, lang)
+    if len(afters) < 2 or any(v is None for v in (*befores, *afters)):
+        return shown
+    ratios = {round(a / b, 6) for a, b in zip(afters, befores, strict=True) if b}  # type: ignore[operator]
+    if len(ratios) == 1 and len([b for b in befores if b]) == len(befores):
+        return f"{percent(ratios.pop() - 1, lang, signed=True)}\n{shown}"
+    return shown
 
 
 def run_card(items: list[xr.Dataset], lang: str) -> Table:
     """Return the run card of each scenario as rows of (item, value per scenario)."""
     columns = [text("col_item", lang), *[scenario_name(r, lang) for r in items]]
     table = Table(columns, numeric=[False] * len(columns))
+    if len(items) > 1:
+        table.widths = [16.0, *([84.0 / len(items)] * len(items))]
+
+    same: list[str] = []
 
     def row(key: str, values: list[str]) -> None:
+        if len(values) > 1 and len(set(values)) == 1:
+            # The same for every scenario: one line under the table, not a row.
+            same.append(f"{text(key, lang)}: {values[0]}")
+            return
         table.rows.append([text(key, lang), *values])
 
     def each(fn: Any) -> list[str]:
         return [fn(r) for r in items]
 
-    row("rc_chain", each(lambda r: " → ".join(attr_json(r, "scenario_chain", [])) or "–"))
+    row("rc_chain", each(lambda r: chain(attr_json(r, "scenario_chain", []), lang) or "–"))
     row("rc_status", each(lambda r: text(f"status_{r.attrs.get('status', 'error')}", lang)))
     row(
         "rc_objective",
@@ -809,14 +1006,14 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
             )
         ),
     )
-    row(
-        "rc_solve_time",
-        each(
-            lambda r: text(
-                "rc_seconds", lang, n=number(float(r.attrs.get("solve_seconds", math.nan)), lang)
-            )
-        ),
-    )
+    seconds = [float(r.attrs.get("solve_seconds", math.nan)) for r in items]
+    if len(items) > 1 and all(s < 60 for s in seconds):
+        # Seconds that differ by noise are one range in the line under the table.
+        low, high = min(seconds), max(seconds)
+        span = text("range", lang, lower=number(low, lang), upper=number(high, lang))
+        same.append(f"{text('rc_solve_time', lang)}: {text('rc_seconds', lang, n=span)}")
+    else:
+        row("rc_solve_time", [text("rc_seconds", lang, n=number(s, lang)) for s in seconds])
     row(
         "rc_lp_size",
         each(
@@ -833,7 +1030,21 @@ def run_card(items: list[xr.Dataset], lang: str) -> Table:
     row("rc_package", each(lambda r: str(r.attrs.get("package_version", "")) or "–"))
     row("rc_python", each(lambda r: str(r.attrs.get("python_version", "")) or "–"))
     row("rc_created", each(lambda r: _created(r, lang)))
+    if same:
+        table.footnote = text("rc_same", lang, items=text("list_semicolon", lang).join(same))
     return table
+
+
+def chain(names: list[str], lang: str) -> str:
+    """Write a scenario chain, parent first: ``a → b`` in English, ``a ← b`` in Persian.
+
+    In right-to-left text the chain reads from the right, so the arrow points left; each
+    name is a left-to-right isolate, so a name with hyphens and digits stays whole and
+    the arrows stay between the names.
+    """
+    if lang == "fa":
+        return " ← ".join(f"{LRI}{name}{PDI}" for name in names)
+    return " → ".join(names)
 
 
 def _options(res: xr.Dataset, lang: str) -> str:
@@ -858,15 +1069,14 @@ def _created(res: xr.Dataset, lang: str) -> str:
 def caveat_lines(items: list[xr.Dataset], lang: str) -> list[str]:
     """Return the caveats of a brief.
 
-    A comparison gives the baseline's caveats: the other scenarios change its data only
-    as their diffs say. A scenario whose inputs carry other confidence labels (an
-    overlay adds rows) gets its own count line.
+    A comparison gives the baseline's caveats, saying so in its first line: the other
+    scenarios change its data only as their diffs say. A scenario whose inputs carry other
+    confidence labels (an overlay adds rows) gets its own count line.
     """
     base = caveats.caveats(items[0], lang)
     if len(items) == 1:
         return [line for _, line in base]
-    prefix = text("scenario_prefix", lang, scenario=scenario_name(items[0], lang))
-    lines = [f"{prefix} {line}" if kind != "model" else line for kind, line in base]
+    lines = [line for _, line in base]
     counts = dict(base).get("counts")
     extra = []
     for res in items[1:]:
@@ -874,5 +1084,5 @@ def caveat_lines(items: list[xr.Dataset], lang: str) -> list[str]:
         if own and own != counts:
             prefix_res = text("scenario_prefix", lang, scenario=scenario_name(res, lang))
             extra.append(f"{prefix_res} {own}")
-    extra.append(text("caveat_same_data", lang, baseline=scenario_name(items[0], lang)))
-    return lines[:-1] + extra + lines[-1:]
+    lead = text("caveat_same_data", lang, baseline=scenario_name(items[0], lang))
+    return [lead, *lines[:-1], *extra, *lines[-1:]]

@@ -16,18 +16,20 @@ from resourcemodel import report
 from resourcemodel.brief import content
 from resourcemodel.brief.charts import Chart, make_charts
 from resourcemodel.brief.content import Table, is_optimal, scenario_name
-from resourcemodel.brief.i18n import date, join, number, text
+from resourcemodel.brief.i18n import date, display_name, join, number, text
 
 #: Caps per scenario in the comparison's table of binding caps.
-CAPS_PER_SCENARIO = 5
+CAPS_PER_SCENARIO = 3
+#: Rows of scenario changes per scenario (and per shared list) in a comparison.
+DIFF_ROWS_COMPARED = 3
 
 
 @dataclass
 class Block:
     """One part of a brief.
 
-    ``kind`` is ``""`` (plain), ``"messages"`` or ``"caveats"`` (boxed) or ``"appendix"``
-    (starts a new page); ``level`` is the heading level (2 or 3).
+    ``kind`` is ``""`` (plain), ``"messages"`` or ``"caveats"`` (boxed), ``"newpage"``
+    (starts a printed page) or ``"appendix"``; ``level`` is the heading level (2 or 3).
     """
 
     heading: str = ""
@@ -60,7 +62,12 @@ class Document:
         return [b.chart for b in self.blocks if b.chart is not None]
 
 
-def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
+def build(
+    items: list[xr.Dataset],
+    lang: str,
+    kind: str = "svg",
+    sensitivity: list[xr.Dataset] | None = None,
+) -> Document:
     """Build the brief of one scenario, or of several compared with the first.
 
     Parameters
@@ -71,6 +78,8 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
         Language.
     kind : {"svg", "png"}
         How charts are drawn.
+    sensitivity : list of xarray.Dataset, optional
+        Sweep results and/or cost curves: a sensitivity section (tornado, cost curve).
 
     Returns
     -------
@@ -85,7 +94,7 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
     else:
         title = text("title_single", lang, scenario=names[0])
     lines = [(scenario_name(r, lang), content.scenario_summary(r, lang)) for r in items]
-    subtitle = " ".join(
+    subtitle = "\n".join(
         f"{name}: {summary}" if comparison else summary for name, summary in lines if summary
     )
     meta = text("prepared", lang, date=date(_dt.date.today(), lang), version=__version__)
@@ -96,10 +105,14 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
             text("key_messages", lang), kind="messages", bullets=content.messages(items, rows, lang)
         ),
     ]
+    if "headline" in charts:
+        chart = charts.pop("headline")
+        blocks.append(Block(chart=chart, note=chart.caption))
     if any(is_optimal(r) for r in items):
-        blocks.append(
-            Block(text("key_figures", lang), table=content.figures_table(rows, items, lang))
-        )
+        table = content.figures_table(rows, items, lang)
+        # A comparison's long table starts a page: its header is never left at a page foot.
+        page = "newpage" if comparison else ""
+        blocks.append(Block(text("key_figures", lang), kind=page, table=table, note=table.footnote))
     for name in list(charts):
         if name not in ("shadow_prices", "measures"):
             chart = charts.pop(name)
@@ -113,16 +126,20 @@ def build(items: list[xr.Dataset], lang: str, kind: str = "svg") -> Document:
                 text("measures", lang),
                 chart=chart,
                 table=table if table is not None and table.rows else None,
+                note=chart.caption,
             )
         )
+    if sensitivity:
+        blocks += _sensitivity_blocks(sensitivity, items, lang, kind)
     blocks.append(
         Block(
             text("caveats_title", lang), kind="caveats", bullets=content.caveat_lines(items, lang)
         )
     )
     blocks += _diff_blocks(items, lang)
+    card = content.run_card(items, lang)
     blocks.append(
-        Block(text("appendix_title", lang), kind="appendix", table=content.run_card(items, lang))
+        Block(text("appendix_title", lang), kind="appendix", table=card, note=card.footnote)
     )
     return Document(lang, title, subtitle, meta, blocks)
 
@@ -136,56 +153,160 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
         return [Block(heading, chart=chart, table=table if table.rows else None)]
     from resourcemodel.plots import cap_label
 
+    folded = [_folded_caps(res) if is_optimal(res) else {} for res in items]
     keys: list[tuple[str, str]] = []
-    frames = []
-    for res in items:
-        caps = report.binding_caps(res) if is_optimal(res) else None
-        caps = None if caps is None or caps.empty else caps
-        frames.append(caps)
-        if caps is not None and not caps.empty:
-            keys += [
-                (str(r.cap), str(r.where))
-                for r in caps.head(CAPS_PER_SCENARIO).itertuples()
-                if (str(r.cap), str(r.where)) not in keys
-            ]
+    for res, caps in zip(items, folded, strict=True):
+        # Prices in USD/m3 and USD/MWh are not ranked against each other: the most
+        # valuable cap of each resource, water first, then the next ones.
+        ranked = sorted(caps, key=lambda k: -caps[k][0])
+        subjects: dict[str, list[tuple[str, str]]] = {}
+        for key in ranked:
+            full = caps[key][2]
+            subjects.setdefault(content.cap_subject(res, key[0], full, lang), []).append(key)
+        water = [s for s in subjects if caps[subjects[s][0]][1].endswith("/m3")]
+        order = [*water, *[s for s in subjects if s not in water]]
+        picked = [subjects[s][0] for s in order][:CAPS_PER_SCENARIO]
+        keys += [k for k in picked if k not in keys]
     if not keys:
         return [Block(heading, paragraphs=[text("msg_no_binding", lang)])]
     table = Table(
         [text("col_cap", lang), *[scenario_name(r, lang) for r in items]],
         numeric=[False, *([True] * len(items))],
+        widths=[28.0, *([72.0 / len(items)] * len(items))],
     )
+    merged: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
     for cap, where in keys:
-        holder = next(
-            r
-            for r, f in zip(items, frames, strict=True)
-            if f is not None and ((f["cap"] == cap) & (f["where"] == where)).any()
-        )
+        holder = next(r for r, f in zip(items, folded, strict=True) if (cap, where) in f)
         cells = []
-        for res, frame in zip(items, frames, strict=True):
-            hit = (
-                None if frame is None else frame[(frame["cap"] == cap) & (frame["where"] == where)]
-            )
-            if hit is None or hit.empty:
+        for res, caps in zip(items, folded, strict=True):
+            if (cap, where) not in caps:
                 cells.append("–")
-            else:
-                row = hit.iloc[0]
-                unit = "USD/" + str(row["price_unit"]).split("/", 1)[1]
-                price = float(row["shadow_price"])
-                cells.append(content.worth(res, cap, where, price, unit, lang))
-        table.rows.append([cap_label(holder, cap, where, lang), *cells])
-    return [Block(heading, table=table, note=text("col_worth", lang))]
+                continue
+            price, unit, full, periods = caps[(cap, where)]
+            cell = content.worth(res, cap, full, price, unit, lang)
+            if periods:
+                cell += "\n" + content.period_span(res, periods, lang)
+            cells.append(cell)
+        # Caps of several plants on one source worth the same (contracts) share a row.
+        head, _, rest = where.partition(", ")
+        key = (cap, rest, tuple(cells)) if cap == "contract" else (cap, where, tuple(cells))
+        if key in merged:
+            merged[key][0] += text("list_sep", lang) + display_name(holder, "plant", head, lang)
+            continue
+        merged[key] = [
+            display_name(holder, "plant", head, lang) if cap == "contract" else "",
+            cap_label(holder, cap, rest if cap == "contract" else where, lang)
+            if cap != "contract"
+            else f"{display_name(holder, 'source', rest, lang)} ({text('cap_contract', lang)})",
+            *cells,
+        ]
+    for row in merged.values():
+        plants, label, *cells = row
+        table.rows.append([f"{label}: {plants}" if plants else label, *cells])
+    return [Block(heading, table=table, note=text("caps_note", lang))]
+
+
+def _folded_caps(res: xr.Dataset) -> dict[tuple[str, str], tuple[float, str, str, list[str]]]:
+    """Binding caps of one scenario with their periods folded together.
+
+    Returns ``{(cap, where without period): (highest value, price unit, the full 'where'
+    of that highest one, periods binding)}``. Caps of zero (closed sources) are left out.
+    """
+    caps = report.binding_caps(res)
+    out: dict[tuple[str, str], tuple[float, str, str, list[str]]] = {}
+    if caps.empty:
+        return out
+    for row in caps[caps["limit"] > 0].itertuples():  # sorted: highest value first
+        cap, where = str(row.cap), str(row.where)
+        dims = res[f"{cap}_binding"].dims
+        labels = where.split(", ")
+        period = labels[-1] if dims[-1] == "period" else ""
+        base = ", ".join(labels[:-1]) if period else where
+        unit = "USD/" + str(row.price_unit).split("/", 1)[1]
+        if (cap, base) not in out:
+            out[(cap, base)] = (float(row.shadow_price), unit, where, [])  # type: ignore[arg-type]
+        if period:
+            out[(cap, base)][3].append(period)
+    return out
 
 
 def _diff_blocks(items: list[xr.Dataset], lang: str) -> list[Block]:
+    """Return the changes of each scenario; in a comparison, shared changes are listed once.
+
+    A comparison shows at most :data:`DIFF_ROWS_COMPARED` rows per scenario (and for the
+    shared changes), counting the rest.
+    """
     blocks = [Block(text("scenario_changes", lang))]
-    for res in items:
-        table, more = content.diff_table(res, lang)
-        block = Block(scenario_name(res, lang) if len(items) > 1 else "", level=3)
-        if table.rows:
-            block.table = table
-        else:
-            block.paragraphs.append(text("diff_none", lang))
-        if more:
-            block.note = text("diff_more", lang, n=number(more, lang))
-        blocks.append(block)
+    if len(items) == 1:
+        table, more = content.diff_table(items[0], lang)
+        blocks.append(_diff_block("", table, more, lang))
+        return blocks
+    full = [content.diff_table(res, lang, most=10**9)[0] for res in items]
+    seen: dict[tuple[str, ...], list[int]] = {}
+    for i, table in enumerate(full):
+        for row in table.rows:
+            seen.setdefault(tuple(row), []).append(i)
+    shared = {row: owners for row, owners in seen.items() if len(owners) > 1}
+    by_owners: dict[tuple[int, ...], list[list[str]]] = {}
+    for row, owners in shared.items():
+        by_owners.setdefault(tuple(owners), []).append(list(row))
+    for owners, rows in by_owners.items():
+        names = join([scenario_name(items[i], lang) for i in owners], lang)
+        table = content.Table(full[0].columns, numeric=full[0].numeric, widths=full[0].widths)
+        table.rows = rows[:DIFF_ROWS_COMPARED]
+        more = len(rows) - len(table.rows)
+        blocks.append(_diff_block(text("diff_shared", lang, scenarios=names), table, more, lang))
+    for res, table in zip(items, full, strict=True):
+        own = content.Table(table.columns, numeric=table.numeric, widths=table.widths)
+        own.rows = [row for row in table.rows if tuple(row) not in shared]
+        more = max(0, len(own.rows) - DIFF_ROWS_COMPARED)
+        own.rows = own.rows[:DIFF_ROWS_COMPARED]
+        if not own.rows and (table.rows or res is items[0]):
+            continue  # all in a shared list above, or a baseline that changes nothing
+        blocks.append(_diff_block(scenario_name(res, lang), own, more, lang))
+    return blocks
+
+
+def _diff_block(heading: str, table: Table, more: int, lang: str) -> Block:
+    block = Block(heading, level=3)
+    if table.rows:
+        block.table = table
+    else:
+        block.paragraphs.append(text("diff_none", lang))
+    if more:
+        block.note = text("diff_more", lang, n=number(more, lang))
+    return block
+
+
+def _sensitivity_blocks(
+    analyses: list[xr.Dataset], items: list[xr.Dataset], lang: str, kind: str
+) -> list[Block]:
+    """Return a tornado per sweep and a chart and table per cost curve, under a heading."""
+    from resourcemodel import plots
+    from resourcemodel.brief import sensitivity
+    from resourcemodel.brief.charts import to_chart
+
+    res = next((r for r in items if is_optimal(r)), items[0])
+    blocks = [Block(text("sens_heading", lang))]
+    with plots.language(lang):
+        for n, ds in enumerate(analyses, start=1):
+            if sensitivity.kind(ds) == "sweep":
+                swings, base = sensitivity.swings(ds, res, lang)
+                head = text("sens_sweep", lang, runs=number(int(ds.sizes["run"]), lang))
+                if not swings:
+                    blocks.append(Block(paragraphs=[head, text("sens_no_tornado", lang)], level=3))
+                    continue
+                fig = sensitivity.tornado_figure(swings, lang)
+                note = text("sens_tornado_note", lang, base=content.money(base, lang))
+                failed = int((ds["status"].values != "optimal").sum())
+                if failed:
+                    note += " " + text("sens_failed", lang, n=number(failed, lang))
+                chart = to_chart(fig, f"tornado-{n}", note, kind)
+                blocks.append(Block(paragraphs=[head], chart=chart, note=note, level=3))
+            else:
+                fig = sensitivity.cost_curve_figure(ds, res, lang)
+                table, more = sensitivity.cost_curve_table(ds, res, lang)
+                note = text("sens_more_steps", lang, n=number(more, lang)) if more else ""
+                chart = to_chart(fig, f"cost-curve-{n}", note, kind)
+                blocks.append(Block(chart=chart, table=table, note=note, level=3))
     return blocks

@@ -3,7 +3,9 @@
 python-docx has no right-to-left API, so a Persian document sets the raw OOXML switches:
 ``w:bidi`` on paragraphs, ``w:rtl`` and a complex-script font (``w:rFonts w:cs``) on runs,
 ``w:bidiVisual`` on tables. Paragraph alignment is left unset in Persian: a bidi paragraph
-already starts at the right, and an explicit "right" flips it in some readers.
+already starts at the right, and an explicit "right" flips it in some readers. A Persian
+document embeds Vazirmatn (:mod:`resourcemodel.brief.docx_fonts`); header rows of tables
+repeat on each page (``w:tblHeader``).
 """
 
 from __future__ import annotations
@@ -77,7 +79,10 @@ class _Writer:
         return paragraph
 
     def _run_rtl(self, run: Any) -> None:
+        # Each run names the Persian font for complex script (w:cs) itself, so Word
+        # shapes it in Vazirmatn even where a style or theme says otherwise.
         rpr = run._r.get_or_add_rPr()
+        self._fonts(rpr, PERSIAN_FONT)
         rpr.append(rpr.makeelement(self.qn("w:rtl"), {}))
 
     def paragraph(self, value: str, style: str | None = None, *, bold: bool = False) -> Any:
@@ -102,6 +107,9 @@ class _Writer:
         rows = len(tab.rows) + len(tab.sections) + 1
         grid = self.doc.add_table(rows=rows, cols=len(tab.columns))
         grid.style = "Table Grid"
+        # The header row repeats on every page the table runs over.
+        trpr = grid.rows[0]._tr.get_or_add_trPr()
+        trpr.append(trpr.makeelement(self.qn("w:tblHeader"), {}))
         if self.rtl:
             tblpr = grid._tbl.tblPr
             tblpr.append(tblpr.makeelement(self.qn("w:bidiVisual"), {}))
@@ -137,8 +145,8 @@ def write(doc: Document, target: Path) -> None:
     """Write the brief as a DOCX file at ``target`` (charts must be PNG)."""
     w = _Writer(doc.lang)
     w.heading(doc.title, 0)
-    if doc.subtitle:
-        w.paragraph(doc.subtitle)
+    for line in doc.subtitle.split("\n") if doc.subtitle else []:
+        w.paragraph(line)
     w.paragraph(doc.meta)
     for block in doc.blocks:
         if block.kind == "appendix":
@@ -155,4 +163,16 @@ def write(doc: Document, target: Path) -> None:
             w.table(block.table)
         if block.note:
             w.paragraph(block.note)
-    w.doc.save(str(target))
+    if not w.rtl:
+        w.doc.save(str(target))
+        return
+    from resourcemodel.brief import docx_fonts
+    from resourcemodel.brief.to_html import FONT_FILES, _package_file
+
+    buf = io.BytesIO()
+    w.doc.save(buf)
+    faces = {
+        "Regular": _package_file("fonts", FONT_FILES["normal"]),
+        "Bold": _package_file("fonts", FONT_FILES["bold"]),
+    }
+    target.write_bytes(docx_fonts.embed(buf.getvalue(), PERSIAN_FONT, faces))

@@ -49,7 +49,7 @@ def render(doc: Document, target: Path) -> str:
         parts.append('<div dir="rtl">\n')
     parts.append(f"# {doc.title}\n")
     if doc.subtitle:
-        parts.append(f"_{doc.subtitle}_\n")
+        parts += [f"_{line}_\n" for line in doc.subtitle.split("\n")]
     parts.append(f"{doc.meta}\n")
     for n, block in enumerate(doc.blocks, start=1):
         if block.heading:
