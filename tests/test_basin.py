@@ -6,6 +6,7 @@ river water, so industry's m3 is worth 10 USD while steel demand is unmet.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -113,22 +114,43 @@ def _scenario(case: Path, allocation: str, objective: str = "cost") -> Path:
 
 def test_decree_gives_industry_its_share_and_users_the_rest(tmp_path: Path, backend: str) -> None:
     """By hand (100 m3): drinking water first (priority: 1,000 USD/m3 short), 30 m3; the
-    mill its decree, 40 m3 (10 USD/m3 > the farm's 0.2); the farm the other 30 m3. The
-    farm is served at the margin: water at the source is worth 0.2 USD/m3, and the decree
-    cap is worth 10 - 0.2 = 9.8 USD per m3 to industry. Cost: 20 t of steel unmet (200 USD)
-    + 70 m3 short at the farm (14 USD) = 214 USD.
+    mill its decree, 40 m3; the farm the other 30 m3. The farm is served at the margin:
+    water at the source is worth 0.2 USD/m3; each m3 the mill draws earns the decree credit
+    0.2 + 0.001 USD, so the decree cap is worth 10 + 0.201 - 0.2 = 10.001 USD per m3 to
+    industry. Cost: 20 t of steel unmet (200 USD) + 70 m3 short at the farm (14 USD) - the
+    credit 40 x 0.201 (8.04 USD) = 205.96 USD.
     """
     res = rm.run(_scenario(_users(tmp_path, 100), "decree"), backend)
     assert res.attrs["allocation"] == "decree"
-    assert res.attrs["objective"] == pytest.approx(214.0)
+    assert res.attrs["objective"] == pytest.approx(205.96)
+    totals = json.loads(res.attrs["cost_totals_usd"])
+    assert totals["decree_credit"] == pytest.approx(8.04)
+    assert totals["users_value"] == pytest.approx(6.0)
+    assert totals["value_added"] == pytest.approx(400.0)
     assert res["user_delivery"].sel(user="drinking").item() == pytest.approx(30.0)
     assert res["user_delivery"].sel(user="farm").item() == pytest.approx(30.0)
     assert res["supply"].sel(plant="mill", source="river").item() == pytest.approx(40.0)
     assert res["source_water_value"].sel(source="river").item() == pytest.approx(0.2)
-    assert res["source_cap_shadow_price"].sel(source="river").item() == pytest.approx(9.8)
+    assert res["source_cap_shadow_price"].sel(source="river").item() == pytest.approx(10.001)
     assert res["user_shortfall"].sel(user="farm").item() == pytest.approx(70.0)
     assert res["user_value_earned"].sel(user="farm").item() == pytest.approx(6.0)
     assert res["user_unit_value"].sel(user="drinking").item() == pytest.approx(1000.0)
+
+
+def test_decree_share_comes_before_a_user_worth_more(tmp_path: Path) -> None:
+    """The decree holds even where the farm's m3 is worth more than the mill's: steel at
+    0.15 USD/t (0.15 USD/m3 < the farm's 0.2), 100 m3: drinking 30, the mill its 40 (the
+    decree credit 0.201 makes its m3 worth 0.351 to the LP), the farm 30. By basin
+    allocation the farm gets 70 and the mill nothing.
+    """
+    case = _users(tmp_path, 100)
+    table(case, "price.csv", "product", ["steel,0.15,USD/t"])
+    decree = rm.run(_scenario(case, "decree"))
+    assert decree["supply"].sel(plant="mill", source="river").item() == pytest.approx(40.0)
+    assert decree["user_delivery"].sel(user="farm").item() == pytest.approx(30.0)
+    basin = rm.run(_scenario(case, "basin"))
+    assert basin["supply"].sel(plant="mill", source="river").item() == pytest.approx(0.0, abs=1e-9)
+    assert basin["user_delivery"].sel(user="farm").item() == pytest.approx(70.0)
 
 
 def test_basin_shares_by_priority_and_value(tmp_path: Path, backend: str) -> None:

@@ -82,7 +82,7 @@ def test_no_basin_tables_give_todays_program_and_results(
     assert not water.has_basin(inputs)
     lp = rm.build(inputs)
     res = rm.run(path)
-    monkeypatch.setattr(water, "add_water", lambda ctx, objective: 0.0)
+    monkeypatch.setattr(water, "add_water", lambda ctx, objective, allocation: 0.0)
     monkeypatch.setattr(results, "water_results", lambda *args: {})
     lp0 = formulation.build(inputs)
     res0 = rm.run(path)

@@ -181,7 +181,7 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
     add_product_balance(ctx)
     add_emission_caps(ctx)
     c0 = _objective_constant(ctx, options.objective)
-    c0 += water.add_water(ctx, options.objective)
+    c0 += water.add_water(ctx, options.objective, options.allocation)
     lp = ctx.b.finish(c0=c0, objective_sign=1 if options.objective == "cost" else -1)
     lp.objective_name = options.objective
     lp.build_years = options.build_years

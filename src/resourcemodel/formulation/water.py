@@ -41,7 +41,13 @@ before a lower one and before any economic use, and within a tier value decides.
 
 ``allocation = "decree"`` (default) keeps industry's ``source_cap``/``source_cap_annual``
 (and the group caps over the source): industry draws within the decree's share, the users
-get what is left, by priority and value. ``allocation = "basin"`` lifts those caps on every
+get what is left, by priority and value. So that industry's share comes before the users
+without priority (and not only where a m3 earns more in industry), every unit industry
+draws from a source with such users earns a *decree credit* of the largest of their values
+plus :data:`DECREE_MARGIN_USD_PER_M3`, through the column ``decree_draw[source, t]`` and the
+row ``decree-draw[source, t]`` (``decree_draw = industry's draws``); users with a priority
+still come first. The credit is in the objective (its ``decree_credit`` in the run card's
+totals), not in costs or value added. ``allocation = "basin"`` lifts those caps on every
 source that has a reservoir or users (:func:`lifted_sources`), and the LP shares the
 source's water among industry and users by priority and value.
 """
@@ -61,6 +67,10 @@ if TYPE_CHECKING:
 
 #: Penalty per m3 short added by each priority tier of a user (USD/m3).
 PRIORITY_STEP_USD_PER_M3 = 1000.0
+
+#: Decree credit above the most valuable user without priority (USD/m3): small, so that
+#: industry's own choices between its sources barely move (see the module docstring).
+DECREE_MARGIN_USD_PER_M3 = 0.001
 
 
 def _v(ds: xr.Dataset, name: str) -> np.ndarray:
@@ -134,7 +144,34 @@ def user_unit_value(ds: xr.Dataset) -> np.ndarray:
     return _v(ds, "user_value") + _v(ds, "user_priority") * steps
 
 
-def add_water(ctx: _Context, objective: str) -> float:
+def decree_credit(ds: xr.Dataset) -> np.ndarray:
+    """Return the decree credit per unit industry draws from each source (0: none).
+
+    The largest value of the source's users without priority, plus the margin; 0 on
+    sources without such users.
+    """
+    credit = np.zeros(ds.sizes["source"])
+    if not ds.sizes.get("user", 0):
+        return credit
+    value = _v(ds, "user_value")
+    plain = (_v(ds, "user_priority") == 0) & (value > 0)
+    if not plain.any():
+        return credit
+    src = _positions(ds["user_source"].values[plain], ds["source"].values)
+    res_unit = dict(
+        zip(ds["resource"].values.astype(str), ds["resource_unit"].values.astype(str), strict=True)
+    )
+    margin = np.array(
+        [
+            DECREE_MARGIN_USD_PER_M3 / PRIORITY_STEP_USD_PER_M3 * priority_step(res_unit[str(r)])
+            for r in ds["user_resource"].values[plain]
+        ]
+    )
+    np.maximum.at(credit, src, value[plain] + margin)
+    return credit
+
+
+def add_water(ctx: _Context, objective: str, allocation: str = "decree") -> float:
     """Add storage, users and the source-water rows; return the objective constant.
 
     The constant is ``sum (value + tier) * user_demand`` in the ``cost`` objective (so the
@@ -202,8 +239,36 @@ def add_water(ctx: _Context, objective: str) -> float:
     b.add_terms(rows, below, 1.0)
     ctx.idx.update(storage=storage, release=release, spill=spill, user_delivery=delivery)
     _add_source_water(ctx, release, delivery)
+    if allocation == "decree":
+        _add_decree_credit(ctx)
     weight = worth if objective == "cost" else tier
     return float((weight[:, None] * demand).sum())
+
+
+def _add_decree_credit(ctx: _Context) -> None:
+    """``decree_draw[source, t]`` = industry's draws, earning the decree credit per unit."""
+    from resourcemodel.formulation import _measure_draws
+
+    credit = decree_credit(ctx.ds)
+    coords = {"source": ctx.coords["source"], "period": ctx.coords["period"]}
+    nt = len(ctx.coords["period"])
+    where = np.broadcast_to((credit > 0)[:, None], (len(credit), nt))
+    cols = ctx.b.add_variables(
+        "decree_draw",
+        coords,
+        where,
+        cost=-credit[:, None] * np.ones(nt),
+        unit="{source.resource}",
+    )
+    rows = ctx.b.add_constraints(
+        "decree-draw", coords, where, lower=0.0, upper=0.0, unit="{source.resource}"
+    )
+    ctx.b.add_terms(rows, cols, 1.0)
+    y = ctx.idx["y"]
+    ctx.b.add_terms(np.broadcast_to(rows[None, :, :], y.shape), y, -1.0)
+    msrc, mz = _measure_draws(ctx)
+    periods = np.broadcast_to(np.arange(nt)[None, :], msrc.shape)
+    ctx.b.add_terms(rows[msrc, periods], mz, -1.0)
 
 
 def _add_source_water(ctx: _Context, release: np.ndarray, delivery: np.ndarray) -> None:
