@@ -321,9 +321,7 @@ def assemble(
     if "user_delivery" in ds:
         total["users_value"] = float(ds["user_value_earned"].sum())
     if "decree_draw" in lp.variables:
-        total["decree_credit"] = float(
-            -v["decree_draw"].gather(c * np.nan_to_num(x), 0.0).sum()
-        )
+        total["decree_credit"] = float(-v["decree_draw"].gather(c * np.nan_to_num(x), 0.0).sum())
     card = {
         "status": str(result.status),
         "objective": float(objective),
