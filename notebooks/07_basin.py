@@ -182,9 +182,7 @@ assert agri < 1e-6 and wet < 1e-6
 assert 60 < ind < 75
 assert last_m3 > 2 * 0.175
 assert gap >= -1e-3
-display(
-    Markdown(
-        f"""In a dry year (400 million m3 into the dam, which starts and ends at 152 million
+conclusion = f"""In a dry year (400 million m3 into the dam, which starts and ends at 152 million
 m3) the river holds about {drink + ind:,.0f} million m3 for its users. Drinking water takes
 its {drink:,.0f} million m3 first. Of what is left, a m3 earns about {last_m3:.2f} USD in
 industry at the margin against 0.175 USD on a farm, so shared by value all
@@ -200,5 +198,4 @@ way. In 1402 (527 million m3) farms got about
 the wetland's right as a hard minimum in 1402 (scenario basin-wetland-right) would leave
 industry {river_draw(wetland):,.1f} million m3 of river water and cost
 {wetland_cost / 1e6:,.0f} million USD of value added."""
-    )
-)
+display(Markdown(conclusion))
