@@ -155,3 +155,25 @@ def test_cost_curve_and_permit_on_a_basin(tmp_path: Path) -> None:
     table(overlay, "intensity.csv", "process,resource", ["newco_steel,water,2,m3/t"])
     impact = rm.analyses.permit_impact(path, overlay)
     assert "newco" in impact.text()
+
+
+def test_minimum_above_demand_is_refused(tmp_path: Path) -> None:
+    """A hard minimum above the user's demand can never be met: a validation error."""
+    case = mill_case(tmp_path / "slip", ["yr"], 60)
+    write(case, "users.csv", "user,source", ["farm,river"])
+    table(case, "user_demand.csv", "user,period", ["farm,yr,10,m3"])
+    table(case, "user_min.csv", "user,period", ["farm,yr,20,m3"])
+    with pytest.raises(ValidationError, match="'user_min' of user 'farm' in period 'yr' is 20"):
+        rm.load_inputs(case)
+
+
+def test_storage_capacity_the_water_never_reaches_is_left_out(tmp_path: Path) -> None:
+    """50 m3 at the start and 100 m3 of inflow can never fill a 1,000 m3 dam: no bound;
+    a 120 m3 dam can be filled at the end of p1: bounded there and after."""
+    case = mill_case(tmp_path / "cap", ["p1", "p2"], 100)
+    write(case, "reservoirs.csv", "reservoir,source", ["dam,river"])
+    table(case, "inflow.csv", "reservoir,period", ["dam,p1,100,m3", "dam,p2,0,m3"])
+    table(case, "storage_start.csv", "reservoir", ["dam,50,m3"])
+    table(case, "storage_max.csv", "reservoir,period", ["dam,p1,1000,m3", "dam,p2,120,m3"])
+    upper = water.storage_upper(rm.load_inputs(case))
+    assert upper.tolist() == [[np.inf, 120.0]]

@@ -983,6 +983,22 @@ def check_values(
             + ("; " if name_files else " (capacity.csv); ")
             + "a process cannot run without one."
         )
+    # The basin: a minimum above what can be had is a slip, not a policy.
+    pairs = (
+        ("user_min", "user_demand", "user", "a user cannot be delivered more than it asks"),
+        ("storage_min", "storage_max", "reservoir", "the floor is above the capacity"),
+    )
+    for low, high, dim, why in pairs:
+        if low not in ds or high not in ds or not ds.sizes.get(dim, 0):
+            continue
+        lo, hi = ds[low].values, ds[high].values
+        for i, t in list(zip(*np.nonzero(lo > hi * (1 + 1e-9) + 1e-9), strict=True))[:5]:
+            problems.append(
+                f"{at(f'{low}.csv', f'{high}.csv')}: {low!r} of {dim} "
+                f"{str(ds[dim].values[i])!r} in period {str(ds.period.values[t])!r} is "
+                f"{lo[i, t]:g}, above its {high!r} {hi[i, t]:g} ({_pretty(PARAMETERS[low].unit)}); "
+                f"{why}."
+            )
     # A group must hold sources of one resource (checked on load) and not be empty.
     if "group_member" in ds:
         empty = ~ds["group_member"].any("source")

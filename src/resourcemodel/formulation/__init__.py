@@ -75,9 +75,9 @@ class Options:
     ) -> Options:
         """Return the options of a scenario's ``[options]`` table, keywords winning.
 
-        >>> Options.resolve({"objective": "value_added"}, integer_measures=True)
-        Options(objective='value_added', integer_measures=True, build_years=0.0, \
-allocation='decree', extra={})
+        >>> o = Options.resolve({"objective": "value_added"}, integer_measures=True)
+        >>> o.objective, o.integer_measures, o.build_years, o.allocation
+        ('value_added', True, 0.0, 'decree')
         """
         settings = settings or {}
         years = build_years if build_years is not None else settings.get("build_years", 0.0)

@@ -171,6 +171,23 @@ def decree_credit(ds: xr.Dataset) -> np.ndarray:
     return credit
 
 
+def storage_upper(ds: xr.Dataset) -> np.ndarray:
+    """Return the storage bound: ``storage_max``, or ``inf`` where it can never bind.
+
+    Storage at the end of period ``t`` is at most ``storage_start + inflow`` up to ``t``
+    (losses, releases and spills are >= 0), so a capacity above that is left out of the
+    program: the optimum is the same, and the program's largest bound is not a dam's
+    capacity that the year's water never reaches (CBC scales its tolerances by it).
+
+    >>> import resourcemodel as rm
+    >>> storage_upper(rm.load_inputs(rm.examples.path("two_plants"))).shape
+    (0, 1)
+    """
+    reach = _v(ds, "storage_start")[:, None] + np.cumsum(_v(ds, "inflow"), axis=1)
+    s_max = _v(ds, "storage_max")
+    return np.where(s_max >= reach, np.inf, s_max)
+
+
 def add_water(ctx: _Context, objective: str, allocation: str = "decree") -> float:
     """Add storage, users and the source-water rows; return the objective constant.
 
@@ -187,7 +204,7 @@ def add_water(ctx: _Context, objective: str, allocation: str = "decree") -> floa
     res_coords = {"reservoir": ctx.coords["reservoir"], "period": period}
     user_coords = {"user": ctx.coords["user"], "period": period}
     # Reservoirs.
-    s_min, s_max = _v(ds, "storage_min"), _v(ds, "storage_max")
+    s_min, s_max = _v(ds, "storage_min"), storage_upper(ds)
     storage = b.add_variables(
         "storage", res_coords, lower=s_min, upper=s_max, unit="{reservoir.resource}"
     )
