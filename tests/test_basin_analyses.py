@@ -177,3 +177,29 @@ def test_storage_capacity_the_water_never_reaches_is_left_out(tmp_path: Path) ->
     table(case, "storage_max.csv", "reservoir,period", ["dam,p1,1000,m3", "dam,p2,120,m3"])
     upper = water.storage_upper(rm.load_inputs(case))
     assert upper.tolist() == [[np.inf, 120.0]]
+
+
+def test_inflow_changes_without_a_rebuild(tmp_path: Path) -> None:
+    """New inflow, fixed losses or start storage update the program in place: the same
+    bounds as a rebuild (the dam's capacity bound appears once the water can reach it)."""
+    case = mill_case(tmp_path / "warm", ["p1", "p2"], 100)
+    write(case, "reservoirs.csv", "reservoir,source", ["dam,river"])
+    table(case, "inflow.csv", "reservoir,period", ["dam,p1,100,m3", "dam,p2,0,m3"])
+    table(case, "storage_start.csv", "reservoir", ["dam,50,m3"])
+    table(case, "storage_max.csv", "reservoir,period", ["dam,*,200,m3"])
+    table(case, "loss_rate.csv", "reservoir,period", ["dam,p2,0.1,fraction"])
+    ds = rm.load_inputs(case)
+    lp = rm.build(ds)
+    for name, new in (
+        ("inflow", np.array([[300.0, 10.0]])),
+        ("loss_fixed", np.array([[1.0, 2.0]])),
+        ("storage_start", np.array([80.0])),
+    ):
+        updated = formulation.update_program(lp, ds, {name: new})
+        assert updated is not None
+        changed = ds.copy()
+        changed[name] = (ds[name].dims, new)
+        rebuilt = rm.build(changed)
+        for field in ("row_lower", "row_upper", "col_upper"):
+            np.testing.assert_array_equal(getattr(updated, field), getattr(rebuilt, field))
+    assert np.isinf(lp.col_upper[lp.variables["storage"].index]).all()

@@ -773,6 +773,9 @@ FAST_PARAMETERS = (
     "reserved_use",
     "emission_cap",
     "emission_cap_annual",
+    "inflow",
+    "loss_fixed",
+    "storage_start",
 )
 
 _ROW_CAPS = {
@@ -899,6 +902,17 @@ def update_program(
         else:
             price = np.nan_to_num(value("price"), nan=0.0)
             c[d[ok]] = -np.broadcast_to(price[:, None], d.shape)[ok]
+    if {"inflow", "loss_fixed", "storage_start"} & set(changed) and "storage-balance" in r:
+        rows = r["storage-balance"].index
+        ok = rows >= 0
+        rhs = water.balance_rhs(
+            value("inflow"), value("loss_fixed"), value("loss_rate"), value("storage_start")
+        )
+        row_lower[rows[ok]] = rhs[ok]
+        row_upper[rows[ok]] = rhs[ok]
+        cols = v["storage"].index
+        upper = water.upper_of(value("storage_start"), value("inflow"), value("storage_max"))
+        col_upper[cols[cols >= 0]] = upper[cols >= 0]
     if "reserved_use" in changed:
         block = r["resource-balance"]
         present = block.index >= 0

@@ -183,9 +183,23 @@ def storage_upper(ds: xr.Dataset) -> np.ndarray:
     >>> storage_upper(rm.load_inputs(rm.examples.path("two_plants"))).shape
     (0, 1)
     """
-    reach = _v(ds, "storage_start")[:, None] + np.cumsum(_v(ds, "inflow"), axis=1)
-    s_max = _v(ds, "storage_max")
-    return np.where(s_max >= reach, np.inf, s_max)
+    return upper_of(_v(ds, "storage_start"), _v(ds, "inflow"), _v(ds, "storage_max"))
+
+
+def upper_of(start: np.ndarray, inflow: np.ndarray, storage_max: np.ndarray) -> np.ndarray:
+    """:func:`storage_upper` from the arrays ``[reservoir]``, ``[reservoir, period]`` (x2)."""
+    reach = start[:, None] + np.cumsum(inflow, axis=1)
+    return np.where(storage_max >= reach, np.inf, storage_max)
+
+
+def balance_rhs(
+    inflow: np.ndarray, loss_fixed: np.ndarray, loss_rate: np.ndarray, start: np.ndarray
+) -> np.ndarray:
+    """Right-hand side of ``storage-balance``: inflow - fixed loss (+ kept start storage)."""
+    rhs = inflow - loss_fixed
+    if rhs.shape[1]:
+        rhs[:, 0] += (1.0 - loss_rate[:, 0]) * start
+    return rhs
 
 
 def add_water(ctx: _Context, objective: str, allocation: str = "decree") -> float:
@@ -211,8 +225,7 @@ def add_water(ctx: _Context, objective: str, allocation: str = "decree") -> floa
     release = b.add_variables("release", res_coords, unit="{reservoir.resource}")
     spill = b.add_variables("spill", res_coords, unit="{reservoir.resource}")
     rate = _v(ds, "loss_rate")
-    rhs = _v(ds, "inflow") - _v(ds, "loss_fixed")
-    rhs[:, 0] += (1.0 - rate[:, 0]) * _v(ds, "storage_start")
+    rhs = balance_rhs(_v(ds, "inflow"), _v(ds, "loss_fixed"), rate, _v(ds, "storage_start"))
     rows = b.add_constraints(
         "storage-balance", res_coords, lower=rhs, upper=rhs, unit="{reservoir.resource}"
     )
