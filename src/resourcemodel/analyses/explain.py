@@ -8,7 +8,10 @@ gets a named, non-negative slack in its own physical unit:
   *raised*;
 - each must-run lower bound on production (``must_run``), each hard-demand lower bound
   on deliveries (``min_delivery``) and each reserved use (``reserved_use``) may be
-  *lowered*.
+  *lowered*;
+- in a basin (:mod:`resourcemodel.formulation.water`), each hard minimum delivery to a
+  user (``user_min``), the required end storage (``storage_end``) and the storage floor
+  (``storage_min``) may be *lowered*, a reservoir's capacity (``storage_max``) *raised*.
 
 Relaxations in different units are made comparable by measuring each against its own
 size: a slack is counted in multiples of the limit it relaxes (raising a 450 m3 cap by
