@@ -41,6 +41,8 @@ _TEMPLATE_DIMS = {
     "{process.product}": "process",
     "{source.resource}": "source",
     "{group.resource}": "group",
+    "{reservoir.resource}": "reservoir",
+    "{user.resource}": "user",
     "{resource}": "resource",
     "{product}": "product",
 }

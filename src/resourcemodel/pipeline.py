@@ -16,6 +16,7 @@ from resourcemodel import excel, validate
 from resourcemodel.backends import SolveResult, get_backend
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import Options, build
+from resourcemodel.formulation.water import has_basin
 from resourcemodel.program import LinearProgram
 from resourcemodel.results import assemble, unit_of
 
@@ -97,6 +98,7 @@ def run(
     objective: str | None = None,
     integer_measures: bool | None = None,
     build_years: float | None = None,
+    allocation: str | None = None,
     **solver_options: Any,
 ) -> xr.Dataset:
     """Run a scenario end to end and return the results Dataset.
@@ -117,6 +119,9 @@ def run(
     build_years : float, optional
         Overrides the scenario's ``[options] build_years`` (years to build measures
         before the modelled year; measures with a longer ``lead_time`` are not adopted).
+    allocation : {"decree", "basin"}, optional
+        Overrides the scenario's ``[options] allocation`` (see
+        :mod:`resourcemodel.formulation.water`).
     **solver_options
         Passed to the backend (``time_limit``, ``method``, ``threads``...).
 
@@ -139,6 +144,7 @@ def run(
         objective=objective,
         integer_measures=integer_measures,
         build_years=build_years,
+        allocation=allocation,
     )
     lp = build(inputs, opts)
     result = solve(lp, backend, **solver_options)
@@ -153,6 +159,8 @@ def run(
         "integer_measures": int(opts.integer_measures),
         "build_years": float(opts.build_years),
     }
+    if opts.allocation != "decree" or has_basin(inputs):
+        card["allocation"] = opts.allocation
     results = assemble(inputs, lp, result, card)
     results.attrs["wall_seconds"] = time.perf_counter() - start
     if strict and not result.status.is_ok:

@@ -26,6 +26,7 @@ import xarray as xr
 from resourcemodel.backends.base import SolveResult
 from resourcemodel.formulation import lost_output_value
 from resourcemodel.program import Block, LinearProgram
+from resourcemodel.results_water import water_results
 from resourcemodel.units import DAYS_PER_YEAR
 
 #: Cap families whose duals are reported as shadow prices, with their canonical names.
@@ -294,6 +295,10 @@ def assemble(
             out["saving_amount"].values,
         )
     )
+    for name, (dims, values, attrs) in water_results(
+        inputs, lp, result, out["supply"].values
+    ).items():
+        out[name] = _Var(dims, values, attrs)
     used_dims = {d for var in out.values() for d in var.dims}
     # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
     coords = {
@@ -313,6 +318,10 @@ def assemble(
         # the value added of the modelled plants.
         "value_added": float(price.sum() - cost_x.sum() - cost_y.sum() - cost_a.sum()),
     }
+    if "user_delivery" in ds:
+        total["users_value"] = float(ds["user_value_earned"].sum())
+    if "decree_draw" in lp.variables:
+        total["decree_credit"] = float(-v["decree_draw"].gather(c * np.nan_to_num(x), 0.0).sum())
     card = {
         "status": str(result.status),
         "objective": float(objective),
@@ -525,6 +534,16 @@ def unit_of(ds: xr.Dataset, name: str, **labels: str) -> str:
         "{group.resource}": lambda: str(
             ds["resource_unit"]
             .sel(resource=str(ds["group_resource"].sel(group=labels["group"]).item()))
+            .item()
+        ),
+        "{reservoir.resource}": lambda: str(
+            ds["resource_unit"]
+            .sel(resource=str(ds["reservoir_resource"].sel(reservoir=labels["reservoir"]).item()))
+            .item()
+        ),
+        "{user.resource}": lambda: str(
+            ds["resource_unit"]
+            .sel(resource=str(ds["user_resource"].sel(user=labels["user"]).item()))
             .item()
         ),
         "{resource}": lambda: str(ds["resource_unit"].sel(resource=labels["resource"]).item()),

@@ -52,6 +52,7 @@ _CURTAIL_WHERE = {"source": "source", "resource": "source.resource", "periods": 
 _RECORD = ("parameter", "labels", "before", "after", "unit", "origin")
 _OPTIONS: dict[str, tuple[object, ...]] = {"objective": ("cost", "value_added")}
 _OPTIONS["integer_measures"] = (True, False)
+_OPTIONS["allocation"] = ("decree", "basin")
 #: Numeric options and their largest value.
 _NUMBER_OPTIONS: dict[str, float] = {"build_years": 50.0}
 _OPTIONS["build_years"] = ()
@@ -60,6 +61,8 @@ _TOKENS = {
     "{process.product}": ("process", "process_product", "product", "product_unit"),
     "{source.resource}": ("source", "source_resource", "resource", "resource_unit"),
     "{group.resource}": ("group", "group_resource", "resource", "resource_unit"),
+    "{reservoir.resource}": ("reservoir", "reservoir_resource", "resource", "resource_unit"),
+    "{user.resource}": ("user", "user_resource", "resource", "resource_unit"),
     "{resource}": ("resource", "resource", "resource", "resource_unit"),
     "{product}": ("product", "product", "product", "product_unit"),
 }

@@ -50,6 +50,8 @@ _ENTITY_ATTRS = {
     "process": ("plant", "product", "name"),
     "measure": ("name", "name_fa", "source"),
     "pollutant": ("name", "name_fa"),
+    "reservoir": ("source", "name", "name_fa"),
+    "user": ("source", "name", "name_fa", "kind"),
 }
 
 
@@ -454,6 +456,32 @@ class _Loader:
                 label = name if folder == case else f"{folder.name}/{name}"
                 self.notes.append(f"{label!r} is not a table of the model and is ignored ({why}).")
 
+    def _check_closed(self, closed: np.ndarray) -> None:
+        """Refuse new draw on a closed source: a connection from a later folder than its own.
+
+        A closed source (``source_closed`` 1, a plain closed to new wells) keeps the
+        connections of the folder that defines it (its existing users); a connection to it
+        added by an overlay (a new plant, a new well) is refused.
+        """
+        frame = self.memberships.get("connection")
+        if frame is None or frame.empty or not closed.any():
+            return
+        sources = self.entity["source"]
+        names = list(self.labels["source"])
+        for where, plant, source in zip(
+            frame["_where"], frame["plant"], frame["source"], strict=True
+        ):
+            if source not in sources.index or not closed[names.index(source)]:
+                continue
+            own = _folder_of(str(sources.loc[source, "_where"]))
+            if _folder_of(str(where)) != own:
+                self.problems.append(
+                    f"{where}: source {source!r} is closed to new draw ('source_closed.csv'); "
+                    f"a connection of plant {plant!r} added here, outside the tables that "
+                    "define the source, would be a new draw. Connect the plant to another "
+                    "source, or open the source (source_closed 0) if the authority does."
+                )
+
     def _listing(self, folder: Path) -> list[str]:
         """Return the names of the files in ``folder`` (read once per load)."""
         if folder not in self.listings:
@@ -482,6 +510,8 @@ class _Loader:
             arr = self._load_parameter(pspec, coords)
             if arr is not None:
                 arrays[name] = arr
+        if "source_closed" in arrays:
+            self._check_closed(np.asarray(arrays["source_closed"].values) > 0.5)
         if self.problems:
             return None
         ds = xr.Dataset(arrays, coords=coords)
@@ -646,6 +676,10 @@ class _Loader:
                 )
             group_res.append(resources[0] if resources else "")
         coords["group_resource"] = ("group", np.asarray(group_res, dtype=str))
+        # Reservoirs and users: the resource of the source they belong to.
+        for dim in ("reservoir", "user"):
+            of = src_res.reindex(self.entity[dim]["source"].to_numpy(dtype=object))
+            coords[f"{dim}_resource"] = (dim, of.fillna("").to_numpy(dtype=str))
         return coords
 
     def _mask(self, row_dim: str, col_dim: str, frame: pd.DataFrame | None) -> xr.DataArray:
@@ -678,6 +712,8 @@ class _Loader:
                 .reindex(f["group"])
                 .to_numpy()
             ),
+            "{reservoir.resource}": lambda f: self._unit_via_source("reservoir", f),
+            "{user.resource}": lambda f: self._unit_via_source("user", f),
             "{resource}": lambda f: self.entity["resource"]["unit"].reindex(f["resource"]),
             "{product}": lambda f: self.entity["product"]["unit"].reindex(f["product"]),
         }
@@ -691,6 +727,12 @@ class _Loader:
                     [done[i] for i in inverse.tolist()], index=frame.index, dtype=object
                 )
         return result
+
+    def _unit_via_source(self, dim: str, frame: pd.DataFrame) -> pd.Series:
+        """Return the unit of the resource of each row's reservoir or user's source."""
+        source = self.entity[dim]["source"].reindex(frame[dim]).to_numpy()
+        resource = self.entity["source"]["resource"].reindex(source).to_numpy()
+        return self.entity["resource"]["unit"].reindex(resource)
 
     def _group_resource(self) -> list[str]:
         groups = self.memberships.get("group")
@@ -903,6 +945,16 @@ class _Loader:
         return array
 
 
+def _folder_of(where: str) -> str:
+    """Return the overlay folder of a location (``''`` for the case folder itself).
+
+    >>> _folder_of("'new_plant/connections.csv', line 3"), _folder_of("'sources.csv', line 2")
+    ('new_plant', '')
+    """
+    label = where.split("', line")[0].strip("'")
+    return label.rsplit("/", 1)[0] if "/" in label else ""
+
+
 #: Digits of Persian and Arabic script.
 _EASTERN_DIGITS = re.compile("[\u06f0-\u06f9\u0660-\u0669]")
 
@@ -1082,6 +1134,22 @@ def check_values(
             + ("; " if name_files else " (capacity.csv); ")
             + "a process cannot run without one."
         )
+    # The basin: a minimum above what can be had is a slip, not a policy.
+    pairs = (
+        ("user_min", "user_demand", "user", "a user cannot be delivered more than it asks"),
+        ("storage_min", "storage_max", "reservoir", "the floor is above the capacity"),
+    )
+    for low, high, dim, why in pairs:
+        if low not in ds or high not in ds or not ds.sizes.get(dim, 0):
+            continue
+        lo, hi = ds[low].values, ds[high].values
+        for i, t in list(zip(*np.nonzero(lo > hi * (1 + 1e-9) + 1e-9), strict=True))[:5]:
+            problems.append(
+                f"{at(f'{low}.csv', f'{high}.csv')}: {low!r} of {dim} "
+                f"{str(ds[dim].values[i])!r} in period {str(ds.period.values[t])!r} is "
+                f"{lo[i, t]:g}, above its {high!r} {hi[i, t]:g} ({_pretty(PARAMETERS[low].unit)}); "
+                f"{why}."
+            )
     # A group must hold sources of one resource (checked on load) and not be empty.
     if "group_member" in ds:
         empty = ~ds["group_member"].any("source")

@@ -340,6 +340,12 @@ def element_unit(inputs: xr.Dataset, template: str, labels: dict[str, str]) -> s
         "{group.resource}": lambda: resource_unit(
             str(inputs["group_resource"].sel(group=labels["group"]).item())
         ),
+        "{reservoir.resource}": lambda: resource_unit(
+            str(inputs["reservoir_resource"].sel(reservoir=labels["reservoir"]).item())
+        ),
+        "{user.resource}": lambda: resource_unit(
+            str(inputs["user_resource"].sel(user=labels["user"]).item())
+        ),
         "{resource}": lambda: resource_unit(labels["resource"]),
         "{product}": lambda: str(inputs["product_unit"].sel(product=labels["product"]).item()),
     }

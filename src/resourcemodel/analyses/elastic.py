@@ -9,7 +9,11 @@ slack costs 1 per unit in the relaxation objective):
   ``A x - size * s <= cap`` (raise the cap);
 - connection caps, must-run and hard demand, which are column bounds, become rows
   ``y - size * s <= cap`` and ``x + size * s >= lower`` (raise the cap, lower the bound);
-- reserved use, the right-hand side of a resource balance: ``... + size * s = reserved``.
+- reserved use, the right-hand side of a resource balance: ``... + size * s = reserved``;
+- the basin (:mod:`resourcemodel.formulation.water`): a hard minimum delivery to a user
+  (``user_min``) and the required end storage (``storage_end``), rows ``... + size * s >=
+  minimum`` (lower the minimum); the storage floor and ceiling (``storage_min``,
+  ``storage_max``), column bounds that become rows like must-run and connection caps.
 
 Each slack is bounded by the largest relaxation that can ever help (the most the capped
 draws can reach, or the bound itself), which keeps the "fewest" MILP tight.
@@ -163,6 +167,15 @@ def elastic(lp: LinearProgram, inputs: xr.Dataset) -> tuple[LinearProgram, Items
             labels = coords_of(balance.dims, balance.coords, where)
             unit = element_unit(inputs, balance.unit, labels)
             items.add("reserved_use", labels, reserved, unit, reserved, row, 1.0)
+    # Basin minimums: hard user minimums and the required end storage (lower them).
+    _add_minimums(items, lp, inputs, coords_of)
+    # Storage: the most a ceiling can usefully be raised is all the water there is.
+    if "storage" in lp.variables:
+        si = lp.variables["storage"].index
+        water = np.asarray(inputs["storage_start"].values, float) + np.asarray(
+            inputs["inflow"].values, float
+        ).sum(axis=1)
+        ymax[si[si >= 0]] = np.broadcast_to(water[:, None], si.shape)[si >= 0]
     # Column bounds become rows: connection caps, must-run and hard demand.
     col_lower, col_upper = lp.col_lower.copy(), lp.col_upper.copy()
     new_rows: list[tuple[int, float, float]] = []  # (column, lower, upper)
@@ -172,6 +185,11 @@ def elastic(lp: LinearProgram, inputs: xr.Dataset) -> tuple[LinearProgram, Items
         ("must_run", lp.variables["production"], "lower"),
         ("min_delivery", lp.variables["delivery"], "lower"),
     ]
+    if "storage" in lp.variables:
+        sources += [
+            ("storage_min", lp.variables["storage"], "lower"),
+            ("storage_max", lp.variables["storage"], "upper"),
+        ]
     for parameter, block, side in sources:
         for where in np.argwhere(block.index >= 0):
             col = int(block.index[tuple(where)])
@@ -222,6 +240,28 @@ def elastic(lp: LinearProgram, inputs: xr.Dataset) -> tuple[LinearProgram, Items
         unit="multiples of the limit",
     )
     return elastic, items, np.arange(n, n + k)
+
+
+def _add_minimums(items: Items, lp: LinearProgram, inputs: xr.Dataset, coords_of: object) -> None:
+    """Add the hard ``user-minimum`` rows and the ``storage-end`` rows as lowerable items."""
+    hard = {"user-minimum": "user_min", "storage-end": "storage_end"}
+    soft = (
+        np.isfinite(np.asarray(inputs["user_min_penalty"].values, float))
+        if "user_min_penalty" in inputs
+        else np.zeros(0, dtype=bool)
+    )
+    for family, parameter in hard.items():
+        block = lp.constraints.get(family)
+        if block is None:
+            continue
+        for where in np.argwhere(block.index >= 0):
+            if family == "user-minimum" and soft[where[0]]:
+                continue  # a soft minimum cannot make the program infeasible
+            row = int(block.index[tuple(where)])
+            labels = coords_of(block.dims, block.coords, where)  # type: ignore[operator]
+            limit = float(lp.row_lower[row])
+            unit = element_unit(inputs, block.unit, labels)
+            items.add(parameter, labels, limit, unit, limit, row, 1.0)
 
 
 def _scales(items: Items) -> np.ndarray:

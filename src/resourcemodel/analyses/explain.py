@@ -8,7 +8,10 @@ gets a named, non-negative slack in its own physical unit:
   *raised*;
 - each must-run lower bound on production (``must_run``), each hard-demand lower bound
   on deliveries (``min_delivery``) and each reserved use (``reserved_use``) may be
-  *lowered*.
+  *lowered*;
+- in a basin (:mod:`resourcemodel.formulation.water`), each hard minimum delivery to a
+  user (``user_min``), the required end storage (``storage_end``) and the storage floor
+  (``storage_min``) may be *lowered*, a reservoir's capacity (``storage_max``) *raised*.
 
 Relaxations in different units are made comparable by measuring each against its own
 size: a slack is counted in multiples of the limit it relaxes (raising a 450 m3 cap by
@@ -56,6 +59,10 @@ ACTIONS = {
     "must_run": "lower",
     "min_delivery": "lower",
     "reserved_use": "lower",
+    "user_min": "lower",
+    "storage_end": "lower",
+    "storage_min": "lower",
+    "storage_max": "raise",
 }
 
 MODES = ("cheapest", "fewest")
@@ -121,7 +128,7 @@ class Explanation:
         )
         lines = [
             f"Scenario {self.scenario!r} is infeasible: the caps cannot cover must-run "
-            "production, hard demand and reserved use together.",
+            "production, hard demand, reserved use and the basin's minimums together.",
             f"Cheapest repair ({how}):",
         ]
         lines += [f"  - {t}" for t in self.relaxations["text"]]
@@ -327,6 +334,10 @@ def _what(inputs: xr.Dataset, parameter: str, labels: dict[str, str]) -> str:
         "must_run": lambda: f"the {when}must-run of {name('process')}",
         "min_delivery": lambda: f"the {when}hard demand for {name('product')}",
         "reserved_use": lambda: f"the {when}reserved {name('resource')} use at {name('plant')}",
+        "user_min": lambda: f"the {when}minimum delivery to {name('user')}",
+        "storage_end": lambda: f"the storage required in {name('reservoir')} at the year's end",
+        "storage_min": lambda: f"the {when}least storage of {name('reservoir')}",
+        "storage_max": lambda: f"the {when}storage capacity of {name('reservoir')}",
     }[parameter]()
 
 

@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import xarray as xr
 
+from resourcemodel.formulation import water
 from resourcemodel.program import Coords, LinearProgram, ProgramBuilder
 from resourcemodel.units import DAYS_PER_YEAR as _DAYS
 
 #: Objectives understood by :func:`build`.
 OBJECTIVES = ("cost", "value_added")
+
+#: Allocation modes understood by :func:`build` (scenario ``[options] allocation``).
+ALLOCATIONS = ("decree", "basin")
 
 #: Days in the year used to turn annual capacities and costs into per-period amounts (the
 #: unit registry's ``yr``, :data:`resourcemodel.units.DAYS_PER_YEAR`).
@@ -46,11 +50,17 @@ class Options:
         Years between the decision and the modelled year: a measure whose ``lead_time``
         is longer cannot be adopted (its adoption is bounded at 0). The default, 0, lets a
         one-year scenario adopt only measures that take effect at once.
+    allocation : {"decree", "basin"}
+        ``decree`` (default) keeps industry's caps on every source (the decree's share);
+        ``basin`` lifts ``source_cap`` and ``source_cap_annual`` on sources that have a
+        reservoir or other users, so the LP shares their water among industry and the
+        users by priority and value (see :mod:`resourcemodel.formulation.water`).
     """
 
     objective: str = "cost"
     integer_measures: bool = False
     build_years: float = 0.0
+    allocation: str = "decree"
     extra: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -61,11 +71,13 @@ class Options:
         objective: str | None = None,
         integer_measures: bool | None = None,
         build_years: float | None = None,
+        allocation: str | None = None,
     ) -> Options:
         """Return the options of a scenario's ``[options]`` table, keywords winning.
 
-        >>> Options.resolve({"objective": "value_added"}, integer_measures=True)
-        Options(objective='value_added', integer_measures=True, build_years=0.0, extra={})
+        >>> o = Options.resolve({"objective": "value_added"}, integer_measures=True)
+        >>> o.objective, o.integer_measures, o.build_years, o.allocation
+        ('value_added', True, 0.0, 'decree')
         """
         settings = settings or {}
         years = build_years if build_years is not None else settings.get("build_years", 0.0)
@@ -79,6 +91,9 @@ class Options:
                 else settings.get("integer_measures", False)
             ),
             build_years=float(years),  # type: ignore[arg-type]
+            allocation=str(
+                allocation if allocation is not None else settings.get("allocation", "decree")
+            ),
         )
 
 
@@ -124,6 +139,9 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
     if options.objective not in OBJECTIVES:
         msg = f"objective must be one of {list(OBJECTIVES)}, got {options.objective!r}."
         raise ValueError(msg)
+    if options.allocation not in ALLOCATIONS:
+        msg = f"allocation must be one of {list(ALLOCATIONS)}, got {options.allocation!r}."
+        raise ValueError(msg)
     coords = {
         d: ds[d].values
         for d in (
@@ -136,6 +154,8 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
             "group",
             "measure",
             "pollutant",
+            "reservoir",
+            "user",
         )
     }
     ctx = _Context(ds, ProgramBuilder(), coords)
@@ -156,11 +176,12 @@ def build(ds: xr.Dataset, options: Options | None = None, **kwargs: object) -> L
     add_resource_balance(ctx)
     add_measure_saving(ctx)
     add_combined_saving(ctx)
-    add_source_caps(ctx)
+    add_source_caps(ctx, lifted=water.lifted_sources(ds, options.allocation))
     add_plant_caps(ctx)
     add_product_balance(ctx)
     add_emission_caps(ctx)
     c0 = _objective_constant(ctx, options.objective)
+    c0 += water.add_water(ctx, options.objective, options.allocation)
     lp = ctx.b.finish(c0=c0, objective_sign=1 if options.objective == "cost" else -1)
     lp.objective_name = options.objective
     lp.build_years = options.build_years
@@ -522,11 +543,15 @@ def _measure_draws(ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(srcs), np.concatenate(cols)
 
 
-def add_source_caps(ctx: _Context) -> None:
+def add_source_caps(ctx: _Context, lifted: np.ndarray | None = None) -> None:
     """Regional caps: ``source-cap``, ``source-cap-annual``, ``group-cap``, ``group-cap-annual``.
 
     Savings of measures that draw on a source (see :func:`_measure_draws`) count too.
+    Sources in ``lifted`` (boolean per source; ``allocation = "basin"``) get no
+    ``source-cap`` or ``source-cap-annual`` row, nor do the groups holding one of them
+    (the decree's share of freshwater): the basin's water balance shares their water.
     """
+    open_ = np.ones(len(ctx.coords["source"]), dtype=bool) if lifted is None else ~lifted
     ds = ctx.ds
     y = ctx.idx["y"]
     msrc, mz = _measure_draws(ctx)
@@ -536,7 +561,7 @@ def add_source_caps(ctx: _Context) -> None:
     rows = ctx.b.add_constraints(
         "source-cap",
         {"source": ctx.coords["source"], "period": ctx.coords["period"]},
-        np.isfinite(cap),
+        np.isfinite(cap) & open_[:, None],
         upper=cap,
         unit="{source.resource}",
     )
@@ -546,7 +571,7 @@ def add_source_caps(ctx: _Context) -> None:
     rows = ctx.b.add_constraints(
         "source-cap-annual",
         {"source": ctx.coords["source"]},
-        np.isfinite(annual),
+        np.isfinite(annual) & open_,
         upper=annual,
         unit="{source.resource}",
     )
@@ -554,11 +579,12 @@ def add_source_caps(ctx: _Context) -> None:
     ctx.b.add_terms(rows[msrc], mz, 1.0)
     member = np.asarray(ds["group_member"].values, dtype=bool)
     gi, si = np.nonzero(member)
+    group_open = ~(member & ~open_[None, :]).any(axis=1)
     gcap = _v(ds, "group_cap")
     rows = ctx.b.add_constraints(
         "group-cap",
         {"group": ctx.coords["group"], "period": ctx.coords["period"]},
-        np.isfinite(gcap),
+        np.isfinite(gcap) & group_open[:, None],
         upper=gcap,
         unit="{group.resource}",
     )
@@ -573,7 +599,7 @@ def add_source_caps(ctx: _Context) -> None:
     rows = ctx.b.add_constraints(
         "group-cap-annual",
         {"group": ctx.coords["group"]},
-        np.isfinite(gann),
+        np.isfinite(gann) & group_open,
         upper=gann,
         unit="{group.resource}",
     )
@@ -747,6 +773,9 @@ FAST_PARAMETERS = (
     "reserved_use",
     "emission_cap",
     "emission_cap_annual",
+    "inflow",
+    "loss_fixed",
+    "storage_start",
 )
 
 _ROW_CAPS = {
@@ -873,6 +902,17 @@ def update_program(
         else:
             price = np.nan_to_num(value("price"), nan=0.0)
             c[d[ok]] = -np.broadcast_to(price[:, None], d.shape)[ok]
+    if {"inflow", "loss_fixed", "storage_start"} & set(changed) and "storage-balance" in r:
+        rows = r["storage-balance"].index
+        ok = rows >= 0
+        rhs = water.balance_rhs(
+            value("inflow"), value("loss_fixed"), value("loss_rate"), value("storage_start")
+        )
+        row_lower[rows[ok]] = rhs[ok]
+        row_upper[rows[ok]] = rhs[ok]
+        cols = v["storage"].index
+        upper = water.upper_of(value("storage_start"), value("inflow"), value("storage_max"))
+        col_upper[cols[cols >= 0]] = upper[cols >= 0]
     if "reserved_use" in changed:
         block = r["resource-balance"]
         present = block.index >= 0
