@@ -117,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("examples", help="list the bundled example cases")
     from resourcemodel.analyses.cli import add_parsers
 
-    add_parsers(sub)  # explain, pareto, cost-curve, permit
+    add_parsers(sub)  # explain, pareto, cost-curve, permit, decree-cost
     return parser
 
 

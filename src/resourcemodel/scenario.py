@@ -38,6 +38,7 @@ _KEYS = (
     "description",
     *TEXT_KEYS,
     "extends",
+    "reference",
     "data",
     "overlay",
     "options",
@@ -45,7 +46,11 @@ _KEYS = (
     "curtailment",
 )
 _CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
-_CURTAIL_KEYS = ("source", "resource", "periods", "available", "note")
+_CURTAIL_KEYS = ("source", "resource", "periods", "available", "rule", "note")
+#: How a curtailment is shared among the plants drawing on the curtailed sources:
+#: ``optimal`` (the LP shares the cut cap) or ``pro_rata`` (every plant keeps the same share
+#: of its normal draw, as Iranian decrees are written; see :mod:`resourcemodel.decree`).
+RULES = ("optimal", "pro_rata")
 _OPS = ("scale", "set", "add")
 #: Curtailment key -> selector of ``source_cap`` it becomes.
 _CURTAIL_WHERE = {"source": "source", "resource": "source.resource", "periods": "period"}
@@ -89,6 +94,9 @@ class Change:
         File and key, e.g. ``"water-crisis.toml, [[change]] #2"``.
     curtailment : bool
         Made from a ``[[curtailment]]`` entry (no cap to curtail is then an error).
+    rule : {"optimal", "pro_rata"}
+        How a curtailment is shared: ``pro_rata`` also limits every plant drawing on the
+        curtailed sources to ``value`` times its normal draw in those periods.
     """
 
     parameter: str
@@ -98,6 +106,7 @@ class Change:
     unit: str | None
     origin: str
     curtailment: bool = False
+    rule: str = "optimal"
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,12 @@ class Scenario:
     texts : dict of str to str
         The top-level file's optional ``title``, ``title_fa``, ``summary``, ``summary_fa``
         and ``description_fa`` (not inherited; absent keys are left out).
+    reference : Path or None
+        The scenario whose draws are the plants' normal use for ``pro_rata`` curtailments
+        (``reference = "..."``; the nearest file in the chain that gives it wins). ``None``:
+        this scenario without its ``pro_rata`` curtailments.
+    own : int
+        How many of ``changes`` (the last ones) the top-level file itself makes.
     """
 
     name: str
@@ -134,6 +149,8 @@ class Scenario:
     changes: tuple[Change, ...]
     chain: tuple[str, ...]
     texts: dict[str, str] = field(default_factory=dict)
+    reference: Path | None = None
+    own: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,7 @@ class _File:
     overlays: tuple[Path, ...]
     options: dict[str, object]
     changes: tuple[Change, ...]
+    reference: Path | None = None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -184,8 +202,19 @@ def load_scenario(path: str | Path) -> Scenario:
     options = {k: v for f in files for k, v in f.options.items()}
     overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
     changes = tuple(c for f in files for c in f.changes)
+    reference = next((f.reference for f in reversed(files) if f.reference is not None), None)
     return Scenario(
-        own.name, own.description, top, data, overlays, options, changes, chain, dict(own.texts)
+        own.name,
+        own.description,
+        top,
+        data,
+        overlays,
+        options,
+        changes,
+        chain,
+        dict(own.texts),
+        reference,
+        len(own.changes),
     )
 
 
@@ -261,6 +290,14 @@ class _Resolver:
             if not isinstance(value, str):
                 bad.add(key, f"expected a string, found {_show(value)}.")
         parents = [self.path(path, ref, "extends", bad) for ref in _strs(raw, "extends", bad)]
+        reference = None
+        if isinstance(raw.get("reference"), str):
+            reference = self.path(path, raw["reference"], "reference", bad)
+        elif "reference" in raw:
+            found = _show(raw["reference"])
+            bad.add(
+                "reference", f"expected a scenario file name such as 'baseline', found {found}."
+            )
         data = None
         if isinstance(raw.get("data"), str):
             data = self.path(path, raw["data"], "data", bad)
@@ -303,11 +340,12 @@ class _Resolver:
             overlays=tuple(p for p in overlays if p is not None),
             options=dict(options),
             changes=tuple(c for c in changes if c is not None),
+            reference=reference,
         )
 
     def path(self, file: Path, ref: str, key: str, bad: _Problems) -> Path | None:
         """Resolve ``ref`` (a parent, case or overlay) relative to ``file`` and check it."""
-        if key == "extends" and not ref.endswith(".toml"):
+        if key in ("extends", "reference") and not ref.endswith(".toml"):
             ref += ".toml"
         target = (file.parent / ref).resolve()
         if key == "data" and not target.exists() and not re.search(r"[/\\]", ref):
@@ -320,8 +358,10 @@ class _Resolver:
                 "paths leading elsewhere) or to a bundled case by name.",
             )
             return None
-        if not (target.is_file() if key == "extends" else target.is_dir()):
-            what = "parent scenario" if key == "extends" else "folder"
+        if not (target.is_file() if key in ("extends", "reference") else target.is_dir()):
+            what = {"extends": "parent scenario", "reference": "reference scenario"}.get(
+                key, "folder"
+            )
             extra = " and no bundled case of that name" if key == "data" else ""
             hint = self.alternatives(target, key)
             msg = f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}){hint}."
@@ -338,7 +378,7 @@ class _Resolver:
         folder = target.parent
         if not folder.is_dir():
             return f"; the folder {self.label(folder)!r} does not exist either"
-        if key == "extends":
+        if key in ("extends", "reference"):
             names = sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
             listing = {"scenario files there": names}
         else:
@@ -349,7 +389,7 @@ class _Resolver:
                 bundled = sorted(p.name for b in self.bundled for p in b.iterdir() if p.is_dir())
                 listing["bundled cases"] = bundled
                 names = names + bundled
-        wanted = target.stem if key == "extends" else target.name
+        wanted = target.stem if key in ("extends", "reference") else target.name
         near = [n for n in names if n.lower() == wanted.lower()]
         near += [n for n in difflib.get_close_matches(wanted, names, n=3) if n not in near]
         text = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
@@ -527,9 +567,15 @@ def _parse_curtailment(raw: dict[str, Any], at: str, bad: _Problems) -> Change |
     available = _number(raw, "available", at, bad)
     if not 0 <= available <= 1 and len(bad) == n:
         bad.add(f"{at}, available", f"expected a share of the cap in [0, 1], found {available:g}.")
+    rule = raw.get("rule", "optimal")
+    if rule not in RULES:
+        near = difflib.get_close_matches(str(rule), RULES, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        bad.add(f"{at}, rule", f"expected one of {list(RULES)}{hint}, found {_show(rule)}.")
     if len(bad) > n:
         return None
-    return Change("source_cap", where, "scale", available, None, f"{bad.label}, {at}", True)
+    origin = f"{bad.label}, {at}"
+    return Change("source_cap", where, "scale", available, None, origin, True, str(rule))
 
 
 def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, list[dict]]:
