@@ -157,9 +157,19 @@ def test_infeasible_pro_rata_is_explained(tmp_path: Path) -> None:
         decree_cost(path)
     # The cheapest repair lowers the hard demand by 30%; the alternative raises B's limit
     # (the elastic program relaxes pro-rata limits as connection caps): B needs 200 m3.
-    text = str(explain(path))
+    ex = explain(path)
+    text = str(ex)
     assert "min_delivery[cement, summer]) by 30 t, from 100 t to 70 t" in text
     assert "(connection_cap[b, river, summer]) by 60 m3, from 140 m3 to 200 m3" in text
+    # Pasting that repair exempts B from the decree in summer (a connection cap the
+    # scenario sets replaces the pro-rata limit): feasible; B takes 200 m3 of the cut 420,
+    # A the other 220 m3 (55 t, within its 280 m3 limit).
+    block = ex.changes_toml(1)
+    assert 'parameter = "connection_cap"' in block and "set = 200" in block
+    path.write_text(path.read_text() + "\n" + block)
+    res = rm.run(path)
+    assert res.attrs["status"] == "optimal"
+    assert res["production"].sel(period="summer").values.tolist() == pytest.approx([55, 100])
 
 
 def test_cli_prints_the_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -141,7 +141,11 @@ def normal_draw(reference: xr.Dataset, inputs: xr.Dataset) -> np.ndarray:
 
 
 def apply_pro_rata(
-    inputs: xr.Dataset, share: np.ndarray, normal: np.ndarray, origin: str = "pro rata"
+    inputs: xr.Dataset,
+    share: np.ndarray,
+    normal: np.ndarray,
+    origin: str = "pro rata",
+    exempt: np.ndarray | None = None,
 ) -> tuple[xr.Dataset, list[dict[str, Any]]]:
     """Limit every connected plant to ``share`` times its normal draw where a source is cut.
 
@@ -155,6 +159,9 @@ def apply_pro_rata(
         ``[plant, source, period]`` normal draw (:func:`normal_draw`).
     origin : str
         Where the limits come from, for the diff records.
+    exempt : numpy.ndarray of bool, optional
+        ``[plant, source, period]`` elements that keep their ``connection_cap`` (the scenario
+        set it itself: an exemption or a special allowance).
 
     Returns
     -------
@@ -180,6 +187,8 @@ def apply_pro_rata(
     cap = np.asarray(inputs["connection_cap"].values, float)
     connected = np.asarray(inputs["connected"].values, dtype=bool)[:, :, None]
     cut = connected & (share[None, :, :] < 1.0)
+    if exempt is not None:
+        cut &= ~exempt
     limit = share[None, :, :] * normal
     new = np.where(cut, np.fmin(cap, limit), cap)
     out["connection_cap"] = inputs["connection_cap"].copy(data=new)

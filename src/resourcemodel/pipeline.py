@@ -59,13 +59,16 @@ def _pro_rata(inputs: xr.Dataset, spec: Scenario) -> tuple[xr.Dataset, list[dict
 
     The reference is ``spec.reference`` if the file names one, else the scenario without
     its ``pro_rata`` curtailments; its optimal draws are the plants' normal use
-    (:mod:`resourcemodel.decree`).
+    (:mod:`resourcemodel.decree`). Where a ``[[change]]`` of ``connection_cap`` sets a
+    plant's cap itself, that cap stands instead of the pro-rata limit.
     """
     import dataclasses
     import warnings
 
+    import numpy as np
+
     from resourcemodel import decree
-    from resourcemodel.scenario import apply_changes
+    from resourcemodel.scenario import apply_changes, locate
 
     cuts = [c for c in spec.changes if c.rule == "pro_rata"]
     if spec.reference is not None:
@@ -94,9 +97,13 @@ def _pro_rata(inputs: xr.Dataset, spec: Scenario) -> tuple[xr.Dataset, list[dict
     normal = decree.normal_draw(ref_results, inputs)
     share = decree.curtailment_shares(inputs, cuts)
     origins = "; ".join(c.origin for c in cuts)
-    return decree.apply_pro_rata(
-        inputs, share, normal, f"{origins} (pro rata of the draws in {ref_name})"
-    )
+    # A connection cap the scenario sets itself replaces the decree's limit there.
+    exempt = np.zeros(inputs["connection_cap"].shape, dtype=bool)
+    for change in spec.changes:
+        if change.parameter == "connection_cap":
+            exempt |= locate(inputs, change)[0]
+    origin = f"{origins} (pro rata of the draws in {ref_name})"
+    return decree.apply_pro_rata(inputs, share, normal, origin, exempt)
 
 
 def _overlay_records(base: xr.Dataset, ds: xr.Dataset, spec: Scenario) -> list[dict[str, Any]]:
