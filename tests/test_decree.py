@@ -135,6 +135,18 @@ def test_no_cut_is_an_error() -> None:
         decree_cost(ROOT / "scenarios" / "baseline.toml")
 
 
+def test_a_combination_needs_pro_rata_rules() -> None:
+    """A combination of scenarios has no file of its own: its cut must be pro_rata rules."""
+    from resourcemodel.scenario import combine
+
+    both = combine([ROOT / "scenarios" / "summer-grid-40.toml", ROOT / "scenarios/no-desal.toml"])
+    assert both.own == 0
+    with pytest.raises(InputError, match="cuts no cap of its own"):
+        decree_cost(both)
+    pro = combine([SCENARIOS / "summer-cut-pro-rata.toml"])
+    assert decree_cost(pro)["value_added_lost"].values.tolist() == pytest.approx([5_400, 13_800])
+
+
 def test_unknown_rule_is_named(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match=r"\[\[curtailment\]\] #1, rule.*'pro_rata'"):
         rm.run(_scenario(tmp_path, "cut", CUT.format(rule="prorata")))

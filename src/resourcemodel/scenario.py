@@ -891,6 +891,7 @@ def combine(paths: list[str | Path]) -> Scenario:
         overlays=tuple(dict.fromkeys(o for s in specs for o in s.overlays)),
         changes=tuple(changes),
         chain=tuple(dict.fromkeys(n for s in specs for n in s.chain)),
+        own=0,  # no single file of its own (a combination's changes are all inherited)
     )
 
 

@@ -158,9 +158,10 @@ def _cut(spec: Scenario) -> list[Change]:
     cut = [c for c in own if c.parameter in decree.CAP_PARAMETERS]
     if not cut:
         msg = (
-            f"Scenario {spec.name!r} cuts no cap: give a scenario whose file has a "
+            f"Scenario {spec.name!r} cuts no cap of its own: give a scenario whose file has a "
             "[[curtailment]] or a [[change]] of source_cap, source_cap_annual, group_cap or "
-            "group_cap_annual."
+            "group_cap_annual, or (for a combination of scenarios) curtailments with "
+            'rule = "pro_rata".'
         )
         raise InputError(msg)
     return cut
