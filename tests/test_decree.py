@@ -37,6 +37,7 @@ SHIPPED_CUTS = (
     "water-crisis-50",
     "water-crisis-30-summer",
     "summer-grid-10",
+    "summer-grid-10-decree",
     "summer-grid-40",
     "winter-gas-2022",
 )
@@ -145,6 +146,39 @@ def test_a_combination_needs_pro_rata_rules() -> None:
         decree_cost(both)
     pro = combine([SCENARIOS / "summer-cut-pro-rata.toml"])
     assert decree_cost(pro)["value_added_lost"].values.tolist() == pytest.approx([5_400, 13_800])
+
+
+def test_a_decree_that_names_plants(tmp_path: Path) -> None:
+    """Only steel (plant A) is cut to 70% of its normal 400 m3: A <= 280 m3 and the summer
+    cap falls by A's 120 m3 to 480 m3, so B keeps its 200 m3. Pro rata: A 70 t, B 100 t,
+    value added lost 30 x 400 = 12,000 USD. The same 480 m3 shared by value: A 100 t (400 m3),
+    B 40 t on 80 m3, lost 60 x 60 = 3,600 USD."""
+    body = CUT.format(rule="pro_rata") + 'sectors = ["steel"]\n'
+    path = _scenario(tmp_path, "steel-only", body)
+    inputs, _, diff = rm.load(path)
+    cap = inputs["source_cap"].sel(source="river", period="summer")
+    assert float(cap) == pytest.approx(480.0)
+    limits = {r["labels"]["plant"]: r["after"] for r in diff if r["parameter"] == "connection_cap"}
+    assert limits == pytest.approx({"a": 280.0})
+    res = rm.run(path)
+    assert res["production"].sel(period="summer").values.tolist() == pytest.approx([70, 100])
+    assert _va(res) == pytest.approx(80_000.0)
+    ds = decree_cost(path)
+    assert ds["value_added_lost"].values.tolist() == pytest.approx([3_600.0, 12_000.0])
+    assert ds["cut_plant"].values.tolist() == [True, False]
+    assert "plants the decree names: a" in decree_table(ds)
+    # The same by plant name.
+    by_name = _scenario(tmp_path, "a-only", CUT.format(rule="pro_rata") + 'plants = ["a"]\n')
+    assert _va(rm.run(by_name)) == pytest.approx(80_000.0)
+
+
+def test_named_plants_need_pro_rata_and_must_exist(tmp_path: Path) -> None:
+    optimal = _scenario(tmp_path, "opt", CUT.format(rule="optimal") + 'plants = ["a"]\n')
+    with pytest.raises(ScenarioError, match=r"#1, plants: 'plants' names .* rule = \"pro_rata\""):
+        rm.run(optimal)
+    wrong = _scenario(tmp_path, "wrong", CUT.format(rule="pro_rata") + 'sectors = ["steal"]\n')
+    with pytest.raises(ScenarioError, match=r"#1, sectors: 'steal' matches no sector"):
+        rm.run(wrong)
 
 
 def test_unknown_rule_is_named(tmp_path: Path) -> None:

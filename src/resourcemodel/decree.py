@@ -23,33 +23,72 @@ compares the pro-rata cut with the optimal one.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
+from resourcemodel.exceptions import ScenarioError
 from resourcemodel.scenario import Change, locate
 
 #: Cap parameters a cut can act on, with the dims that are not ``source``/``period``.
 CAP_PARAMETERS = ("source_cap", "source_cap_annual", "group_cap", "group_cap_annual")
 
 
+def curtailed_plants(inputs: xr.Dataset, change: Change) -> np.ndarray:
+    """Return which plants a curtailment cuts: all, or those its ``plants``/``sectors`` name.
+
+    Raises
+    ------
+    ScenarioError
+        If a pattern matches no plant (or no plant's sector).
+
+    Examples
+    --------
+    >>> import resourcemodel as rm
+    >>> from resourcemodel.scenario import Change
+    >>> ds = rm.load_inputs(rm.examples.path("decree"))
+    >>> cut = Change("source_cap", {}, "scale", 0.7, None, "x", True, "pro_rata",
+    ...              (("plant.sector", ("cement",)),))
+    >>> curtailed_plants(ds, cut).tolist()
+    [False, True]
+    """
+    mask = np.ones(inputs.sizes["plant"], dtype=bool)
+    for selector, patterns in change.plants:
+        coord = "plant_sector" if selector == "plant.sector" else "plant"
+        labels = inputs[coord].values.astype(str)
+        hit = np.zeros(len(labels), dtype=bool)
+        for pattern in patterns:
+            match = np.array([fnmatch.fnmatchcase(x, pattern) for x in labels], dtype=bool)
+            if not match.any():
+                key = "sectors" if coord == "plant_sector" else "plants"
+                known = list(dict.fromkeys(labels.tolist()))
+                msg = (
+                    f"{change.origin}, {key}: {pattern!r} matches no {key[:-1]}; there are {known}."
+                )
+                raise ScenarioError(msg)
+            hit |= match
+        mask &= hit
+    return mask
+
+
 def curtailment_shares(inputs: xr.Dataset, changes: Iterable[Change]) -> np.ndarray:
-    """Return the share of normal use each source keeps in each period under curtailments.
+    """Return the share of normal use each plant keeps from each source in each period.
 
     Parameters
     ----------
     inputs : xarray.Dataset
         Validated inputs (any stage: only the selectors' labels are read).
     changes : iterable of Change
-        Curtailments (``scale`` changes of ``source_cap``); two covering the same source
-        and period multiply.
+        Curtailments (``scale`` changes of ``source_cap``), each for every plant or for the
+        plants it names; two covering the same plant, source and period multiply.
 
     Returns
     -------
     numpy.ndarray
-        ``[source, period]``, 1 where no curtailment applies.
+        ``[plant, source, period]``, 1 where no curtailment applies.
 
     Examples
     --------
@@ -57,14 +96,60 @@ def curtailment_shares(inputs: xr.Dataset, changes: Iterable[Change]) -> np.ndar
     >>> from resourcemodel.scenario import Change
     >>> ds = rm.load_inputs(rm.examples.path("decree"))
     >>> cut = Change("source_cap", {"period": ("summer",)}, "scale", 0.7, None, "x", True)
-    >>> curtailment_shares(ds, [cut]).tolist()
-    [[1.0, 0.7]]
+    >>> curtailment_shares(ds, [cut])[:, 0, :].tolist()
+    [[1.0, 0.7], [1.0, 0.7]]
     """
-    share = np.ones((inputs.sizes["source"], inputs.sizes["period"]))
+    share = np.ones(inputs["connection_cap"].shape)
     for change in changes:
         mask, _ = locate(inputs, change)
-        share = np.where(mask, share * change.value, share)
+        where = curtailed_plants(inputs, change)[:, None, None] & mask[None, :, :]
+        share = np.where(where, share * change.value, share)
     return share
+
+
+def cut_named_caps(
+    inputs: xr.Dataset, changes: Iterable[Change], normal: np.ndarray
+) -> tuple[xr.Dataset, list[dict[str, Any]]]:
+    """Cut the caps of curtailments that name plants by what those plants give up.
+
+    A decree that cuts only some plants (``plants``/``sectors``) leaves the others their
+    normal use: the source's cap falls by ``sum_p (1 - available) * normal[p]`` over the named
+    plants, in each curtailed period. Curtailments of every plant scale the cap themselves
+    (:func:`resourcemodel.scenario.apply_changes`) and are skipped here.
+
+    Returns
+    -------
+    inputs : xarray.Dataset
+        A copy with the cut ``source_cap``.
+    records : list of dict
+        Diff records of the caps that changed.
+    """
+    named = [c for c in changes if c.plants]
+    if not named:
+        return inputs, []
+    share = curtailment_shares(inputs, named)
+    cut = ((1.0 - share) * normal).sum(axis=0)  # source, period
+    out = inputs.copy(deep=False)
+    cap = np.asarray(inputs["source_cap"].values, float)
+    new = np.where(cut > 0, np.clip(cap - cut, 0.0, None), cap)
+    out["source_cap"] = inputs["source_cap"].copy(data=new)
+    units = dict(zip(inputs["resource"].values, inputs["resource_unit"].values, strict=True))
+    origin = "; ".join(c.origin for c in named) + " (the named plants' cut of their normal draw)"
+    records = [
+        {
+            "parameter": "source_cap",
+            "labels": {
+                "source": str(inputs["source"].values[i]),
+                "period": str(inputs["period"].values[j]),
+            },
+            "before": float(cap[i, j]),
+            "after": float(new[i, j]),
+            "unit": str(units[inputs["source_resource"].values[i]]),
+            "origin": origin,
+        }
+        for i, j in np.argwhere(new != cap)
+    ]
+    return out, records
 
 
 def cap_shares(reference: xr.Dataset, inputs: xr.Dataset, changes: Iterable[Change]) -> np.ndarray:
@@ -154,7 +239,8 @@ def apply_pro_rata(
     inputs : xarray.Dataset
         Validated inputs; not modified.
     share : numpy.ndarray
-        ``[source, period]`` share of normal use kept (1: not cut).
+        ``[plant, source, period]`` (or ``[source, period]``, the same for every plant) share
+        of normal use kept (1: not cut).
     normal : numpy.ndarray
         ``[plant, source, period]`` normal draw (:func:`normal_draw`).
     origin : str
@@ -186,10 +272,11 @@ def apply_pro_rata(
     out = inputs.copy(deep=False)
     cap = np.asarray(inputs["connection_cap"].values, float)
     connected = np.asarray(inputs["connected"].values, dtype=bool)[:, :, None]
-    cut = connected & (share[None, :, :] < 1.0)
+    share = np.broadcast_to(share, cap.shape)
+    cut = connected & (share < 1.0)
     if exempt is not None:
         cut &= ~exempt
-    limit = share[None, :, :] * normal
+    limit = share * normal
     new = np.where(cut, np.fmin(cap, limit), cap)
     out["connection_cap"] = inputs["connection_cap"].copy(data=new)
     units = dict(zip(inputs["resource"].values, inputs["resource_unit"].values, strict=True))

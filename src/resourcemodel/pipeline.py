@@ -96,6 +96,7 @@ def _pro_rata(inputs: xr.Dataset, spec: Scenario) -> tuple[xr.Dataset, list[dict
     ref_results = assemble(ref_inputs, lp, result)
     normal = decree.normal_draw(ref_results, inputs)
     share = decree.curtailment_shares(inputs, cuts)
+    inputs, caps = decree.cut_named_caps(inputs, cuts, normal)
     origins = "; ".join(c.origin for c in cuts)
     # A connection cap the scenario sets itself replaces the decree's limit there.
     exempt = np.zeros(inputs["connection_cap"].shape, dtype=bool)
@@ -103,7 +104,8 @@ def _pro_rata(inputs: xr.Dataset, spec: Scenario) -> tuple[xr.Dataset, list[dict
         if change.parameter == "connection_cap":
             exempt |= locate(inputs, change)[0]
     origin = f"{origins} (pro rata of the draws in {ref_name})"
-    return decree.apply_pro_rata(inputs, share, normal, origin, exempt)
+    inputs, limits = decree.apply_pro_rata(inputs, share, normal, origin, exempt)
+    return inputs, caps + limits
 
 
 def _overlay_records(base: xr.Dataset, ds: xr.Dataset, spec: Scenario) -> list[dict[str, Any]]:

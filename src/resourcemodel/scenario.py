@@ -46,7 +46,7 @@ _KEYS = (
     "curtailment",
 )
 _CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
-_CURTAIL_KEYS = ("source", "resource", "periods", "available", "rule", "note")
+_CURTAIL_KEYS = ("source", "resource", "periods", "available", "rule", "plants", "sectors", "note")
 #: How a curtailment is shared among the plants drawing on the curtailed sources:
 #: ``optimal`` (the LP shares the cut cap) or ``pro_rata`` (every plant keeps the same share
 #: of its normal draw, as Iranian decrees are written; see :mod:`resourcemodel.decree`).
@@ -97,6 +97,11 @@ class Change:
     rule : {"optimal", "pro_rata"}
         How a curtailment is shared: ``pro_rata`` also limits every plant drawing on the
         curtailed sources to ``value`` times its normal draw in those periods.
+    plants : tuple of (str, tuple of str)
+        For a decree that names plants (``plants = [...]`` or ``sectors = [...]``): the
+        selector (``("plant", patterns)`` or ``("plant.sector", patterns)``). Only those
+        plants are cut, and the cap falls by what they give up, which needs their normal
+        draw: the pipeline cuts the cap (:mod:`resourcemodel.decree`), not :func:`_apply`.
     """
 
     parameter: str
@@ -107,6 +112,7 @@ class Change:
     origin: str
     curtailment: bool = False
     rule: str = "optimal"
+    plants: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -572,10 +578,23 @@ def _parse_curtailment(raw: dict[str, Any], at: str, bad: _Problems) -> Change |
         near = difflib.get_close_matches(str(rule), RULES, n=1)
         hint = f" (did you mean {near[0]!r}?)" if near else ""
         bad.add(f"{at}, rule", f"expected one of {list(RULES)}{hint}, found {_show(rule)}.")
+    named = [k for k in ("plants", "sectors") if k in raw]
+    plants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    if len(named) > 1:
+        bad.add(at, "give 'plants' or 'sectors', not both.")
+    elif named and rule != "pro_rata":
+        bad.add(
+            f"{at}, {named[0]}",
+            f"'{named[0]}' names the plants a decree cuts to a share of their normal use; "
+            'add rule = "pro_rata".',
+        )
+    elif named:
+        selector = "plant" if named[0] == "plants" else "plant.sector"
+        plants = ((selector, _labels(raw[named[0]], f"{at}, {named[0]}", bad)),)
     if len(bad) > n:
         return None
     origin = f"{bad.label}, {at}"
-    return Change("source_cap", where, "scale", available, None, origin, True, str(rule))
+    return Change("source_cap", where, "scale", available, None, origin, True, str(rule), plants)
 
 
 def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, list[dict]]:
@@ -792,7 +811,9 @@ def _apply(
         first = {d: i[:1] for d, i in index.items()}
         unit = _pretty(str(_canonical(ds, spec, first).ravel()[0]))
         notes += _unit_forgotten(change, old[present], unit)
-    new = {"set": value, "scale": old * change.value, "add": old + value}[change.op]
+    # A decree naming plants cuts the cap by what they give up (decree.py), not here.
+    scale = 1.0 if change.plants else change.value
+    new = {"set": value, "scale": old * scale, "add": old + value}[change.op]
     data[sel] = np.where(present, new, old)
     origin = origins.setdefault(change.parameter, np.full(data.shape, "", dtype=object))
     touched = origin[sel]

@@ -74,7 +74,7 @@ def decree_cost(
         ``value_added_plant[rule, plant]`` and its ``_sector`` sum (USD, change against
         the reference), ``jobs_plant[rule, plant]`` (change); ``draw[rule, plant,
         cut_source]`` on the cut sources in their cut periods and ``normal_draw[plant,
-        cut_source]``;
+        cut_source]``; ``cut_plant[plant]`` (the plants the decree cuts);
         ``share[source, period]`` (share of normal use kept) and ``gain_from_optimal[plant]``
         (value added under optimal minus under pro rata, USD). ``attrs`` name the
         scenario and the reference and hold the value added of each solve.
@@ -127,6 +127,8 @@ def decree_cost(
         ref_inputs, opt_inputs, others
     )
     normal = decree.normal_draw(ref, opt_inputs)
+    # A decree naming plants cuts the cap by what they give up, under either rule.
+    opt_inputs, _ = decree.cut_named_caps(opt_inputs, curtailments, normal)
     pro_inputs, _ = decree.apply_pro_rata(opt_inputs, share, normal)
     solved = {
         "optimal": _solve(Case(opt_inputs, options, f"{spec.name} (optimal)"), backend),
@@ -189,6 +191,8 @@ def _dataset(
     normal: np.ndarray,
 ) -> xr.Dataset:
     rule = list(RULES)
+    cut_plant = (share < 1.0).any(axis=(1, 2))  # plants under the decree
+    share = share.min(axis=0)  # source, period: the deepest cut of any plant
     price = np.nan_to_num(np.asarray(inputs["price"].values, float))
     jobs_on = bool(ref["jobs"].notnull().any())
 
@@ -284,7 +288,12 @@ def _dataset(
         "share": (
             ("source", "period"),
             share,
-            {"units": "fraction", "description": "Share of normal use each plant keeps."},
+            {"units": "fraction", "description": "Share of normal use the cut plants keep."},
+        ),
+        "cut_plant": (
+            ("plant",),
+            cut_plant,
+            {"units": "", "description": "Whether the decree cuts the plant."},
         ),
     }
     coords = {
@@ -375,6 +384,9 @@ def decree_table(ds: xr.Dataset, top: int = 10) -> str:
             "every period" if len(cut_periods) == share.sizes["period"] else ", ".join(cut_periods)
         )
         lines.append(f"  {s}: {', '.join(f'{v:.0%}' for v in values)} in {when}")
+    if not bool(ds["cut_plant"].all()):
+        named = ", ".join(str(p) for p in ds["plant"].values[ds["cut_plant"].values])
+        lines.append(f"  (plants the decree names: {named}; the others keep their normal use)")
     lines.append("")
     lines.append("Value added change against the reference by sector:")
     rows = [("sector", "optimal", "pro rata")]
