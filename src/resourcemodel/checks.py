@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from resourcemodel.exceptions import InputWarning
+from resourcemodel.seasons import seasonal_intensity
 
 #: A cap below this share of what its plants could use looks like a unit slip (m3 for Mm3).
 #: (The Isfahan caps lie between 1/23 and 2 times it.)
@@ -145,12 +146,12 @@ def potential_use(ds: xr.Dataset) -> np.ndarray:
     capacity = ds["capacity"].fillna(0).values
     availability = ds["availability"].values  # process x period
     most = capacity[:, None] * availability * share[None, :]  # process x period
-    need = np.clip(ds["intensity"].fillna(0).values, 0, None)  # process x resource
+    need = np.clip(seasonal_intensity(ds), 0, None)  # process x resource x period
     plants = _str(ds.plant.values)
     index = {p: i for i, p in enumerate(plants)}
     rows = np.asarray([index[p] for p in _str(ds["process_plant"].values)], dtype=np.int64)
     use = np.zeros((len(plants), ds.sizes["resource"], ds.sizes["period"]))
-    np.add.at(use, rows, need[:, :, None] * most[:, None, :])
+    np.add.at(use, rows, need * most[:, None, :])
     use += ds["reserved_use"].fillna(0).values
     if "measure_use" in ds and "max_adoption" in ds:
         applicable = ds["max_adoption"].notnull().values[:, :, None]  # plant x measure x 1

@@ -171,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     npl.add_argument("--scenario-out", type=Path, default=None, help="scenario file to write")
     from resourcemodel.analyses.cli import add_parsers
 
-    add_parsers(sub)  # explain, pareto, cost-curve, permit
+    add_parsers(sub)  # explain, pareto, cost-curve, permit, decree-cost
     return parser
 
 

@@ -7,8 +7,8 @@ Examples
 --------
 >>> from resourcemodel import examples
 >>> examples.names()  # doctest: +NORMALIZE_WHITESPACE
-['emission_cap', 'infeasible', 'measure_payoff', 'permit_choice', 'product_chain',
- 'summer_shortfall', 'two_plants', 'water_measures']
+['decree', 'emission_cap', 'infeasible', 'measure_payoff', 'permit_choice',
+ 'product_chain', 'summer_shortfall', 'two_plants', 'water_measures']
 """
 
 from __future__ import annotations

@@ -51,7 +51,64 @@ def load(
     inputs = validate.load_inputs(spec.data, overlays=spec.overlays)
     added = _overlay_records(validate.load_inputs(spec.data), inputs, spec) if spec.overlays else []
     inputs, diff = apply_changes(inputs, spec)
+    if any(c.rule == "pro_rata" for c in spec.changes):
+        inputs, limits = _pro_rata(inputs, spec)
+        diff += limits
     return inputs, spec, added + diff
+
+
+def _pro_rata(inputs: xr.Dataset, spec: Scenario) -> tuple[xr.Dataset, list[dict[str, Any]]]:
+    """Apply a scenario's ``pro_rata`` curtailments: solve its reference, limit each plant.
+
+    The reference is ``spec.reference`` if the file names one, else the scenario without
+    its ``pro_rata`` curtailments; its optimal draws are the plants' normal use
+    (:mod:`resourcemodel.decree`). Where a ``[[change]]`` of ``connection_cap`` sets a
+    plant's cap itself, that cap stands instead of the pro-rata limit.
+    """
+    import dataclasses
+    import warnings
+
+    import numpy as np
+
+    from resourcemodel import decree
+    from resourcemodel.scenario import apply_changes, locate
+
+    cuts = [c for c in spec.changes if c.rule == "pro_rata"]
+    if spec.reference is not None:
+        ref_inputs, ref_spec, _ = load(spec.reference)
+        ref_name = ref_spec.name if ref_spec else spec.reference.stem
+        options = Options.resolve(ref_spec.options if ref_spec else None)
+    else:
+        ref_spec = dataclasses.replace(
+            spec, changes=tuple(c for c in spec.changes if c.rule != "pro_rata")
+        )
+        base = validate.load_inputs(spec.data, overlays=spec.overlays)
+        with warnings.catch_warnings():  # the scenario's own load has already said them
+            warnings.simplefilter("ignore")
+            ref_inputs, _ = apply_changes(base, ref_spec)
+        ref_name = f"{spec.name} without its pro_rata curtailments"
+        options = Options.resolve(spec.options)
+    lp = build(ref_inputs, options)
+    result = solve(lp)
+    if not result.status.is_ok:
+        hint = (
+            f"The pro_rata curtailments of {spec.name!r} take each plant's normal draw from "
+            "this reference; make it feasible or name another with reference = '...'."
+        )
+        raise InfeasibleError(ref_name, str(result.status), hint)
+    ref_results = assemble(ref_inputs, lp, result)
+    normal = decree.normal_draw(ref_results, inputs)
+    share = decree.curtailment_shares(inputs, cuts)
+    inputs, caps = decree.cut_named_caps(inputs, cuts, normal)
+    origins = "; ".join(c.origin for c in cuts)
+    # A connection cap the scenario sets itself replaces the decree's limit there.
+    exempt = np.zeros(inputs["connection_cap"].shape, dtype=bool)
+    for change in spec.changes:
+        if change.parameter == "connection_cap":
+            exempt |= locate(inputs, change)[0]
+    origin = f"{origins} (pro rata of the draws in {ref_name})"
+    inputs, limits = decree.apply_pro_rata(inputs, share, normal, origin, exempt)
+    return inputs, caps + limits
 
 
 def _overlay_records(base: xr.Dataset, ds: xr.Dataset, spec: Scenario) -> list[dict[str, Any]]:

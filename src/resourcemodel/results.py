@@ -27,6 +27,7 @@ from resourcemodel.backends.base import SolveResult
 from resourcemodel.formulation import lost_output_value
 from resourcemodel.program import Block, LinearProgram
 from resourcemodel.results_water import water_results
+from resourcemodel.seasons import seasonal_intensity
 from resourcemodel.units import DAYS_PER_YEAR
 
 #: Cap families whose duals are reported as shadow prices, with their canonical names.
@@ -138,15 +139,15 @@ def assemble(
 
     # Resource accounting per plant.
     prod = out["production"].values
-    intensity = inputs["intensity"].values
+    intensity = seasonal_intensity(inputs)  # process, resource, period
     proc_plant = _positions(inputs["process_plant"].values, inputs["plant"].values)
     npl, nr, nt = inputs.sizes["plant"], inputs.sizes["resource"], inputs.sizes["period"]
     use = np.zeros((npl, nr, nt))
     gen = np.zeros((npl, nr, nt))
     pos = np.clip(intensity, 0, None)
     neg = np.clip(-intensity, 0, None)
-    np.add.at(use, proc_plant, pos[:, :, None] * prod[:, None, :])
-    np.add.at(gen, proc_plant, neg[:, :, None] * prod[:, None, :])
+    np.add.at(use, proc_plant, pos * prod[:, None, :])
+    np.add.at(gen, proc_plant, neg * prod[:, None, :])
     use += inputs["reserved_use"].values
     year_share = inputs["period_duration"].values / DAYS_PER_YEAR
     adopt = np.nan_to_num(out["adoption"].values)

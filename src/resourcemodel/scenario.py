@@ -38,6 +38,7 @@ _KEYS = (
     "description",
     *TEXT_KEYS,
     "extends",
+    "reference",
     "data",
     "overlay",
     "options",
@@ -45,7 +46,11 @@ _KEYS = (
     "curtailment",
 )
 _CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
-_CURTAIL_KEYS = ("source", "resource", "periods", "available", "note")
+_CURTAIL_KEYS = ("source", "resource", "periods", "available", "rule", "plants", "sectors", "note")
+#: How a curtailment is shared among the plants drawing on the curtailed sources:
+#: ``optimal`` (the LP shares the cut cap) or ``pro_rata`` (every plant keeps the same share
+#: of its normal draw, as Iranian decrees are written; see :mod:`resourcemodel.decree`).
+RULES = ("optimal", "pro_rata")
 _OPS = ("scale", "set", "add")
 #: Curtailment key -> selector of ``source_cap`` it becomes.
 _CURTAIL_WHERE = {"source": "source", "resource": "source.resource", "periods": "period"}
@@ -92,6 +97,14 @@ class Change:
         File and key, e.g. ``"water-crisis.toml, [[change]] #2"``.
     curtailment : bool
         Made from a ``[[curtailment]]`` entry (no cap to curtail is then an error).
+    rule : {"optimal", "pro_rata"}
+        How a curtailment is shared: ``pro_rata`` also limits every plant drawing on the
+        curtailed sources to ``value`` times its normal draw in those periods.
+    plants : tuple of (str, tuple of str)
+        For a decree that names plants (``plants = [...]`` or ``sectors = [...]``): the
+        selector (``("plant", patterns)`` or ``("plant.sector", patterns)``). Only those
+        plants are cut, and the cap falls by what they give up, which needs their normal
+        draw: the pipeline cuts the cap (:mod:`resourcemodel.decree`), not :func:`_apply`.
     """
 
     parameter: str
@@ -101,6 +114,8 @@ class Change:
     unit: str | None
     origin: str
     curtailment: bool = False
+    rule: str = "optimal"
+    plants: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,12 @@ class Scenario:
     texts : dict of str to str
         The top-level file's optional ``title``, ``title_fa``, ``summary``, ``summary_fa``
         and ``description_fa`` (not inherited; absent keys are left out).
+    reference : Path or None
+        The scenario whose draws are the plants' normal use for ``pro_rata`` curtailments
+        (``reference = "..."``; the nearest file in the chain that gives it wins). ``None``:
+        this scenario without its ``pro_rata`` curtailments.
+    own : int
+        How many of ``changes`` (the last ones) the top-level file itself makes.
     """
 
     name: str
@@ -137,6 +158,8 @@ class Scenario:
     changes: tuple[Change, ...]
     chain: tuple[str, ...]
     texts: dict[str, str] = field(default_factory=dict)
+    reference: Path | None = None
+    own: int = 0
 
 
 @dataclass(frozen=True)
@@ -149,6 +172,7 @@ class _File:
     overlays: tuple[Path, ...]
     options: dict[str, object]
     changes: tuple[Change, ...]
+    reference: Path | None = None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -187,8 +211,19 @@ def load_scenario(path: str | Path) -> Scenario:
     options = {k: v for f in files for k, v in f.options.items()}
     overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
     changes = tuple(c for f in files for c in f.changes)
+    reference = next((f.reference for f in reversed(files) if f.reference is not None), None)
     return Scenario(
-        own.name, own.description, top, data, overlays, options, changes, chain, dict(own.texts)
+        own.name,
+        own.description,
+        top,
+        data,
+        overlays,
+        options,
+        changes,
+        chain,
+        dict(own.texts),
+        reference,
+        len(own.changes),
     )
 
 
@@ -264,6 +299,14 @@ class _Resolver:
             if not isinstance(value, str):
                 bad.add(key, f"expected a string, found {_show(value)}.")
         parents = [self.path(path, ref, "extends", bad) for ref in _strs(raw, "extends", bad)]
+        reference = None
+        if isinstance(raw.get("reference"), str):
+            reference = self.path(path, raw["reference"], "reference", bad)
+        elif "reference" in raw:
+            found = _show(raw["reference"])
+            bad.add(
+                "reference", f"expected a scenario file name such as 'baseline', found {found}."
+            )
         data = None
         if isinstance(raw.get("data"), str):
             data = self.path(path, raw["data"], "data", bad)
@@ -309,11 +352,12 @@ class _Resolver:
             overlays=tuple(p for p in overlays if p is not None),
             options=dict(options),
             changes=tuple(c for c in changes if c is not None),
+            reference=reference,
         )
 
     def path(self, file: Path, ref: str, key: str, bad: _Problems) -> Path | None:
         """Resolve ``ref`` (a parent, case or overlay) relative to ``file`` and check it."""
-        if key == "extends" and not ref.endswith(".toml"):
+        if key in ("extends", "reference") and not ref.endswith(".toml"):
             ref += ".toml"
         target = (file.parent / ref).resolve()
         if key == "data" and not target.exists() and not re.search(r"[/\\]", ref):
@@ -326,10 +370,13 @@ class _Resolver:
                 "paths leading elsewhere) or to a bundled case by name.",
             )
             return None
-        workbook = key != "extends" and excel.is_workbook(target) and target.is_file()
-        if not (target.is_file() if key == "extends" else target.is_dir() or workbook):
-            what = "parent scenario" if key == "extends" else "folder"
-            what = "workbook" if excel.is_workbook(target) and key != "extends" else what
+        files = ("extends", "reference")
+        workbook = key not in files and excel.is_workbook(target) and target.is_file()
+        if not (target.is_file() if key in files else target.is_dir() or workbook):
+            what = {"extends": "parent scenario", "reference": "reference scenario"}.get(
+                key, "folder"
+            )
+            what = "workbook" if excel.is_workbook(target) and key not in files else what
             extra = " and no bundled case of that name" if key == "data" else ""
             hint = self.alternatives(target, key)
             msg = f"{what} {ref!r} not found (looked for {self.label(target)!r}{extra}){hint}."
@@ -346,7 +393,7 @@ class _Resolver:
         folder = target.parent
         if not folder.is_dir():
             return f"; the folder {self.label(folder)!r} does not exist either"
-        if key == "extends":
+        if key in ("extends", "reference"):
             names = sorted(p.stem for p in folder.glob("*.toml") if p.is_file())
             listing = {"scenario files there": names}
         else:
@@ -361,7 +408,7 @@ class _Resolver:
                 bundled = sorted(p.name for b in self.bundled for p in b.iterdir() if p.is_dir())
                 listing["bundled cases"] = bundled
                 names = names + bundled
-        wanted = target.stem if key == "extends" else target.name
+        wanted = target.stem if key in ("extends", "reference") else target.name
         near = [n for n in names if n.lower() == wanted.lower()]
         near += [n for n in difflib.get_close_matches(wanted, names, n=3) if n not in near]
         text = f"; did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
@@ -570,9 +617,28 @@ def _parse_curtailment(raw: dict[str, Any], at: str, bad: _Problems) -> Change |
     available = _number(raw, "available", at, bad)
     if not 0 <= available <= 1 and len(bad) == n:
         bad.add(f"{at}, available", f"expected a share of the cap in [0, 1], found {available:g}.")
+    rule = raw.get("rule", "optimal")
+    if rule not in RULES:
+        near = difflib.get_close_matches(str(rule), RULES, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        bad.add(f"{at}, rule", f"expected one of {list(RULES)}{hint}, found {_show(rule)}.")
+    named = [k for k in ("plants", "sectors") if k in raw]
+    plants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    if len(named) > 1:
+        bad.add(at, "give 'plants' or 'sectors', not both.")
+    elif named and rule != "pro_rata":
+        bad.add(
+            f"{at}, {named[0]}",
+            f"'{named[0]}' names the plants a decree cuts to a share of their normal use; "
+            'add rule = "pro_rata".',
+        )
+    elif named:
+        selector = "plant" if named[0] == "plants" else "plant.sector"
+        plants = ((selector, _labels(raw[named[0]], f"{at}, {named[0]}", bad)),)
     if len(bad) > n:
         return None
-    return Change("source_cap", where, "scale", available, None, f"{bad.label}, {at}", True)
+    origin = f"{bad.label}, {at}"
+    return Change("source_cap", where, "scale", available, None, origin, True, str(rule), plants)
 
 
 def apply_changes(inputs: xr.Dataset, scenario: Scenario) -> tuple[xr.Dataset, list[dict]]:
@@ -829,7 +895,13 @@ def _apply(
     mask[sel] = True
     per_unit = np.ones(data.shape)
     per_unit[sel] = factor
-    hit = apply_located(data, change, mask, per_unit)
+    # A decree naming plants cuts the cap by what they give up (decree.py), not here.
+    hit = apply_located(
+        data,
+        replace(change, value=1.0) if change.plants and change.op == "scale" else change,
+        mask,
+        per_unit,
+    )
     origin = origins.setdefault(change.parameter, np.full(data.shape, "", dtype=object))
     origin[hit] = change.origin
 
@@ -971,6 +1043,7 @@ def combine(paths: list[str | Path]) -> Scenario:
         overlays=tuple(dict.fromkeys(o for s in specs for o in s.overlays)),
         changes=tuple(changes),
         chain=tuple(dict.fromkeys(n for s in specs for n in s.chain)),
+        own=0,  # no single file of its own (a combination's changes are all inherited)
     )
 
 

@@ -248,6 +248,16 @@ PARAMETERS: dict[str, ParameterSpec] = {
             "resource at its plant (own power generation).",
         ),
         ParameterSpec(
+            "intensity_season",
+            ("process", "resource", "period"),
+            "fraction",
+            1.0,
+            0,
+            10,
+            "Factor on the intensity in a period (e.g. more cooling-tower evaporation per MWh "
+            "in summer); 1 where not given.",
+        ),
+        ParameterSpec(
             "product_input",
             ("process", "product"),
             "{product}/{process.product}",

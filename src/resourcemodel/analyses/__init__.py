@@ -2,11 +2,14 @@
 
 - :func:`explain`: why a scenario is infeasible and the cheapest limits to relax.
 - :func:`pareto`: the front between cost (or value added) and the draw of a resource.
+- :func:`decree_cost`: a cut shared pro rata (as decrees are written) against optimal
+  allocation.
 """
 
 from __future__ import annotations
 
 from resourcemodel.analyses.cost_curve import cost_curve, curve_table
+from resourcemodel.analyses.decree import decree_cost, decree_table
 from resourcemodel.analyses.explain import Explanation, apply_relaxations, explain
 from resourcemodel.analyses.pareto import front_table, pareto
 from resourcemodel.analyses.permit import PermitImpact, permit_impact, rank_projects
@@ -18,6 +21,8 @@ __all__ = [
     "apply_relaxations",
     "cost_curve",
     "curve_table",
+    "decree_cost",
+    "decree_table",
     "explain",
     "front_table",
     "pareto",

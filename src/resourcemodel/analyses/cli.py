@@ -1,4 +1,4 @@
-"""Command-line subcommands of the analyses: ``explain``, ``pareto``, ``cost-curve``, ``permit``.
+"""Command-line subcommands of the analyses: explain, pareto, cost-curve, permit, decree-cost.
 
 :func:`add_parsers` adds them to the main parser of :mod:`resourcemodel.cli`;
 :data:`HANDLERS` maps each to its function. Each prints a planner-readable report and can
@@ -81,6 +81,21 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     pe.add_argument(
         "--out", type=Path, default=None, help="write the delta (.nc) or the ranking (.csv)"
     )
+
+    de = sub.add_parser(
+        "decree-cost",
+        help="a cut shared pro rata (as decrees are written) against optimal allocation",
+    )
+    de.add_argument("scenario", type=Path, help="scenario .toml file with a curtailment or cap cut")
+    de.add_argument(
+        "--reference",
+        type=Path,
+        default=None,
+        help="scenario whose draws are normal use (default: the scenario without its cut)",
+    )
+    de.add_argument("--objective", choices=["cost", "value_added"], default=None)
+    de.add_argument("--backend", default="highs", choices=["highs", "pulp"])
+    de.add_argument("--out", type=Path, default=None, help="write the comparison (.nc)")
 
 
 def _write(ds: xr.Dataset, path: Path | None) -> None:
@@ -203,10 +218,22 @@ def _cmd_permit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_decree(args: argparse.Namespace) -> int:
+    from resourcemodel.analyses.decree import decree_cost, decree_table
+
+    ds = decree_cost(
+        args.scenario, reference=args.reference, objective=args.objective, backend=args.backend
+    )
+    print(decree_table(ds))
+    _write(ds, args.out)
+    return 0
+
+
 #: Subcommand -> handler.
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "explain": _cmd_explain,
     "pareto": _cmd_pareto,
     "cost-curve": _cmd_cost_curve,
     "permit": _cmd_permit,
+    "decree-cost": _cmd_decree,
 }

@@ -42,6 +42,7 @@ from resourcemodel.analyses.common import (
 )
 from resourcemodel.exceptions import ResourceModelError
 from resourcemodel.program import LinearProgram
+from resourcemodel.seasons import seasonal_intensity
 
 #: Cap rows that may be raised: constraint family -> parameter.
 CAP_ROWS = {
@@ -105,12 +106,12 @@ def _supply_bound(lp: LinearProgram, inputs: xr.Dataset) -> np.ndarray:
     reserved use + positive intensity x capacity + measures' extra use at full adoption.
     """
     xmax = lp.variables["production"].gather(lp.col_upper, 0.0)
-    pos = np.clip(np.asarray(inputs["intensity"].values, float), 0.0, None)
+    pos = np.clip(seasonal_intensity(inputs), 0.0, None)  # process, resource, period
     plants = {p: i for i, p in enumerate(inputs["plant"].values)}
     proc_plant = np.array([plants[p] for p in inputs["process_plant"].values], dtype=int)
     npl, nr, nt = (inputs.sizes[d] for d in ("plant", "resource", "period"))
     bound = np.array(inputs["reserved_use"].values, dtype=float, copy=True)
-    np.add.at(bound, proc_plant, pos[:, :, None] * xmax[:, None, :])
+    np.add.at(bound, proc_plant, pos * xmax[:, None, :])
     amax = np.nan_to_num(lp.variables["adoption"].gather(lp.col_upper, 0.0))
     share = np.asarray(inputs["period_duration"].values, float) / 365.0
     mu = np.asarray(inputs["measure_use"].values, float)

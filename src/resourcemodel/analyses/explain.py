@@ -365,6 +365,14 @@ def _toml_change(row: Mapping[Any, Any]) -> str:
     lines = ["[[change]]", f'parameter = "{row["parameter"]}"', f"where = {{ {where} }}"]
     if row["parameter"] in ("must_run", "min_delivery"):
         lines.append(f"set = {round_safe(float(row['new_value']), 6, up=False):.6g}")
+    elif row["parameter"] == "connection_cap" and row["action"] == "raise":
+        # set, not add: a pro-rata limit (decree.py) is not in the case data, and a
+        # connection cap the scenario sets replaces the limit.
+        from resourcemodel.report import planner_unit
+
+        disp, f = planner_unit(row["unit"], float(row["new_value"]))
+        lines += [f"set = {round_safe(float(row['new_value']) * f, 6, up=True):.6g}"]
+        lines += [f'unit = "{disp}"']
     else:
         from resourcemodel.report import planner_unit
 

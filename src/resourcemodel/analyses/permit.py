@@ -44,6 +44,7 @@ from resourcemodel.analyses.common import (
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import build
 from resourcemodel.results import CAP_FAMILIES, unit_of
+from resourcemodel.seasons import seasonal_intensity
 
 if TYPE_CHECKING:
     from resourcemodel.scenario import Scenario
@@ -343,20 +344,22 @@ def _delta(
         out[name] = total(res1, source, dims, after) - total(res0, source, dims, after)
     # Footprint: gross use of the project's processes (change), plus the other use of new
     # plants (reserved use, measures).
-    intensity = np.clip(after["intensity"].values, 0.0, None)
-    x1 = res1["production"].sum("period").values
+    # Use per unit in each period (seasonal factors), times production in each period.
+    intensity = np.clip(seasonal_intensity(after), 0.0, None)  # process, resource, period
+    x1 = res1["production"].transpose("process", "period").values
     x0 = (
         res0["production"]
         .reset_coords(drop=True)
-        .sum("period")
         .reindex(process=after["process"].values, fill_value=0.0)
+        .transpose("process", "period")
     )
-    dx = np.where(processes, x1 - x0.values, 0.0)
-    footprint = (intensity * dx[:, None]).sum(axis=0)
+    dx = np.where(processes[:, None], x1 - x0.values, 0.0)
+    dx_use = (intensity * dx[:, None, :]).sum(axis=2)  # process, resource
+    footprint = dx_use.sum(axis=0)
     new_plants = ~np.isin(after["plant"].values, before["plant"].values)
     process_use = np.zeros((after.sizes["plant"], after.sizes["resource"]))
     plant_of = pd.Index(after["plant"].values).get_indexer(after["process_plant"].values)
-    np.add.at(process_use, plant_of, intensity * x1[:, None])
+    np.add.at(process_use, plant_of, (intensity * x1[:, None, :]).sum(axis=2))
     other_use = res1["resource_use"].sum("period").values - process_use
     footprint = footprint + (other_use * new_plants[:, None]).sum(axis=0)
     out["footprint"] = xr.DataArray(
@@ -377,7 +380,7 @@ def _delta(
     np.add.at(picked.T, src_res, (drawn * (selection.weights > 0)[None, :]).T)
     share = np.divide(picked, per_resource, out=np.zeros_like(picked), where=per_resource > 0)
     own = np.zeros_like(per_resource)
-    np.add.at(own, plant_of, intensity * dx[:, None])
+    np.add.at(own, plant_of, dx_use)
     project_use = float((own * share * selection.resource_weights[None, :]).sum())
     if not processes.any():
         project_use = float((out["project_draw"].values * selection.weights).sum())

@@ -478,6 +478,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "param_production_cost": {"en": "production cost", "fa": "هزینهٔ تولید"},
     "param_intensity": {"en": "intensity", "fa": "شدت مصرف"},
     "param_product_input": {"en": "product input", "fa": "نهادهٔ محصول"},
+    "param_intensity_season": {"en": "seasonal factor on intensity", "fa": "ضریب فصلی شدت مصرف"},
     "param_reserved_use": {"en": "reserved use", "fa": "مصرف رزروشده"},
     "param_source_cost": {"en": "source cost", "fa": "هزینهٔ منبع"},
     "param_source_cap": {"en": "source cap", "fa": "سقف منبع"},

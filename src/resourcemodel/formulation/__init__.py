@@ -19,6 +19,7 @@ import xarray as xr
 
 from resourcemodel.formulation import water
 from resourcemodel.program import Coords, LinearProgram, ProgramBuilder
+from resourcemodel.seasons import seasonal_intensity
 from resourcemodel.units import DAYS_PER_YEAR as _DAYS
 
 #: Objectives understood by :func:`build`.
@@ -358,6 +359,11 @@ def _positive_use(ctx: _Context) -> np.ndarray:
     return np.clip(_v(ctx.ds, "intensity"), 0.0, None)
 
 
+def _positive_use_t(ctx: _Context) -> np.ndarray:
+    """Positive intensities in each period, ``[process, resource, period]`` (seasons)."""
+    return np.clip(seasonal_intensity(ctx.ds), 0.0, None)
+
+
 def add_resource_balance(ctx: _Context) -> None:
     """``resource-balance[plant, resource, period]``: supply + savings + own output = use.
 
@@ -399,9 +405,11 @@ def add_resource_balance(ctx: _Context) -> None:
     # + savings
     z = ctx.idx["z"]
     ctx.b.add_terms(rows[:, None, :, :], z, 1.0)
-    # - intensity x production (negative intensity: the process yields the resource)
+    # - intensity x production (negative intensity: the process yields the resource); the
+    # intensity of each period carries its seasonal factor (intensity_season).
     x = ctx.idx["x"]
-    ctx.b.add_terms(rows[ctx.proc_plant[pi], ri, :], x[pi, :], -intensity[pi, ri][:, None])
+    per_period = seasonal_intensity(ds)
+    ctx.b.add_terms(rows[ctx.proc_plant[pi], ri, :], x[pi, :], -per_period[pi, ri, :])
     # - extra use of adopted measures, spread over periods by duration
     pl, m, r = np.nonzero((measure_use > 0) & adopt_mask[:, :, None])
     ctx.b.add_terms(
@@ -431,6 +439,7 @@ def add_measure_saving(ctx: _Context) -> None:
     ctx.b.add_terms(adopt_rows, z, 1.0)
     saving = _v(ds, "saving")
     pos = _positive_use(ctx)
+    pos_t = _positive_use_t(ctx)
     # use(x): for each z element (pl, m, r, t), processes p of plant pl with pos[p, r] > 0.
     zpl, zm, zr = np.nonzero(zmask[..., 0])
     pi, ri = np.nonzero(pos)
@@ -446,14 +455,12 @@ def add_measure_saving(ctx: _Context) -> None:
         counts = hi - lo
         zsel = np.repeat(np.arange(len(zkey)), counts)
         psel = order[_ranges(lo, hi)]
-        coef = -saving[zpl[zsel], zm[zsel], zr[zsel]] * pos[pi[psel], ri[psel]]
-        ctx.b.add_terms(
-            use_rows[zpl[zsel], zm[zsel], zr[zsel], :], ctx.idx["x"][pi[psel], :], coef[:, None]
-        )
+        coef = -saving[zpl[zsel], zm[zsel], zr[zsel]][:, None] * pos_t[pi[psel], ri[psel], :]
+        ctx.b.add_terms(use_rows[zpl[zsel], zm[zsel], zr[zsel], :], ctx.idx["x"][pi[psel], :], coef)
     # use_max: the plant's largest possible use of the resource in the period.
     npl, nr, nt = (len(ctx.coords[d]) for d in ("plant", "resource", "period"))
     use_max = np.zeros((npl, nr, nt))
-    np.add.at(use_max, (ctx.proc_plant[pi], ri), pos[pi, ri][:, None] * ctx.xmax[pi, :])
+    np.add.at(use_max, (ctx.proc_plant[pi], ri), pos_t[pi, ri, :] * ctx.xmax[pi, :])
     coef = -saving[:, :, :, None] * use_max[:, None, :, :]
     ctx.b.add_terms(adopt_rows, np.broadcast_to(ctx.idx["a"][:, :, None, None], z.shape), coef)
 
@@ -491,13 +498,14 @@ def add_combined_saving(ctx: _Context) -> None:
     pl, m, r = np.nonzero(zmask & several[:, None, :])
     ctx.b.add_terms(rows[pl, r, :], z[pl, m, r, :], 1.0)
     pos = _positive_use(ctx)
+    pos_t = _positive_use_t(ctx)
     pi, ri = np.nonzero(pos)
     on = several[ctx.proc_plant[pi], ri]
     pi, ri = pi[on], ri[on]
     ctx.b.add_terms(
         rows[ctx.proc_plant[pi], ri, :],
         ctx.idx["x"][pi, :],
-        -(combined[ctx.proc_plant[pi], ri] * pos[pi, ri])[:, None],
+        -combined[ctx.proc_plant[pi], ri][:, None] * pos_t[pi, ri, :],
     )
 
 
