@@ -190,7 +190,7 @@ def to_chart(fig: mpl.figure.Figure, name: str, caption: str, kind: str) -> Char
     """Turn a drawn figure into a :class:`Chart` (SVG or PNG) and close it."""
     import matplotlib.pyplot as plt
 
-    title = fig._suptitle.get_text() if fig._suptitle else ""
+    title = fig.get_suptitle()
     if not title and fig.axes:
         title = fig.axes[0].get_title()
     try:

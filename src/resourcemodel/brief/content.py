@@ -397,7 +397,8 @@ def _fold_for_comparison(rows: list[FigureRow], lang: str) -> tuple[list[FigureR
     unmet demand by product is left out (the change in output delivered shows it), its
     largest share stays.
     """
-    kept, unchanged = [], []
+    kept: list[FigureRow] = []
+    unchanged: list[str] = []
     for row in rows:
         if row.section == "sec_unmet":
             if row.unit == "%":  # beside the output it qualifies, without a section of its own
@@ -939,7 +940,8 @@ def _values(values: list[float | None], factor: float, lang: str) -> str:
     """One value, or the range of several (``5.42 to 8.06``)."""
     if any(v is None for v in values):
         return text("absent", lang) if all(v is None for v in values) else "–"
-    low, high = min(values) * factor, max(values) * factor  # type: ignore[type-var]
+    known = [v for v in values if v is not None]
+    low, high = min(known) * factor, max(known) * factor
     if number(low, lang) == number(high, lang):
         return number(low, lang)
     return text("range", lang, lower=number(low, lang), upper=number(high, lang))

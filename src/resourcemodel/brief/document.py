@@ -120,12 +120,12 @@ def build(
     blocks += _caps_blocks(items, charts.pop("shadow_prices", None), lang)
     if "measures" in charts:
         chart = charts.pop("measures")
-        table = None if comparison else content.measures_table(items[0], lang)
+        adopted = None if comparison else content.measures_table(items[0], lang)
         blocks.append(
             Block(
                 text("measures", lang),
                 chart=chart,
-                table=table if table is not None and table.rows else None,
+                table=adopted if adopted is not None and adopted.rows else None,
                 note=chart.caption,
             )
         )
@@ -189,11 +189,11 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
             cells.append(cell)
         # Caps of several plants on one source worth the same (contracts) share a row.
         head, _, rest = where.partition(", ")
-        key = (cap, rest, tuple(cells)) if cap == "contract" else (cap, where, tuple(cells))
-        if key in merged:
-            merged[key][0] += text("list_sep", lang) + display_name(holder, "plant", head, lang)
+        row_key = (cap, rest, tuple(cells)) if cap == "contract" else (cap, where, tuple(cells))
+        if row_key in merged:
+            merged[row_key][0] += text("list_sep", lang) + display_name(holder, "plant", head, lang)
             continue
-        merged[key] = [
+        merged[row_key] = [
             display_name(holder, "plant", head, lang) if cap == "contract" else "",
             cap_label(holder, cap, rest if cap == "contract" else where, lang)
             if cap != "contract"
@@ -248,8 +248,8 @@ def _diff_blocks(items: list[xr.Dataset], lang: str) -> list[Block]:
             seen.setdefault(tuple(row), []).append(i)
     shared = {row: owners for row, owners in seen.items() if len(owners) > 1}
     by_owners: dict[tuple[int, ...], list[list[str]]] = {}
-    for row, owners in shared.items():
-        by_owners.setdefault(tuple(owners), []).append(list(row))
+    for shared_row, holders in shared.items():
+        by_owners.setdefault(tuple(holders), []).append(list(shared_row))
     for owners, rows in by_owners.items():
         names = join([scenario_name(items[i], lang) for i in owners], lang)
         table = content.Table(full[0].columns, numeric=full[0].numeric, widths=full[0].widths)

@@ -11,6 +11,7 @@ import itertools
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -51,11 +52,11 @@ def _scenario_legend(
     names: list[str],
     *,
     extra: list[Line2D] | None = None,
-    shades: list[str | tuple[float, ...]] | None = None,
+    shades: list[Any] | None = None,
     rtl: bool = False,
 ) -> None:
     """One legend for the whole figure, below the axes: scenarios by colour (and styles)."""
-    handles = [
+    handles: list[Any] = [
         mpl.patches.Patch(color=c, label=_wrap(n, 34))
         for c, n in zip(colors(len(names)) if shades is None else shades, names, strict=True)
     ]
@@ -299,8 +300,9 @@ def water(items: list[xr.Dataset], resource: str, lang: str) -> Figure:
     ax = axes[0, -1] if lang == "fa" else axes[0, 0]
     for i, values in enumerate(left):
         ax.plot(x, values * factor, marker="o", ms=2.5, lw=1.3, color=shade[i])
-        if caps[i] is not None:
-            ax.plot(x, caps[i] * factor, ls="--", lw=1.0, color=shade[i])
+        cap = caps[i]
+        if cap is not None:
+            ax.plot(x, cap * factor, ls="--", lw=1.0, color=shade[i])
     member_names = join([display_name(base, "source", s, lang) for s in capped], lang)
     if members:
         title = text("chart_water_capped", lang, sources=member_names)

@@ -110,15 +110,18 @@ def swings(ds: xr.Dataset, res: xr.Dataset, lang: str) -> tuple[list[Swing], flo
     factors = _factors(ds)
     if ds.attrs.get("sampler") == "one_at_a_time":
         table = analysis.tornado(ds, "objective")
+        cols = {
+            c: table[c].to_numpy(dtype=float) for c in ("low", "high", "low_delta", "high_delta")
+        }
         out = [
             Swing(
-                factor_label(ds, str(r.factor), res, lang),
-                float(r.low),
-                float(r.high),
-                float(r.low_delta),
-                float(r.high_delta),
+                factor_label(ds, str(name), res, lang),
+                cols["low"][i],
+                cols["high"][i],
+                cols["low_delta"][i],
+                cols["high_delta"][i],
             )
-            for r in table.itertuples()
+            for i, name in enumerate(table["factor"])
         ]
         return out, float(table.attrs["base"])
     ok = ds["status"].values == "optimal"
