@@ -206,3 +206,20 @@ def test_highs_and_cbc_agree_on_200_synthetic_projects() -> None:
     assert h.objective == pytest.approx(c.objective, rel=2 * gap)
     assert h.relaxation_bound >= max(h.objective, c.objective) - 1e-6 * abs(h.objective)
     assert h.projects["remaining_investment"].values[h.projects["selected"].values].sum() <= 60
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from resourcemodel.cli import main
+
+    out = tmp_path / "portfolio.csv"
+    argv = ["portfolio", str(CASE), str(REGISTER), "--budget", "0.0025", "--of", "water"]
+    argv += ["--discount-rate", "0", "--lifetime", "10", "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "1 of 3 projects completed" in text
+    assert "Marginal project left out: p1 Dry mill" in text
+    assert "source-cap[river, year] +300 m3" in text
+    table = pd.read_csv(out)
+    assert table.loc[table["selected"], "project"].tolist() == ["p3"]
+    assert main(["portfolio", str(CASE), str(REGISTER), "--county-quota", "north"]) == 2
+    assert "expects NAME=VALUE" in capsys.readouterr().err

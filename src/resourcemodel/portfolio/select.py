@@ -535,7 +535,7 @@ def explain(
     npj = reg.sizes["project"]
     x = np.nan_to_num(result.x)
     u = x[prog.u] > 0.5
-    share = x[prog.f]
+    share = np.clip(x[prog.f], 0.0, 1.0) + 0.0
     y = np.nan_to_num(result.row_dual[: prog.m0])
     # Charge of every entry (row, project) of the project columns in the base rows.
     coo = s.columns.matrix.tocoo()
