@@ -199,10 +199,8 @@ def test_highs_and_cbc_agree_on_200_synthetic_projects() -> None:
     s = setting(scenario, reg)
     rules = Rules(budget=60.0)
     gap = 1e-4
-    h = select_portfolio(scenario, reg, rules=rules, prepared=s, method="milp", mip_rel_gap=gap)
-    c = select_portfolio(
-        scenario, reg, rules=rules, prepared=s, backend="pulp", method="milp", mip_rel_gap=gap
-    )
+    h = select_portfolio(scenario, reg, rules=rules, prepared=s, mip_rel_gap=gap)
+    c = select_portfolio(scenario, reg, rules=rules, prepared=s, backend="pulp", mip_rel_gap=gap)
     assert h.objective == pytest.approx(c.objective, rel=2 * gap)
     assert h.relaxation_bound >= max(h.objective, c.objective) - 1e-6 * abs(h.objective)
     assert h.projects["remaining_investment"].values[h.projects["selected"].values].sum() <= 60

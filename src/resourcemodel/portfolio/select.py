@@ -53,12 +53,6 @@ if TYPE_CHECKING:
     from resourcemodel.backends import SolveResult
     from resourcemodel.scenario import Scenario
 
-#: Binaries the relaxation makes integral but that the rounding step frees anyway: the
-#: ones with the smallest reduced cost (see :func:`solve_program`).
-NEIGHBOURHOOD = 300
-#: Seconds the rounding step may take before the full branch and bound takes over.
-RENS_SECONDS = 8.0
-
 #: Objectives of :func:`select_portfolio`.
 PORTFOLIO_OBJECTIVES = ("value_added", "jobs", "mix")
 
@@ -129,7 +123,6 @@ class Portfolio:
     marginal: str
     timing: dict[str, float] = field(default_factory=dict)
     freshwater: float = float("nan")
-    method: str = "branch-and-bound"
 
     @property
     def selected(self) -> list[str]:
@@ -312,7 +305,6 @@ def select_portfolio(
     time_limit: float | None = None,
     of: str = "freshwater",
     prepared: Setting | None = None,
-    method: str = "auto",
 ) -> Portfolio:
     """Select the projects to complete under the caps and rules.
 
@@ -340,10 +332,6 @@ def select_portfolio(
         The resource of the freshwater rule and report.
     prepared : Setting, optional
         A solved :func:`~resourcemodel.portfolio.screen.setting` to reuse.
-    method : {"auto", "milp"}
-        ``auto``: relaxation rounding, certified against the relaxation bound, with
-        branch and bound as the fallback; ``milp``: branch and bound only (see
-        :func:`solve_program`).
 
     Returns
     -------
@@ -396,48 +384,22 @@ def solve_program(
     timing: dict[str, float] | None = None,
     objective: str = "value_added",
     relaxation: bool = True,
-    method: str = "auto",
 ) -> Portfolio:
-    """Solve a built portfolio program and explain the choice.
-
-    ``method="auto"`` first solves the LP relaxation (its objective bounds the MILP's)
-    and then the MILP over the projects the relaxation leaves fractional, all others
-    fixed at their relaxed value (RENS, a relaxation-induced neighbourhood): the answer
-    is accepted when it is within ``mip_rel_gap`` of the relaxation bound, a certified
-    gap; otherwise, and with ``method="milp"``, the solver's branch and bound solves the
-    whole MILP.
-    """
+    """Solve a built portfolio program (and its LP relaxation) and explain the choice."""
     from resourcemodel.analyses.common import results_of
 
     timing = {} if timing is None else timing
     lp = prog.lp
-    t0 = time.perf_counter()
     bound = np.nan
-    result = None
-    mip_bound, mip_gap, how = np.nan, np.nan, "branch-and-bound"
-    if relaxation or method == "auto":
+    if relaxation:
+        t0 = time.perf_counter()
         relaxed = replace(lp, integrality=np.zeros_like(lp.integrality))
         r = _solve(relaxed, backend)
         bound = float(r.objective) if r.status.is_ok else np.nan
         timing["relaxation"] = time.perf_counter() - t0
-        if method == "auto" and r.status.is_ok:
-            t0 = time.perf_counter()
-            result = _rens(lp, r, backend, mip_rel_gap, time_limit)
-            timing["rens"] = time.perf_counter() - t0
-            if result is not None:
-                gap = (bound - result.objective) / max(abs(result.objective), 1e-9)
-                timing["rens_gap"] = gap
-                if gap <= mip_rel_gap:
-                    mip_bound, mip_gap, how = bound, max(gap, 0.0), "relaxation-rounding"
-                else:
-                    result = None
-    if result is None:
-        t0 = time.perf_counter()
-        result = _solve(
-            lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap
-        )
-        timing["milp"] = time.perf_counter() - t0
-        mip_bound, mip_gap = float(result.mip_bound), float(result.mip_gap)
+    t0 = time.perf_counter()
+    result = _solve(lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap)
+    timing["milp"] = time.perf_counter() - t0
     if not result.status.is_ok:
         from resourcemodel.exceptions import InfeasibleError
 
@@ -459,9 +421,8 @@ def solve_program(
         projects=projects,
         objective=float(result.objective),
         relaxation_bound=bound,
-        mip_bound=float(mip_bound),
-        mip_gap=float(mip_gap),
-        method=how,
+        mip_bound=float(result.mip_bound),
+        mip_gap=float(result.mip_gap),
         base_objective=float(base_obj),
         objective_name=name,
         objective_unit=unit,
@@ -470,33 +431,6 @@ def solve_program(
         timing=timing,
         freshwater=fresh,
     )
-
-
-def _rens(
-    lp: LinearProgram,
-    relaxed: SolveResult,
-    backend: str,
-    mip_rel_gap: float,
-    time_limit: float | None,
-) -> SolveResult | None:
-    """Solve the MILP with every binary the relaxation makes integral fixed at its value."""
-    x = np.nan_to_num(relaxed.x)
-    integ = lp.integrality
-    whole = integ & (np.abs(x - np.round(x)) <= 1e-6)
-    # Free also the binaries nearest the margin: smallest reduced cost (USD of objective
-    # lost per unit moved), the projects the rounding most likely trades.
-    reduced = np.abs(np.nan_to_num(relaxed.col_dual, nan=np.inf))
-    cand = np.flatnonzero(whole)
-    near = cand[np.argsort(reduced[cand])[:NEIGHBOURHOOD]]
-    whole[near] = False
-    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
-    lower[whole] = upper[whole] = np.round(x[whole])
-    sub = replace(lp, col_lower=lower, col_upper=upper)
-    limit = RENS_SECONDS if time_limit is None else min(time_limit, RENS_SECONDS)
-    result = _solve(
-        sub, backend, mip_rel_gap=mip_rel_gap / 2, time_limit=limit, gap=mip_rel_gap / 2
-    )
-    return result if result.status.is_ok else None
 
 
 def _row_names(lp: LinearProgram, rows: np.ndarray) -> dict[int, tuple[str, str]]:
