@@ -221,3 +221,22 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert table.loc[table["selected"], "project"].tolist() == ["p3"]
     assert main(["portfolio", str(CASE), str(REGISTER), "--county-quota", "north"]) == 2
     assert "expects NAME=VALUE" in capsys.readouterr().err
+
+
+def test_front_by_hand() -> None:
+    """Caps on river water drawn by mill A and the projects together.
+
+    0 m3: nothing. 175 m3: p3 (50 m3, gain 2,400) and A on the other 125 m3 (62.5 t x
+    25 = 1,562.5): 3,962.5. 350 m3: p1 and p3 (250 m3, 3,800 + 2,400) and A on 100 m3
+    (1,250): 7,450. 700 m3: the unconstrained 11,825.
+    """
+    from resourcemodel.portfolio import front
+    from resourcemodel.portfolio.plots import plot_front
+
+    f = front(CASE, REGISTER, points=5, **HAND)
+    np.testing.assert_allclose(f["freshwater_cap"], [0, 175, 350, 525, 700])
+    np.testing.assert_allclose(f["objective"][[0, 1, 2, 4]], [0, 3962.5, 7450, 11825], atol=1e-3)
+    assert list(f["completed"].values) == [0, 1, 2, 2, 2]
+    assert np.all(np.diff(f["objective"].values) >= -1e-6)
+    ax = plot_front(f)
+    assert ax.get_lines()[0].get_xydata().shape == (5, 2)

@@ -7,6 +7,7 @@
 - :func:`front`: the portfolio's value against freshwater drawn (epsilon constraint).
 """
 
+from resourcemodel.portfolio.front import front
 from resourcemodel.portfolio.register import SECTOR_DEFAULTS, read_register, register_from_frame
 from resourcemodel.portfolio.screen import screen
 from resourcemodel.portfolio.select import Portfolio, Rules, select_portfolio
@@ -16,6 +17,7 @@ __all__ = [
     "SECTOR_DEFAULTS",
     "Portfolio",
     "Rules",
+    "front",
     "read_register",
     "register_from_frame",
     "screen",
