@@ -31,6 +31,7 @@ REQUIRED = (
     "04_measures_and_costs",
     "05_sensitivity",
     "06_new_permit",
+    "09_portfolio",
 )
 #: Seconds one cell may run before the test fails (the slowest cell takes a few seconds).
 CELL_TIMEOUT = 300
