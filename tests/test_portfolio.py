@@ -240,3 +240,20 @@ def test_front_by_hand() -> None:
     assert np.all(np.diff(f["objective"].values) >= -1e-6)
     ax = plot_front(f)
     assert ax.get_lines()[0].get_xydata().shape == (5, 2)
+
+
+def test_partial_capacity_under_a_water_cap() -> None:
+    """Freshwater (river) drawn capped at 175 m3, partial capacity allowed.
+
+    Gains per m3 before investment: p3 50 (2,500 / 50 m3), p1 20, mill A 12.5. p3 takes
+    50 m3 (2,500 - 100), p1 the other 125 m3 at a share of 125/200 = 0.625 (0.625 x 4,000
+    - 200 = 2,300), A nothing: 4,700. Without partial capacity p1 cannot fit beside p3 and
+    A gets 125 m3: 2,400 + 1,562.5 = 3,962.5.
+    """
+    p = select_portfolio(CASE, REGISTER, rules=Rules(freshwater_cap=175, partial=True), **HAND)
+    assert p.objective == pytest.approx(4700)
+    share = p.projects["share"].to_series()
+    assert share.to_dict() == pytest.approx({"p1": 0.625, "p2": 0.0, "p3": 1.0})
+    assert p.freshwater == pytest.approx(175)
+    whole = select_portfolio(CASE, REGISTER, rules=Rules(freshwater_cap=175), **HAND)
+    assert whole.objective == pytest.approx(3962.5)
