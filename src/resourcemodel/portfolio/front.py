@@ -66,7 +66,7 @@ def front(
     s = prepared or setting(
         scenario, register, backend=backend, discount_rate=discount_rate, lifetime=lifetime, of=of
     )
-    prog = build_program(s, rules, objective=objective, job_value=job_value, of=of)
+    prog = build_program(s, rules, objective=objective, job_value=job_value)
     lp, row = prog.lp, prog.freshwater_row
     first = _solve(lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap)
     most = float((lp.A[row] @ np.nan_to_num(first.x))[0])
@@ -107,8 +107,8 @@ def front(
     unit = "job" if objective == "jobs" else "USD"
     ds = xr.Dataset(
         {
-            "freshwater_cap": ("point", caps, {"units": "m3"}),
-            "freshwater": ("point", drawn, {"units": "m3"}),
+            "freshwater_cap": ("point", caps, {"units": s.selection.unit}),
+            "freshwater": ("point", drawn, {"units": s.selection.unit}),
             "objective": ("point", objective_v, {"units": unit}),
             "completed": ("point", chosen.sum(axis=1)),
             "status": ("point", status.astype(str)),
@@ -119,7 +119,7 @@ def front(
     ds.attrs.update(
         objective=objective,
         unit=unit,
-        of=of,
+        of=s.selection.name,
         scenario=s.case.name,
         runtime=time.perf_counter() - start,
         synthetic=int(s.register.attrs.get("synthetic", 0)),

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from resourcemodel.analyses.common import Case, prepare, results_of, run, select
+from resourcemodel.analyses.common import Case, Selection, prepare, results_of, run, select
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import build
 from resourcemodel.portfolio.columns import (
@@ -62,6 +62,7 @@ class Setting:
     columns: ProjectColumns
     annuity: np.ndarray
     freshwater: np.ndarray
+    selection: Selection
 
     @property
     def years(self) -> float:
@@ -98,7 +99,7 @@ def setting(
         sel = select(case.inputs, "water")
     weights = np.where(source >= 0, sel.weights[np.maximum(source, 0)], 0.0)
     fresh = (cols.use.sum(-1) * weights).sum(-1)
-    return Setting(case, lp, result, results, reg, cols, ann, fresh)
+    return Setting(case, lp, result, results, reg, cols, ann, fresh, sel)
 
 
 def charges(s: Setting, row_dual: np.ndarray) -> dict[str, np.ndarray]:
@@ -146,7 +147,7 @@ def screen(
     -------
     xarray.Dataset
         Over ``project``: ``output`` (product unit/yr), ``footprint[resource, period]`` and
-        ``footprint_annual[resource]`` (resource units), ``freshwater`` (m3),
+        ``footprint_annual[resource]`` (resource units), ``freshwater`` (the unit of ``of``),
         ``emission[pollutant]`` (t), ``jobs``, ``value``, ``scarcity_charge``,
         ``charge_by_family[family]``, ``annuity``, ``net_value`` (USD/yr),
         ``net_value_per_freshwater`` (USD/m3), ``source[resource]`` (label drawn).
@@ -176,7 +177,7 @@ def screening(s: Setting, row_dual: np.ndarray | None = None) -> xr.Dataset:
                 cols.use.sum(-1),
                 {"units": "{resource}"},
             ),
-            "freshwater": (("project",), s.freshwater, {"units": "m3"}),
+            "freshwater": (("project",), s.freshwater, {"units": s.selection.unit}),
             "emission": (("project", "pollutant"), cols.emission.sum(-1), {"units": "t"}),
             "jobs": (("project",), reg["jobs"].values, {"units": "job"}),
             "value": (("project",), cols.value, {"units": "USD"}),

@@ -43,7 +43,14 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
-from resourcemodel.analyses.common import add_columns, add_rows, draw_matrix, replace, run, select
+from resourcemodel.analyses.common import (
+    add_columns,
+    add_rows,
+    amount,
+    draw_matrix,
+    replace,
+    run,
+)
 from resourcemodel.exceptions import InputError
 from resourcemodel.portfolio.columns import FAMILIES, factored_columns, family_rows
 from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME, Setting, setting
@@ -147,6 +154,7 @@ class _Program:
     u: np.ndarray  # column of each project's completion binary
     gain: np.ndarray  # objective gain per project at f = u = 1 (objective units)
     freshwater_row: int
+    unit: str = "USD"
 
 
 def build_program(
@@ -155,9 +163,12 @@ def build_program(
     *,
     objective: str = "value_added",
     job_value: float = 0.0,
-    of: str = "freshwater",
 ) -> _Program:
-    """Return the province LP with project columns and rule rows (see the module doc)."""
+    """Return the province LP with project columns and rule rows (see the module doc).
+
+    The ``portfolio-freshwater`` row sums the draw of ``s.selection`` (the ``of`` of
+    :func:`~resourcemodel.portfolio.screen.setting`).
+    """
     if objective not in PORTFOLIO_OBJECTIVES:
         msg = f"objective must be one of {list(PORTFOLIO_OBJECTIVES)}, got {objective!r}."
         raise InputError(msg)
@@ -272,22 +283,19 @@ def build_program(
         sector = reg["sector"].values.astype(str)
         names = sorted(rules.sector_min_share)
         share = np.array([rules.sector_min_share[x] for x in names])
-        mat = (sector[None, :] == np.array(names)[:, None]) * inv[None, :] - share[:, None] * inv[
-            None, :
-        ]
+        in_sector = sector[None, :] == np.array(names)[:, None]
+        mat = (in_sector - share[:, None]) * inv[None, :]
         prog = add_rows(prog, "portfolio-sector-share", names, on_u(sp.csr_matrix(mat)), lower=0.0)
-    sel = (
-        select(s.case.inputs, of)
-        if of != "freshwater" or "freshwater" in s.case.inputs["group"].values
-        else select(s.case.inputs, "water")
-    )
+    sel = s.selection
     draw = sp.hstack([draw_matrix(lp, sel), sp.csr_matrix((1, n - n0))], format="lil")
     draw[0, f] = s.freshwater
     cap = np.inf if rules.freshwater_cap is None else rules.freshwater_cap
     row = prog.shape[0]
-    prog = add_rows(prog, "portfolio-freshwater", [of], draw.tocsr(), upper=cap, unit=sel.unit)
+    prog = add_rows(
+        prog, "portfolio-freshwater", [sel.name], draw.tocsr(), upper=cap, unit=sel.unit
+    )
     gain = -(prog.c[f] + (prog.c[u] if rules.partial else 0.0))
-    return _Program(prog, n0, m0, f, u, gain, row)
+    return _Program(prog, n0, m0, f, u, gain, row, "job" if objective == "jobs" else "USD")
 
 
 def select_portfolio(
@@ -347,7 +355,7 @@ def select_portfolio(
     )
     timing["setting"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    prog = build_program(s, rules, objective=objective, job_value=job_value, of=of)
+    prog = build_program(s, rules, objective=objective, job_value=job_value)
     timing["build"] = time.perf_counter() - t0
     return solve_program(
         s,
@@ -530,21 +538,22 @@ def explain(
             reason[i] = "no_margin"
             why[i] = "its sales do not cover its costs and annualised investment, even with no cap"
         elif net[i] < 0:
-            reason[i] = "caps"
+            reason[i] = "caps" if has_cap[i] else "pooled_products"
             seg = slice(start[i], start[i + 1] if i + 1 < npj else len(pc))
             k = np.flatnonzero(enough[seg])
             needed = (k[0] + 1) if len(k) else (seg.stop - seg.start)
             parts = [
-                f"{names[int(r)][0]} +{a:,.4g} {names[int(r)][1]}"
+                f"{names[int(r)][0]} +{amount(float(a), names[int(r)][1])}"
                 for r, a in zip(rc[seg][:needed], amt[seg][:needed], strict=True)
             ]
             admit[i] = "; ".join(parts) if len(k) else ""
             why[i] = (
                 f"{top_cap[i]} charges {top_charge[i]:,.0f} against a gain of {gain[i]:,.0f}"
-                f" (net {net[i]:,.0f}); admitted with more of: {'; '.join(parts)}"
+                f" {prog.unit} (net {net[i]:,.0f}); admitted with more of: {'; '.join(parts)}"
                 if len(k)
                 else f"caps and pooled products charge {charge[i]:,.0f} against a gain of "
-                f"{gain[i]:,.0f}; more of the capped resources alone would not admit it"
+                f"{gain[i]:,.0f} {prog.unit}; more of the capped resources alone would not "
+                "admit it"
             )
         elif groups[i] and groups[i] in chosen_by_group:
             reason[i] = "exclusive"
@@ -586,7 +595,7 @@ def explain(
             "scarcity_charge": ("project", charge, {"units": "objective unit"}),
             "charge_by_family": (("project", "family"), by_family, {"units": "objective unit"}),
             "net_value": ("project", net, {"units": "objective unit"}),
-            "freshwater": ("project", s.freshwater, {"units": "m3"}),
+            "freshwater": ("project", s.freshwater, {"units": s.selection.unit}),
             "reason": ("project", reason.astype(str)),
             "why_not": ("project", why.astype(str)),
             "cap": ("project", top_cap.astype(str)),
