@@ -1,8 +1,9 @@
 """Portfolio benchmark: 5,430 SYNTHETIC projects on the Isfahan baseline.
 
-Times (wall clock, this machine; the load average is printed because the machine is
-shared) the register, the screening, the selection MILP with rules to a 1e-4 relative gap
-(HiGHS) and the 20-point front. Targets of issue #18: selection <= 10 s, front <= 60 s.
+Times the register, the screening, the selection MILP with rules to a 1e-4 relative gap
+(HiGHS) and the 20-point front, in wall-clock and CPU seconds of this process (all
+threads). The load average is printed: on a shared machine the wall time overstates the
+work. Targets of issue #18: selection <= 10 s, front <= 60 s.
 
 Usage::
 
@@ -52,19 +53,21 @@ def main() -> None:
             Rules(budget=2000, county_quota={"isfahan": 100}, sector_min_share={"steel": 0.1}),
         ),
     ):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         p = select_portfolio(BASELINE, reg, rules=rules, prepared=s, mip_rel_gap=1e-4)
         parts = ", ".join(f"{k} {v:.2f}" for k, v in p.timing.items())
         print(
-            f"selection, {label}: {time.perf_counter() - t:.2f} s ({parts}); "
+            f"selection, {label}: {time.perf_counter() - t:.2f} s wall, "
+            f"{time.process_time() - cpu:.2f} s CPU ({parts}); "
             f"{len(p.selected)} completed; objective {p.objective / 1e6:,.2f} MUSD, relaxation "
             f"bound {p.relaxation_bound / 1e6:,.2f}, gap {p.mip_gap:.1e}"
         )
     if not args.skip_front:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         f = front(BASELINE, reg, points=args.points, prepared=s, mip_rel_gap=1e-3)
         print(
-            f"front ({args.points} points, gap 1e-3): {time.perf_counter() - t:.2f} s; "
+            f"front ({args.points} points, gap 1e-3): {time.perf_counter() - t:.2f} s wall, "
+            f"{time.process_time() - cpu:.2f} s CPU; "
             f"statuses {sorted({str(v) for v in f['status'].values})}"
         )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
