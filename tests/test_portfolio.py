@@ -257,3 +257,16 @@ def test_partial_capacity_under_a_water_cap() -> None:
     assert p.freshwater == pytest.approx(175)
     whole = select_portfolio(CASE, REGISTER, rules=Rules(freshwater_cap=175), **HAND)
     assert whole.objective == pytest.approx(3962.5)
+
+
+def test_completion_year(tmp_path: Path) -> None:
+    """p3 is expected in 1407: completed by 1405, only p1 and p2 can be; p1 alone, 10,050."""
+    frame = pd.read_csv(REGISTER, dtype=str, keep_default_na=False)
+    frame["completion_year"] = ["1404", "1405", "1407"]
+    path = tmp_path / "register.csv"
+    frame.to_csv(path, index=False)
+    p = select_portfolio(CASE, path, rules=Rules(complete_by=1405), **HAND)
+    assert p.selected == ["p1"]
+    assert p.objective == pytest.approx(10050)
+    d = p.projects.set_index(project="project")
+    assert str(d["reason"].sel(project="p3").item()) == "completion"

@@ -41,6 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument(
         "--partial", action="store_true", help="completed projects may run below capacity"
     )
+    p.add_argument(
+        "--complete-by", type=float, default=None, help="only projects completed by this year"
+    )
     p.add_argument("--discount-rate", type=float, default=None, help="default 0.08")
     p.add_argument("--lifetime", type=float, default=None, help="years, default 20")
     p.add_argument("--gap", type=float, default=1e-4, help="relative MIP gap (default 1e-4)")
@@ -60,6 +63,7 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         county_quota=_pairs(args.county_quota, "--county-quota", int),
         sector_min_share=_pairs(args.sector_min_share, "--sector-min-share", float),
         partial=args.partial,
+        complete_by=args.complete_by,
     )
     p = select_portfolio(
         args.scenario,

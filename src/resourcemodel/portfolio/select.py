@@ -84,6 +84,9 @@ class Rules:
         Province plus projects' draw of the ``of`` resource, at most (its unit).
     partial : bool
         A completed project may run below capacity (an output share ``f <= u``).
+    complete_by : float or None
+        Only projects whose ``completion_year`` is at most this year (or not given) can be
+        completed.
     """
 
     budget: float | None = None
@@ -93,6 +96,7 @@ class Rules:
     sector_min_share: dict[str, float] | None = None
     freshwater_cap: float | None = None
     partial: bool = False
+    complete_by: float | None = None
 
 
 @dataclass
@@ -225,6 +229,11 @@ def build_program(
             integer=True,
         )
         f = u = np.arange(n0 + k, n0 + k + npj)
+    if rules.complete_by is not None:
+        late = np.asarray(reg["completion_year"].values, float) > rules.complete_by
+        upper = prog.col_upper.copy()
+        upper[u[late]] = 0.0
+        prog = replace(prog, col_upper=upper)
     nn = prog.shape[1]
     amount = sp.hstack(
         [sp.csr_matrix((k, n0)), sp.identity(k), sp.csr_matrix((k, nn - n0 - k))], format="lil"
@@ -530,11 +539,15 @@ def explain(
     county = reg["county"].values.astype(str)
     inv = np.asarray(reg["remaining_investment"].values, float)
     left = (rules.budget - float(inv[u].sum())) if rules.budget is not None else np.inf
+    year = np.asarray(reg["completion_year"].values, float)
     for i in range(npj):
         if u[i]:
             reason[i] = "selected"
             continue
-        if gain[i] <= 0:
+        if rules.complete_by is not None and year[i] > rules.complete_by:
+            reason[i] = "completion"
+            why[i] = f"its expected completion ({year[i]:.0f}) is after {rules.complete_by:.0f}"
+        elif gain[i] <= 0:
             reason[i] = "no_margin"
             why[i] = "its sales do not cover its costs and annualised investment, even with no cap"
         elif net[i] < 0:
