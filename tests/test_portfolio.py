@@ -270,3 +270,19 @@ def test_completion_year(tmp_path: Path) -> None:
     assert p.objective == pytest.approx(10050)
     d = p.projects.set_index(project="project")
     assert str(d["reason"].sel(project="p3").item()) == "completion"
+
+
+def test_register_from_a_workbook(tmp_path: Path) -> None:
+    frame = pd.read_csv(REGISTER, dtype=str, keep_default_na=False)
+    frame.loc[1, "progress"] = "150"
+    path = tmp_path / "case.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"note": ["cover sheet"]}).to_excel(writer, sheet_name="about", index=False)
+        frame.to_excel(writer, sheet_name="projects", index=False)
+    with pytest.raises(ValidationError, match=r"'case.xlsx\[projects\]' line 3, column 'progress'"):
+        read_register(path, rm.load_inputs(CASE))
+    frame.loc[1, "progress"] = "45"
+    with pd.ExcelWriter(path) as writer:
+        frame.to_excel(writer, sheet_name="projects", index=False)
+    reg = read_register(path, rm.load_inputs(CASE))
+    np.testing.assert_allclose(reg["capacity"], [200, 100, 100])

@@ -1,6 +1,7 @@
 """The project register: one row per half-finished project, loaded against a case.
 
-A register is a CSV table (``register.csv``), one row per project. Columns:
+A register is a CSV table (``register.csv``) or the sheet ``projects`` of an Excel
+workbook, one row per project. Columns:
 
 =========================  ========  ==========================================================
 column                     needed    meaning
@@ -79,6 +80,9 @@ OPTIONAL = (
     "lon",
 )
 
+#: Sheet of a workbook read as the register (else its first sheet).
+SHEET = "projects"
+
 _NUMERIC = ("progress", "capacity", "remaining_investment", "jobs")
 _OPTIONAL_NUMERIC = ("completion_year", "production_cost", "price", "lat", "lon")
 
@@ -111,7 +115,9 @@ def read_register(path: str | Path, inputs: xr.Dataset) -> xr.Dataset:
     Parameters
     ----------
     path : str or Path
-        The register CSV (see the module doc for its columns).
+        The register: a CSV table, or an Excel workbook (``.xlsx``) whose sheet
+        ``projects`` (else its first sheet) holds the table; line numbers in messages are
+        the sheet's rows.
     inputs : xarray.Dataset
         Validated inputs of the scenario the projects would join (for processes, products,
         resources, sources, periods and prices).
@@ -130,6 +136,14 @@ def read_register(path: str | Path, inputs: xr.Dataset) -> xr.Dataset:
     if not path.is_file():
         msg = f"{str(path)!r}: the project register is not a file (expected a CSV table)."
         raise ValidationError(msg)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+        except (ValueError, OSError) as err:
+            msg = f"{path.name!r}: cannot be read as an Excel workbook ({err})."
+            raise ValidationError(msg) from err
+        name = SHEET if SHEET in sheets else next(iter(sheets))
+        return register_from_frame(sheets[name], inputs, file=f"{path.name}[{name}]")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as err:
