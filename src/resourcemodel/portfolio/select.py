@@ -20,7 +20,7 @@ of completed projects <= budget, MUSD), ``portfolio-exclusive`` (at most one pro
 ``portfolio-county`` (at most ``n`` projects per county), ``portfolio-sector-share`` (a
 sector's remaining investment >= a share of the selected projects' remaining investment)
 and ``portfolio-freshwater`` (province plus projects' freshwater draw <= an epsilon; the
-trade-off front).
+trade-off front); ``complete_by`` bounds at 0 the projects expected later.
 
 "Why not": the MILP's duals come from the LP with the binaries fixed at their optimum
 (both backends do this). At those duals every project's column is priced: its gain (the
