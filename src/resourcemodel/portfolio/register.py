@@ -99,7 +99,9 @@ class SectorDefault:
 def _sector_defaults() -> dict[str, SectorDefault]:
     table = pd.read_csv(Path(__file__).with_name("sector_defaults.csv"), dtype=str)
     return {
-        row.sector: SectorDefault(row.reference_process, row.confidence, row.note)
+        str(row.sector): SectorDefault(
+            str(row.reference_process), str(row.confidence), str(row.note)
+        )
         for row in table.itertuples()
     }
 
@@ -239,10 +241,10 @@ def register_from_frame(
     values = {c: number(c, required=True) for c in _NUMERIC}
     values |= {c: number(c, required=False) for c in _OPTIONAL_NUMERIC}
     ids = np.array(frame["id"].tolist(), dtype=object)
-    for i in np.flatnonzero(ids == ""):
+    for i in np.flatnonzero(ids == "").tolist():
         problems.append(f"{where(int(i), 'id')}: every project needs an id.")
     dup = pd.Series(ids).duplicated(keep="first").to_numpy() & (ids != "")
-    for i in np.flatnonzero(dup):
+    for i in np.flatnonzero(dup).tolist():
         first = int(np.flatnonzero(ids == ids[i])[0])
         problems.append(
             f"{where(int(i), 'id')}: id {ids[i]!r} is used twice (first on line {line[first]})."
@@ -255,7 +257,7 @@ def register_from_frame(
     ):
         v = values[col]
         bad = ~np.isnan(v) & ((v < low) | (v > high) | ((col == "capacity") & (v == 0)))
-        for i in np.flatnonzero(bad):
+        for i in np.flatnonzero(bad).tolist():
             rule = "in [0, 100] %" if col == "progress" else (">0" if col == "capacity" else ">=0")
             problems.append(f"{where(int(i), col)}: expected a value {rule}, found {v[i]:g}.")
     # Reference process: given, or the sector's default.
@@ -381,7 +383,7 @@ def register_from_frame(
     # Precedence.
     requires = np.array(frame["requires"].tolist(), dtype=object)
     id_set = set(ids)
-    for i in np.flatnonzero(requires != ""):
+    for i in np.flatnonzero(requires != "").tolist():
         if requires[i] == ids[i]:
             problems.append(f"{where(int(i), 'requires')}: project {ids[i]!r} requires itself.")
         elif requires[i] not in id_set:

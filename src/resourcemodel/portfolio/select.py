@@ -256,19 +256,19 @@ def build_program(
         )
     groups = reg["exclusive_group"].values.astype(str)
     if rules.exclusive and (groups != "").any():
-        labels, code = np.unique(groups[groups != ""], return_inverse=True)
+        sites, code = np.unique(groups[groups != ""], return_inverse=True)
         members = np.flatnonzero(groups != "")
-        mat = sp.csr_matrix((np.ones(len(members)), (code, members)), shape=(len(labels), npj))
-        prog = add_rows(prog, "portfolio-exclusive", list(labels), on_u(mat), upper=1.0)
+        mat = sp.csr_matrix((np.ones(len(members)), (code, members)), shape=(len(sites), npj))
+        prog = add_rows(prog, "portfolio-exclusive", list(sites), on_u(mat), upper=1.0)
     req = reg["requires"].values.astype(str)
     if rules.precedence and (req != "").any():
         ids = {p: i for i, p in enumerate(reg["project"].values.astype(str))}
         who = np.flatnonzero(req != "")
-        k = np.arange(len(who))
+        pair = np.arange(len(who))
         mat = sp.csr_matrix(
             (
                 np.r_[np.ones(len(who)), -np.ones(len(who))],
-                (np.r_[k, k], np.r_[who, [ids[r] for r in req[who]]]),
+                (np.r_[pair, pair], np.r_[who, [ids[r] for r in req[who]]]),
             ),
             shape=(len(who), npj),
         )
@@ -553,17 +553,17 @@ def explain(
         elif net[i] < 0:
             reason[i] = "caps" if has_cap[i] else "pooled_products"
             seg = slice(start[i], start[i + 1] if i + 1 < npj else len(pc))
-            k = np.flatnonzero(enough[seg])
-            needed = (k[0] + 1) if len(k) else (seg.stop - seg.start)
+            hits = np.flatnonzero(enough[seg])
+            needed = (hits[0] + 1) if len(hits) else (seg.stop - seg.start)
             parts = [
                 f"{names[int(r)][0]} +{amount(float(a), names[int(r)][1])}"
                 for r, a in zip(rc[seg][:needed], amt[seg][:needed], strict=True)
             ]
-            admit[i] = "; ".join(parts) if len(k) else ""
+            admit[i] = "; ".join(parts) if len(hits) else ""
             why[i] = (
                 f"{top_cap[i]} charges {top_charge[i]:,.0f} against a gain of {gain[i]:,.0f}"
                 f" {prog.unit} (net {net[i]:,.0f}); admitted with more of: {'; '.join(parts)}"
-                if len(k)
+                if len(hits)
                 else f"caps and pooled products charge {charge[i]:,.0f} against a gain of "
                 f"{gain[i]:,.0f} {prog.unit}; more of the capped resources alone would not "
                 "admit it"
