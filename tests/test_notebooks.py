@@ -33,6 +33,7 @@ REQUIRED = (
     "05_sensitivity",
     "06_new_permit",
     "07_basin",
+    "09_portfolio",
 )
 #: Seconds one cell may run before the test fails (the slowest cell takes a few seconds).
 CELL_TIMEOUT = 300

@@ -83,6 +83,11 @@ class SolveResult:
         Wall time of the solver call in seconds.
     message : str
         Solver's own words on the outcome.
+    mip_bound : float
+        For a MILP, the solver's best bound on the reported objective (an upper bound when
+        maximising); ``nan`` for an LP or where the backend does not give it.
+    mip_gap : float
+        For a MILP, the solver's relative gap between the solution and ``mip_bound``.
     options : dict
         Options passed to the solver.
     """
@@ -99,6 +104,8 @@ class SolveResult:
     message: str = ""
     iterations: int = 0
     options: dict[str, object] = field(default_factory=dict)
+    mip_bound: float = float("nan")
+    mip_gap: float = float("nan")
 
 
 class Backend(abc.ABC):

@@ -211,7 +211,10 @@ class HighsBackend(Backend):
         x = np.asarray(sol.col_value, dtype=float)
         objective = float(info.objective_function_value)
         iterations = int(info.simplex_iteration_count)
+        mip_bound = mip_gap = float("nan")
         if lp.is_mip:
+            mip_bound = lp.objective_sign * float(info.mip_dual_bound)
+            mip_gap = float(info.mip_gap)
             h2 = self._new(lp)
             fixed = to_highs_lp(lp)
             fixed.integrality_ = []
@@ -253,6 +256,8 @@ class HighsBackend(Backend):
             ranging=ranging,
             runtime=time.perf_counter() - start,
             iterations=iterations,
+            mip_bound=mip_bound,
+            mip_gap=mip_gap,
             **meta,  # type: ignore[arg-type]
         )
 

@@ -1,0 +1,90 @@
+"""``resourcemodel portfolio SCENARIO REGISTER``: select the projects to complete."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from resourcemodel.exceptions import InputError
+
+
+def _pairs(items: list[str] | None, flag: str, kind: type) -> dict[str, Any] | None:
+    if not items:
+        return None
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep or not name:
+                raise ValueError
+            out[name] = kind(value)
+        except ValueError:
+            msg = f"{flag} expects NAME=VALUE (e.g. {flag} isfahan=40), got {item!r}."
+            raise InputError(msg) from None
+    return out
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``portfolio`` subcommand."""
+    p = sub.add_parser("portfolio", help="select half-finished projects to complete under the caps")
+    p.add_argument("scenario", type=Path, help="scenario .toml or case folder")
+    p.add_argument("register", type=Path, help="project register CSV")
+    p.add_argument("--objective", choices=["value_added", "jobs", "mix"], default="value_added")
+    p.add_argument("--job-value", type=float, default=0.0, help="USD per job per year (mix)")
+    p.add_argument("--budget", type=float, default=None, help="remaining investment, MUSD")
+    p.add_argument("--county-quota", action="append", metavar="COUNTY=N", help="at most N")
+    p.add_argument(
+        "--sector-min-share", action="append", metavar="SECTOR=SHARE", help="0-1 of investment"
+    )
+    p.add_argument(
+        "--partial", action="store_true", help="completed projects may run below capacity"
+    )
+    p.add_argument(
+        "--complete-by", type=float, default=None, help="only projects completed by this year"
+    )
+    p.add_argument("--discount-rate", type=float, default=None, help="default 0.08")
+    p.add_argument("--lifetime", type=float, default=None, help="years, default 20")
+    p.add_argument("--gap", type=float, default=1e-4, help="relative MIP gap (default 1e-4)")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds")
+    p.add_argument("--of", default="freshwater", help="resource reported (default freshwater)")
+    p.add_argument("--out", type=Path, default=None, help="write the per-project table (CSV)")
+    p.add_argument("--top", type=int, default=10, help="lines per list (default 10)")
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    """Run the ``portfolio`` subcommand."""
+    from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME
+    from resourcemodel.portfolio.select import Rules, select_portfolio
+
+    rules = Rules(
+        budget=args.budget,
+        county_quota=_pairs(args.county_quota, "--county-quota", int),
+        sector_min_share=_pairs(args.sector_min_share, "--sector-min-share", float),
+        partial=args.partial,
+        complete_by=args.complete_by,
+    )
+    p = select_portfolio(
+        args.scenario,
+        args.register,
+        objective=args.objective,
+        job_value=args.job_value,
+        rules=rules,
+        discount_rate=DISCOUNT_RATE if args.discount_rate is None else args.discount_rate,
+        lifetime=LIFETIME if args.lifetime is None else args.lifetime,
+        backend=getattr(args, "backend", None) or "highs",
+        mip_rel_gap=args.gap,
+        time_limit=args.time_limit,
+        of=args.of,
+    )
+    print(p.text(args.top))
+    if args.out is not None:
+        table = p.projects.drop_vars("charge_by_family").drop_dims("family").to_dataframe()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+HANDLERS = {"portfolio": cmd_portfolio}
