@@ -507,7 +507,8 @@ def parse_change(raw: dict[str, Any], origin: str) -> Change:
     >>> parse_change({"parameter": "source_cap", "where": {"source": "river"}, "scale": 0.7},
     ...              "what-if, [[change]] #1")  # doctest: +NORMALIZE_WHITESPACE
     Change(parameter='source_cap', where={'source': ('river',)}, op='scale', value=0.7,
-           unit=None, origin='what-if, [[change]] #1', curtailment=False)
+           unit=None, origin='what-if, [[change]] #1', curtailment=False, rule='optimal',
+           plants=())
     """
     label, _, at = origin.rpartition(", ")
     bad = _Problems(label or origin)
