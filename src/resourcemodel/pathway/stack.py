@@ -1,0 +1,295 @@
+"""Stack the single-year programs of a pathway into one program, with builds linking them.
+
+Each year's program is :func:`resourcemodel.formulation.build` of that year's inputs,
+unchanged; the pathway program puts them on the diagonal (``scipy.sparse.block_diag``),
+weights each year's costs by its discounted years (:meth:`Pathway.objective_weights`) and
+adds, for every candidate (plant, measure), build columns and linking rows:
+
+- ``build[plant, measure, year]`` in [0, 1]: the share of the measure's ``max_adoption``
+  decided in that (representative) year (binary with ``integer = true``).
+- ``build-link[plant, measure, year]``: ``adoption[year] - max_adoption * sum of the builds
+  alive in year <= 0``. A build decided in ``k`` is alive in ``j`` when
+  ``y_k + lead_time <= y_j < y_k + lead_time + lifetime``.
+
+Costs (PyPSA's "Type II" accounting): a candidate's adoption costs nothing in the year
+programs; instead each unit of build is charged its annuity in every modelled year it is
+alive, times the year's share of a year (its periods' durations) and the year's objective
+weight. The annuity is ``capital_cost * r / (1 - (1 + r) ** -lifetime)`` when the candidate
+gives a ``capital_cost``, else the case's ``measure_cost`` (already an annual cost): then a
+build alive all year costs exactly what adopting the same share costs in the single-year
+model, which keeps the two comparable. A pathway of one year with weight 1 and no
+candidates is the single-year program itself (tested, objective and results).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+import xarray as xr
+
+from resourcemodel.exceptions import ScenarioError
+from resourcemodel.formulation import DAYS_PER_YEAR
+from resourcemodel.pathway.spec import Pathway
+from resourcemodel.program import Block, LinearProgram
+
+
+@dataclass
+class PathwayProgram:
+    """The stacked program and where each year sits in it.
+
+    Attributes
+    ----------
+    lp : LinearProgram
+        The stacked program; its blocks carry a leading ``year`` dim, plus ``build`` and
+        ``build-link``.
+    years : numpy.ndarray
+        The modelled years in this program (a subset of the pathway's for a myopic step).
+    year_lps : list of LinearProgram
+        Each year's own program (unweighted costs).
+    col_start, row_start : numpy.ndarray
+        Offsets of each year's columns and rows (length ``len(years) + 1``).
+    weights : numpy.ndarray
+        Objective weight of each year (discounted years it stands for).
+    include : list of int
+        Positions of ``years`` in the pathway's years (``year_lps`` is every year's).
+    charge : numpy.ndarray
+        ``[build, year]``: USD charged in each modelled year per unit of each build column
+        (0 where not alive), before the objective weight.
+    """
+
+    lp: LinearProgram
+    years: np.ndarray
+    year_lps: list[LinearProgram]
+    col_start: np.ndarray
+    row_start: np.ndarray
+    weights: np.ndarray
+    include: list[int]
+    charge: np.ndarray
+
+
+def annuity(capital_cost: float, rate: float, lifetime: float) -> float:
+    """Return the yearly payment that repays ``capital_cost`` over ``lifetime`` at ``rate``.
+
+    >>> annuity(1000.0, 0.0, 4.0)
+    250.0
+    >>> round(annuity(1000.0, 0.1, 10.0), 2)
+    162.75
+    """
+    if rate == 0:
+        return capital_cost / lifetime
+    return capital_cost * rate / (1.0 - (1.0 + rate) ** -lifetime)
+
+
+def stack(
+    year_lps: list[LinearProgram],
+    inputs: list[xr.Dataset],
+    pathway: Pathway,
+    *,
+    include: list[int] | None = None,
+    fixed: np.ndarray | None = None,
+) -> PathwayProgram:
+    """Stack the year programs ``include`` (indices into ``pathway.years``; default all).
+
+    Parameters
+    ----------
+    year_lps, inputs : list
+        Every pathway year's program and inputs.
+    pathway : Pathway
+        Years, weights, discount rate and candidates.
+    include : list of int, optional
+        The years to model (a myopic step). Builds exist for every year up to the last
+        included one; those before the first included year are usually ``fixed``.
+    fixed : numpy.ndarray, optional
+        Shape ``[plant, measure, decision year]`` of the build block: a value fixes the
+        build there (``nan``: free).
+
+    Returns
+    -------
+    PathwayProgram
+    """
+    include = list(range(len(year_lps))) if include is None else list(include)
+    lps = [year_lps[j] for j in include]
+    signs = {lp.objective_sign for lp in lps}
+    if len(signs) != 1:
+        msg = "every year of a pathway must have the same objective."
+        raise ScenarioError(msg)
+    years = np.array(pathway.years)
+    weights = pathway.objective_weights()[include]
+    ncols = np.array([lp.shape[1] for lp in lps])
+    nrows = np.array([lp.shape[0] for lp in lps])
+    col_start = np.concatenate([[0], np.cumsum(ncols)])
+    row_start = np.concatenate([[0], np.cumsum(nrows)])
+    c = np.concatenate([w * lp.c for w, lp in zip(weights, lps, strict=True)])
+    lower = np.concatenate([lp.col_lower for lp in lps])
+    upper = np.concatenate([lp.col_upper for lp in lps])
+    integ = np.concatenate([lp.integrality for lp in lps])
+    c0 = float(sum(w * lp.c0 for w, lp in zip(weights, lps, strict=True)))
+    a = sp.block_diag([lp.A for lp in lps], format="csr")
+    rlo = np.concatenate([lp.row_lower for lp in lps])
+    rup = np.concatenate([lp.row_upper for lp in lps])
+    variables = _stack_blocks([lp.variables for lp in lps], col_start, years[include])
+    constraints = _stack_blocks([lp.constraints for lp in lps], row_start, years[include])
+
+    n0, m0 = int(col_start[-1]), int(row_start[-1])
+    decide = years[: include[-1] + 1]
+    builds = _Builds(inputs[include[0]], pathway, decide, years[include])
+    charge = np.zeros((0, len(include)))
+    if builds.count:
+        adopt = variables["adoption"].index  # [year, plant, measure]
+        cols = adopt[:, builds.p, builds.m]  # [year, candidate]
+        if (cols < 0).any():
+            c_bad = int(np.argwhere(cols < 0)[0][1])
+            cand = pathway.candidates[c_bad]
+            msg = (
+                f"{cand.origin}: measure {cand.measure!r} has no max_adoption at plant "
+                f"{cand.plant!r} in the case; give one in max_adoption.csv."
+            )
+            raise ScenarioError(msg)
+        c[cols] = 0.0
+        max_j = np.stack(
+            [np.nan_to_num(inputs[j]["max_adoption"].values, nan=0.0) for j in include]
+        )[:, builds.p, builds.m]
+        upper[cols] = max_j
+        shares = np.array(
+            [inputs[j]["period_duration"].values.sum() / DAYS_PER_YEAR for j in include]
+        )
+        # [candidate, decision year, modelled year]
+        alive = builds.alive
+        per_unit = builds.annuity * builds.max_adoption  # USD per modelled year per unit
+        charge_ckj = alive * per_unit[:, None, None] * shares[None, None, :]
+        present = builds.mask  # [candidate, decision year]
+        bcol = np.full(present.shape, -1, dtype=np.int64)
+        bcol[present] = n0 + np.arange(int(present.sum()))
+        nb = int(present.sum())
+        c = np.concatenate([c, (charge_ckj[present] * weights[None, :]).sum(axis=1)])
+        charge = charge_ckj[present]
+        blo, bup = np.zeros(nb), np.ones(nb)
+        if fixed is not None:
+            fix = fixed[builds.p, builds.m][:, : present.shape[1]][present]
+            has = ~np.isnan(fix)
+            blo[has] = fix[has]
+            bup[has] = fix[has]
+        lower = np.concatenate([lower, blo])
+        upper = np.concatenate([upper, bup])
+        integ = np.concatenate(
+            [integ, np.repeat(builds.integer[:, None], present.shape[1], 1)[present]]
+        )
+        # Linking rows [candidate, modelled year].
+        nc, nj = cols.shape[1], cols.shape[0]
+        lrow = m0 + np.arange(nc * nj).reshape(nc, nj)
+        ci, ki, ji = np.nonzero(alive & present[:, :, None])
+        rows = np.concatenate([lrow.ravel(), lrow[ci, ji]])
+        colz = np.concatenate([cols.T.ravel(), bcol[ci, ki]])
+        vals = np.concatenate([np.ones(nc * nj), -builds.max_adoption[ci]])
+        link = sp.csr_matrix((vals, (rows - m0, colz)), shape=(nc * nj, n0 + nb))
+        a = sp.vstack([sp.hstack([a, sp.csr_matrix((m0, nb))]), link], format="csr")
+        rlo = np.concatenate([rlo, np.full(nc * nj, -np.inf)])
+        rup = np.concatenate([rup, np.zeros(nc * nj)])
+        variables["build"] = builds.block(bcol, "build", "share of max_adoption")
+        constraints["build-link"] = builds.link_block(lrow, "fraction")
+    lp = LinearProgram(
+        c=c,
+        A=a,
+        row_lower=rlo,
+        row_upper=rup,
+        col_lower=lower,
+        col_upper=upper,
+        integrality=integ,
+        c0=c0,
+        objective_sign=signs.pop(),
+        variables=variables,
+        constraints=constraints,
+        objective_name=lps[0].objective_name,
+        objective_unit=lps[0].objective_unit,
+        build_years=lps[0].build_years,
+    )
+    return PathwayProgram(
+        lp, years[include], year_lps, col_start, row_start, weights, include, charge
+    )
+
+
+def _stack_blocks(
+    blocks: list[dict[str, Block]], start: np.ndarray, years: np.ndarray
+) -> dict[str, Block]:
+    """Stack each family's blocks on a leading ``year`` dim with the years' offsets."""
+    out: dict[str, Block] = {}
+    for name in dict.fromkeys(k for b in blocks for k in b):
+        ref = next(b[name] for b in blocks if name in b)
+        index = np.full((len(years), *ref.index.shape), -1, dtype=np.int64)
+        for j, b in enumerate(blocks):
+            if name in b:
+                idx = b[name].index
+                index[j] = np.where(idx >= 0, idx + start[j], -1)
+        coords = {"year": years, **ref.coords}
+        out[name] = Block(name, ("year", *ref.dims), coords, index, ref.unit)
+    return out
+
+
+class _Builds:
+    """The candidates as arrays: positions, lead times, lifetimes, annuities, masks."""
+
+    def __init__(
+        self, ds: xr.Dataset, pathway: Pathway, decide: np.ndarray, modelled: np.ndarray
+    ) -> None:
+        cands = pathway.candidates
+        self.count = len(cands)
+        self.plants = ds["plant"].values
+        self.measures = ds["measure"].values
+        self.decide = decide
+        pos_p = {p: i for i, p in enumerate(self.plants)}
+        pos_m = {m: i for i, m in enumerate(self.measures)}
+        bad = [
+            f"{c.origin}: no {kind} {label!r} in the case."
+            for c in cands
+            for kind, label, known in (("plant", c.plant, pos_p), ("measure", c.measure, pos_m))
+            if label not in known
+        ]
+        pairs = [(c.plant, c.measure) for c in cands]
+        bad += [
+            f"{c.origin}: ({c.plant}, {c.measure}) is a candidate twice."
+            for i, c in enumerate(cands)
+            if pairs.index(pairs[i]) != i
+        ]
+        if bad:
+            raise ScenarioError(bad, during="Errors in the pathway's candidates")
+        self.p = np.array([pos_p[c.plant] for c in cands], dtype=int)
+        self.m = np.array([pos_m[c.measure] for c in cands], dtype=int)
+        data_lead = np.nan_to_num(ds["lead_time"].values, nan=0.0)[self.p, self.m]
+        lead = np.array(
+            [c.lead_time if c.lead_time is not None else data_lead[i] for i, c in enumerate(cands)]
+        ).reshape(-1)
+        life = np.array([c.lifetime for c in cands]).reshape(-1)
+        earliest = np.array(
+            [c.earliest if c.earliest is not None else -np.inf for c in cands]
+        ).reshape(-1)
+        cost = np.nan_to_num(ds["measure_cost"].values, nan=0.0)[self.p, self.m]
+        rate = pathway.discount_rate
+        self.annuity = np.array(
+            [
+                annuity(c.capital_cost, rate, c.lifetime) if c.capital_cost is not None else cost[i]
+                for i, c in enumerate(cands)
+            ]
+        ).reshape(-1)
+        self.max_adoption = np.nan_to_num(ds["max_adoption"].values, nan=0.0)[self.p, self.m]
+        self.integer = np.array([c.integer for c in cands], dtype=bool).reshape(-1)
+        online = decide[None, :] + lead[:, None]  # [candidate, decision year]
+        yj = modelled[None, None, :]
+        self.alive = (online[:, :, None] <= yj) & (yj < online[:, :, None] + life[:, None, None])
+        # A build exists where it may be decided and is in service in a modelled year.
+        self.mask = (online >= earliest[:, None]) & self.alive.any(axis=2)
+
+    def block(self, cols: np.ndarray, name: str, unit: str) -> Block:
+        index = np.full((len(self.plants), len(self.measures), len(self.decide)), -1, np.int64)
+        index[self.p, self.m] = cols
+        coords = {"plant": self.plants, "measure": self.measures, "year": self.decide}
+        return Block(name, ("plant", "measure", "year"), coords, index, unit)
+
+    def link_block(self, rows: np.ndarray, unit: str) -> Block:
+        nj = rows.shape[1]
+        index = np.full((len(self.plants), len(self.measures), nj), -1, np.int64)
+        index[self.p, self.m] = rows
+        modelled = self.decide[len(self.decide) - nj :]
+        coords = {"plant": self.plants, "measure": self.measures, "year": modelled}
+        return Block("build-link", ("plant", "measure", "year"), coords, index, unit)
