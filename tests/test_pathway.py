@@ -181,7 +181,9 @@ measure = "recycling"
 
 def test_candidate_without_the_measure_at_the_plant_is_named(tmp_path: Path) -> None:
     text = TWO_YEARS.read_text(encoding="utf-8").replace('plant = "mill"', 'plant = "nowhere"')
-    with pytest.raises(ScenarioError, match=r"\[\[candidate\]\] #1: no plant 'nowhere'"):
+    with pytest.raises(
+        ScenarioError, match=r"\[\[candidate\]\] #1: no plant .nowhere. with measure .recycling."
+    ):
         run_pathway(_write(tmp_path, text))
 
 
@@ -190,3 +192,23 @@ def test_single_year_run_ignores_the_pathway_tables() -> None:
     single = rm.run(TWO_YEARS)
     case = rm.run(rm.examples.path("measure_payoff"))
     assert single.attrs["objective"] == case.attrs["objective"]
+
+
+def test_myopic_with_a_view_of_two_years_builds_in_time(tmp_path: Path) -> None:
+    """view = 2: the 1404 step also sees 1405, so it decides the 0.95 build in 1404 for
+    1405 and keeps it; the 1405 step has nothing left to decide: the perfect plan."""
+    text = TWO_YEARS.read_text(encoding="utf-8").replace(
+        'foresight = "perfect"', 'foresight = "myopic"\nblock = 1\nview = 2'
+    )
+    res = run_pathway(_write(tmp_path, text))
+    assert res.attrs["foresight"] == "myopic"
+    assert res.attrs["objective"] == pytest.approx(500 + 95 / 1.1, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_perfect_never_costs_more_than_myopic_on_the_shipped_pathways() -> None:
+    for path in sorted((ROOT / "scenarios").glob("pathway-*.toml")):
+        perfect = run_pathway(path, foresight="perfect")
+        myopic = run_pathway(path, foresight="myopic")
+        assert perfect.attrs["status"] == myopic.attrs["status"] == "optimal", path.name
+        assert perfect.attrs["objective"] <= myopic.attrs["objective"] * (1 + 1e-9), path.name

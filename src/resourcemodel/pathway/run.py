@@ -1,12 +1,13 @@
 """Solve a pathway with perfect or myopic foresight and assemble its results by year.
 
 - **perfect**: one stacked program over every year (:func:`stack`).
-- **myopic**: steps of ``block`` representative years solved in turn; each step sees only
-  its own years, decides the builds of its decision years and keeps every earlier decision
-  fixed. The pathway's results are then those of the full stacked program with all builds
-  fixed at the steps' decisions (one more solve, which also gives duals and totals on the
-  same footing as perfect foresight). Perfect foresight optimises over a set that contains
-  this plan, so it never costs more (tested).
+- **myopic**: steps of ``block`` representative years solved in turn; each step sees its
+  own years and the next ``view - block`` (TEMOA's view depth), keeps every earlier decision
+  fixed and keeps the builds decided in its own ``block`` years. The pathway's results are
+  those of the full stacked program with all builds fixed at the steps' decisions (one
+  more solve, which also gives duals and totals on the same footing as perfect foresight).
+  Perfect foresight optimises over a set that contains this plan, so it never costs more
+  (tested).
 
 Results: each year's program and its slice of the solution go through
 :func:`resourcemodel.results.assemble` (costs undiscounted, duals divided by the year's
@@ -69,7 +70,7 @@ def solve_pathway(
         shape = full.lp.variables["build"].index.shape
         fixed = np.full(shape, np.nan)
         for start in range(0, n, pathway.block):
-            include = list(range(start, min(start + pathway.block, n)))
+            include = list(range(start, min(start + pathway.view, n)))
             fixed[:, :, :start] = np.nan_to_num(fixed[:, :, :start], nan=0.0)
             step = stack(year_lps, inputs, pathway, include=include, fixed=fixed)
             result = solver.solve(step.lp)
@@ -85,10 +86,10 @@ def solve_pathway(
             if "build" in step.lp.variables:
                 blk = step.lp.variables["build"]
                 values = blk.gather(result.x)  # [plant, measure, decision years so far]
-                k = values.shape[2]
-                window = fixed[:, :, :k]
-                decided = ~np.isnan(values)
-                window[decided] = values[decided]
+                k = min(values.shape[2], start + pathway.block)  # keep this block's only
+                window = fixed[:, :, start:k]
+                decided = ~np.isnan(values[:, :, start:k])
+                window[decided] = values[:, :, start:k][decided]
         fixed = np.nan_to_num(fixed, nan=0.0)
     pp = stack(year_lps, inputs, pathway, fixed=fixed)
     result = solver.solve(pp.lp)

@@ -8,7 +8,8 @@ its single-year case (a single-year run of the same file ignores these tables)::
     weights = [5, 5, 10]         # years each stands for (default: the gap to the next)
     discount_rate = 0.05         # per year, for the objective weights and annuities
     foresight = "perfect"        # or "myopic"
-    block = 1                    # representative years per myopic step
+    block = 1                    # representative years decided per myopic step
+    view = 2                     # representative years each step sees (>= block)
 
     [[trajectory]]               # a factor on the case's values, by year
     parameter = "source_cap"
@@ -18,8 +19,8 @@ its single-year case (a single-year run of the same file ignores these tables)::
     # step = { 1409 = 0.8 }             # or this factor from that year on (1 before)
 
     [[candidate]]                # a measure built by decision, not rented each year
-    plant = "mill"
-    measure = "recycling"
+    plant = "mill"               # a label or a pattern ("*": every plant with the
+    measure = "recycling"        # measure's max_adoption)
     lifetime = 20                # years in service
     capital_cost = 800           # USD for the full measure, optional (see stack.py)
     lead_time = 1                # years from decision to service (default: lead_time.csv)
@@ -44,7 +45,17 @@ from resourcemodel.exceptions import ScenarioError
 from resourcemodel.scenario import Change, Scenario, load_scenario, parse_change
 
 FORESIGHTS = ("perfect", "myopic")
-_PATHWAY_KEYS = ("years", "weights", "start", "end", "step", "discount_rate", "foresight", "block")
+_PATHWAY_KEYS = (
+    "years",
+    "weights",
+    "start",
+    "end",
+    "step",
+    "discount_rate",
+    "foresight",
+    "block",
+    "view",
+)
 _TRAJECTORY_KEYS = ("parameter", "where", "path", "growth", "step", "note")
 _CANDIDATE_KEYS = (
     "plant",
@@ -127,7 +138,11 @@ class Pathway:
         Per year.
     foresight : {"perfect", "myopic"}
     block : int
-        Representative years per myopic step.
+        Representative years decided per myopic step.
+    view : int
+        Representative years each myopic step sees (TEMOA's ``view_depth``; at least
+        ``block``): a step also models the next ``view - block`` years, so a build with a
+        lead time can be decided for them, but only its own ``block`` years' builds are kept.
     trajectories, candidates : tuple
     """
 
@@ -137,6 +152,7 @@ class Pathway:
     discount_rate: float = 0.0
     foresight: str = "perfect"
     block: int = 1
+    view: int = 1
     trajectories: tuple[Trajectory, ...] = ()
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
 
@@ -187,6 +203,12 @@ def load_pathway(path: str | Path) -> Pathway:
     if isinstance(block, bool) or not isinstance(block, int) or block < 1:
         bad.append(f"{label}, [pathway], block: expected a whole number >= 1, got {block!r}.")
         block = 1
+    view = table.get("view", block)
+    if isinstance(view, bool) or not isinstance(view, int) or view < block:
+        bad.append(
+            f"{label}, [pathway], view: expected a whole number >= block ({block}), got {view!r}."
+        )
+        view = block
     _unknown(table, _PATHWAY_KEYS, f"{label}, [pathway]", bad)
     trajectories = [
         _trajectory(entry, f"{label}, [[trajectory]] #{i}", bad)
@@ -205,6 +227,7 @@ def load_pathway(path: str | Path) -> Pathway:
         discount_rate=float(rate),
         foresight=str(foresight),
         block=int(block),
+        view=int(view),
         trajectories=tuple(t for t in trajectories if t is not None),
         candidates=tuple(c for c in candidates if c is not None),
     )

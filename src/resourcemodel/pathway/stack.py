@@ -24,6 +24,7 @@ candidates is the single-year program itself (tested, objective and results).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,7 +32,7 @@ import xarray as xr
 
 from resourcemodel.exceptions import ScenarioError
 from resourcemodel.formulation import DAYS_PER_YEAR
-from resourcemodel.pathway.spec import Pathway
+from resourcemodel.pathway.spec import Candidate, Pathway
 from resourcemodel.program import Block, LinearProgram
 
 
@@ -139,14 +140,6 @@ def stack(
     if builds.count:
         adopt = variables["adoption"].index  # [year, plant, measure]
         cols = adopt[:, builds.p, builds.m]  # [year, candidate]
-        if (cols < 0).any():
-            c_bad = int(np.argwhere(cols < 0)[0][1])
-            cand = pathway.candidates[c_bad]
-            msg = (
-                f"{cand.origin}: measure {cand.measure!r} has no max_adoption at plant "
-                f"{cand.plant!r} in the case; give one in max_adoption.csv."
-            )
-            raise ScenarioError(msg)
         c[cols] = 0.0
         max_j = np.stack(
             [np.nan_to_num(inputs[j]["max_adoption"].values, nan=0.0) for j in include]
@@ -233,29 +226,34 @@ class _Builds:
     def __init__(
         self, ds: xr.Dataset, pathway: Pathway, decide: np.ndarray, modelled: np.ndarray
     ) -> None:
-        cands = pathway.candidates
-        self.count = len(cands)
         self.plants = ds["plant"].values
         self.measures = ds["measure"].values
         self.decide = decide
-        pos_p = {p: i for i, p in enumerate(self.plants)}
-        pos_m = {m: i for i, m in enumerate(self.measures)}
-        bad = [
-            f"{c.origin}: no {kind} {label!r} in the case."
-            for c in cands
-            for kind, label, known in (("plant", c.plant, pos_p), ("measure", c.measure, pos_m))
-            if label not in known
-        ]
-        pairs = [(c.plant, c.measure) for c in cands]
-        bad += [
-            f"{c.origin}: ({c.plant}, {c.measure}) is a candidate twice."
-            for i, c in enumerate(cands)
-            if pairs.index(pairs[i]) != i
-        ]
+        given = ~np.isnan(ds["max_adoption"].values)  # [plant, measure]
+        pairs: dict[tuple[int, int], Candidate] = {}
+        bad: list[str] = []
+        for cand in pathway.candidates:
+            hit_p = np.array([fnmatchcase(str(p), cand.plant) for p in self.plants])
+            hit_m = np.array([fnmatchcase(str(m), cand.measure) for m in self.measures])
+            found = np.argwhere(hit_p[:, None] & hit_m[None, :] & given)
+            if not len(found):
+                bad.append(
+                    f"{cand.origin}: no plant {cand.plant!r} with measure {cand.measure!r} "
+                    "in the case (a candidate needs the measure's max_adoption at the plant)."
+                )
+            for i, k in found:
+                if (i, k) in pairs:
+                    bad.append(
+                        f"{cand.origin}: ({self.plants[i]}, {self.measures[k]}) is already a "
+                        f"candidate in {pairs[i, k].origin}."
+                    )
+                pairs[int(i), int(k)] = cand
         if bad:
             raise ScenarioError(bad, during="Errors in the pathway's candidates")
-        self.p = np.array([pos_p[c.plant] for c in cands], dtype=int)
-        self.m = np.array([pos_m[c.measure] for c in cands], dtype=int)
+        cands = list(pairs.values())
+        self.count = len(cands)
+        self.p = np.array([i for i, _ in pairs], dtype=int)
+        self.m = np.array([k for _, k in pairs], dtype=int)
         data_lead = np.nan_to_num(ds["lead_time"].values, nan=0.0)[self.p, self.m]
         lead = np.array(
             [c.lead_time if c.lead_time is not None else data_lead[i] for i, c in enumerate(cands)]
