@@ -6,6 +6,7 @@ derivations are repeated next to each test.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -212,3 +213,15 @@ def test_perfect_never_costs_more_than_myopic_on_the_shipped_pathways() -> None:
         myopic = run_pathway(path, foresight="myopic")
         assert perfect.attrs["status"] == myopic.attrs["status"] == "optimal", path.name
         assert perfect.attrs["objective"] <= myopic.attrs["objective"] * (1 + 1e-9), path.name
+
+
+def test_cli_prints_the_build_plan_and_totals(capsys: pytest.CaptureFixture[str]) -> None:
+    """Totals: discounted 500 + 95 / 1.1 = 586.4 USD, undiscounted 500 + 95 = 595.0 USD."""
+    from resourcemodel.cli import main
+
+    assert main(["pathway", str(TWO_YEARS)]) == 0
+    out = capsys.readouterr().out
+    assert "objective (cost), discounted:   586.4 USD" in out
+    assert "objective (cost), undiscounted: 595.0 USD" in out
+    assert "1404  mill                 recycling 0.950" in out
+    assert re.search(r"1405\s+1\s+0\.0\s+95\.0\s+810\.0", out)

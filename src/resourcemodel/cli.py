@@ -172,6 +172,9 @@ def _parser() -> argparse.ArgumentParser:
     from resourcemodel.analyses.cli import add_parsers
 
     add_parsers(sub)  # explain, pareto, cost-curve, permit, decree-cost
+    from resourcemodel.pathway.cli import add_parsers as add_pathway
+
+    add_pathway(sub)
     return parser
 
 
@@ -628,6 +631,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from resourcemodel.analyses.cli import HANDLERS
 
     handlers.update(HANDLERS)
+    from resourcemodel.pathway.cli import HANDLERS as PATHWAY
+
+    handlers.update(PATHWAY)
     try:
         with _warnings_printed():
             _check_arguments(args)

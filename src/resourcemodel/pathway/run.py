@@ -207,13 +207,17 @@ def assemble_pathway(
             "description": "Annuities of all builds alive in the year (undiscounted).",
         },
     )
+    years_each = np.array([pathway.weights[i] for i in pp.include], dtype=float)
+    undiscounted = float((years_each * (np.array(objective_year) + capital_year)).sum())
     ds.attrs.update(
         {
             "status": str(result.status),
+            "objective_undiscounted": undiscounted,
             "objective": float(result.objective),
             "objective_discounted": float(result.objective),
             "years": json.dumps([int(y) for y in pp.years]),
             "year_weights": json.dumps([int(pathway.weights[i]) for i in pp.include]),
+            "year_weights_list": [int(pathway.weights[i]) for i in pp.include],
             "discount_rate": float(pathway.discount_rate),
             "lp_rows": int(pp.lp.shape[0]),
             "lp_columns": int(pp.lp.shape[1]),
