@@ -62,7 +62,7 @@ def report(res: xr.Dataset) -> str:
             f"{_money(float(res['capital_charge_year'][i]), unit):>23}  "
             f"{float(water[i]) / wscale:>18,.1f}"
         )
-    lines += ["", "Build plan (share of the measure's max_adoption built, decided in year):"]
+    lines += ["", "Build plan (decision year, plant, measure, share of the whole measure built):"]
     if "build" not in res:
         lines.append("  no candidates.")
         return "\n".join(lines)
@@ -75,7 +75,8 @@ def report(res: xr.Dataset) -> str:
         charge = float(res["capital_charge"].isel(plant=p, measure=m).max())
         lines.append(
             f"  {int(res['year'].values[y])}  {res['plant'].values[p]:<20} {names[m]:<6} "
-            f"{float(built.values[p, m, y]):.3f}   (up to {_money(charge, unit)} {unit}/yr charged)"
+            f"{float(built.values[p, m, y]):.3f}   "
+            f"(the pair's charges: up to {_money(charge, unit)} {unit}/yr)"
         )
     return "\n".join(lines)
 
