@@ -225,3 +225,26 @@ def test_cli_prints_the_build_plan_and_totals(capsys: pytest.CaptureFixture[str]
     assert "objective (cost), undiscounted: 595.0 USD" in out
     assert "1404  mill                 recycling 0.950" in out
     assert re.search(r"1405\s+1\s+0\.0\s+95\.0\s+810\.0", out)
+
+
+def test_source_capacity_candidate_raises_the_cap_while_alive(tmp_path: Path) -> None:
+    """The river can be enlarged by 200 m3/yr (capital 400 USD, 10 years, r = 10%: annuity
+    A = 400 x 0.1 / (1 - 1.1^-10) = 65.10 USD/yr for the whole 200 m3, 0.33 USD/m3), one
+    year to build; recycling stays a yearly measure (100 USD per 200 m3 saved, 0.5 USD/m3).
+    1404: recycling at 0.5 covers the 100 m3 short: 50 USD. 1405: 190 m3 short; the cheaper
+    capacity, 0.95 of it decided in 1404: 0.95 A. Objective 50 + 0.95 A / 1.1."""
+    text = TWO_YEARS.read_text(encoding="utf-8")
+    text = text[: text.index("[[candidate]]")] + (
+        '[[candidate]]\nsource = "river"\ncapacity = 200\nunit = "m3"\nlifetime = 10\n'
+        "lead_time = 1\ncapital_cost = 400\n"
+    )
+    res = run_pathway(_write(tmp_path, text))
+    a = annuity(400, 0.1, 10)
+    assert res.attrs["objective"] == pytest.approx(50 + 0.95 * a / 1.1, rel=1e-9)
+    built = res["build_capacity"].sel(source="river")
+    assert built.sel(year=1404).item() == pytest.approx(190.0)
+    np.testing.assert_allclose(res["capital_charge_year"].values, [0.0, 0.95 * a], atol=1e-9)
+    supply = res["supply"].sum([d for d in res["supply"].dims if d != "year"])
+    np.testing.assert_allclose(supply.values, [900.0, 1000.0], atol=1e-6)
+    myopic = run_pathway(_write(tmp_path, text), foresight="myopic")
+    assert res.attrs["objective"] <= myopic.attrs["objective"]

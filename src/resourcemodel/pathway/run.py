@@ -63,15 +63,19 @@ def solve_pathway(
         raise ValueError(msg)
     solver = get_backend(backend, **solver_options)
     info: dict[str, Any] = {"foresight": foresight, "steps": []}
-    fixed = None
+    fixed: dict[str, np.ndarray] | None = None
     if foresight == "myopic" and pathway.candidates:
         n = len(pathway.years)
         full = stack(year_lps, inputs, pathway)
-        shape = full.lp.variables["build"].index.shape
-        fixed = np.full(shape, np.nan)
+        fixed = {
+            name: np.full(full.lp.variables[name].index.shape, np.nan)
+            for name in _BUILDS
+            if name in full.lp.variables
+        }
         for start in range(0, n, pathway.block):
             include = list(range(start, min(start + pathway.view, n)))
-            fixed[:, :, :start] = np.nan_to_num(fixed[:, :, :start], nan=0.0)
+            for arr in fixed.values():
+                arr[..., :start] = np.nan_to_num(arr[..., :start], nan=0.0)
             step = stack(year_lps, inputs, pathway, include=include, fixed=fixed)
             result = solver.solve(step.lp)
             info["steps"].append(
@@ -83,14 +87,15 @@ def solve_pathway(
             )
             if not result.status.is_ok:
                 return step, result, info
-            if "build" in step.lp.variables:
-                blk = step.lp.variables["build"]
-                values = blk.gather(result.x)  # [plant, measure, decision years so far]
-                k = min(values.shape[2], start + pathway.block)  # keep this block's only
-                window = fixed[:, :, start:k]
-                decided = ~np.isnan(values[:, :, start:k])
-                window[decided] = values[:, :, start:k][decided]
-        fixed = np.nan_to_num(fixed, nan=0.0)
+            for name, arr in fixed.items():
+                if name not in step.lp.variables:
+                    continue
+                values = step.lp.variables[name].gather(result.x)  # decision year last
+                k = min(values.shape[-1], start + pathway.block)  # keep this block's only
+                window = arr[..., start:k]
+                decided = ~np.isnan(values[..., start:k])
+                window[decided] = values[..., start:k][decided]
+        fixed = {name: np.nan_to_num(arr, nan=0.0) for name, arr in fixed.items()}
     pp = stack(year_lps, inputs, pathway, fixed=fixed)
     result = solver.solve(pp.lp)
     info["steps"].append(
@@ -103,6 +108,10 @@ def solve_pathway(
     return pp, result, info
 
 
+#: Build families fixed from one myopic step to the next.
+_BUILDS = ("build", "build_capacity")
+
+
 def _year_result(pp: PathwayProgram, result: SolveResult, j: int) -> tuple[Any, SolveResult]:
     """Return year ``j``'s own program (pathway costs, unweighted) and its slice of ``result``."""
     w = pp.weights[j]
@@ -112,7 +121,7 @@ def _year_result(pp: PathwayProgram, result: SolveResult, j: int) -> tuple[Any, 
     c = pp.lp.c[cs:ce] / w if w != 1 else pp.lp.c[cs:ce]
     lp_y = replace(lp_j, c=c, col_upper=pp.lp.col_upper[cs:ce])
     x = result.x[cs:ce]
-    if len(pp.years) == 1 and "build" not in pp.lp.variables:
+    if len(pp.years) == 1 and not any(b in pp.lp.variables for b in _BUILDS):
         objective = result.objective  # the stacked program is this year's program
     else:
         objective = lp_y.objective_sign * (float(c @ x) + lp_y.c0)
@@ -199,6 +208,27 @@ def assemble_pathway(
             },
         )
         capital_year = charge.sum(axis=(0, 1))
+    if "build_capacity" in pp.lp.variables:
+        blk = pp.lp.variables["build_capacity"]
+        present = blk.index >= 0
+        share = blk.gather(result.x)
+        ds["build_capacity"] = (
+            ("source", "year"),
+            np.where(present, share * pp.capacity[:, None], np.nan),
+            {
+                "units": "{source.resource}/yr",
+                "description": "Capacity per year built in the year (decision year).",
+            },
+        )
+        charge = np.zeros((blk.index.shape[0], len(pp.years)))
+        rows = np.argwhere(present)[:, 0]
+        np.add.at(charge, rows, pp.charge_capacity * result.x[blk.index[present]][:, None])
+        ds["capital_charge_capacity"] = (
+            ("source", "year"),
+            charge,
+            {"units": "USD", "description": "Annuities of source capacity alive in the year."},
+        )
+        capital_year = capital_year + charge.sum(axis=0)
     ds["capital_charge_year"] = (
         "year",
         capital_year,

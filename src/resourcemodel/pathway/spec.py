@@ -18,6 +18,9 @@ its single-year case (a single-year run of the same file ignores these tables)::
     # growth = -0.02                    # or (1 + growth) ** (year - first year)
     # step = { 1409 = 0.8 }             # or this factor from that year on (1 before)
 
+    [[candidate]]                # or a source's capacity: source = "desal_transfer",
+                                 # capacity = 51.1, unit = "Mm3" (per year), capital_cost,
+                                 # lifetime, lead_time, earliest, integer
     [[candidate]]                # a measure built by decision, not rented each year
     plant = "mill"               # a label or a pattern ("*": every plant with the
     measure = "recycling"        # measure's max_adoption)
@@ -65,6 +68,9 @@ _CANDIDATE_KEYS = (
     "lead_time",
     "earliest",
     "integer",
+    "source",
+    "capacity",
+    "unit",
     "note",
 )
 
@@ -110,7 +116,13 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A measure at a plant that is built (with a capital cost) instead of adopted yearly."""
+    """A measure at a plant, or a source's capacity, built by decision.
+
+    A measure candidate (``plant``, ``measure``) is built instead of adopted year by year.
+    A source candidate (``source``, ``capacity`` per year in ``unit``) adds capacity to the
+    source's caps (``source_cap`` spread over the periods by duration, and
+    ``source_cap_annual``) while in service.
+    """
 
     plant: str
     measure: str
@@ -120,6 +132,9 @@ class Candidate:
     earliest: float | None
     integer: bool
     origin: str
+    source: str = ""
+    capacity: float = 0.0
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -330,9 +345,16 @@ def _candidate(raw: object, at: str, bad: list[str]) -> Candidate | None:
         return None
     n = len(bad)
     _unknown(raw, _CANDIDATE_KEYS, at, bad)
-    for key in ("plant", "measure"):
+    is_source = "source" in raw
+    keys = ("source",) if is_source else ("plant", "measure")
+    for key in keys:
         if not isinstance(raw.get(key), str):
             bad.append(f"{at}, {key}: expected a label, got {raw.get(key)!r}.")
+    wrong = ("plant", "measure") if is_source else ("capacity", "unit")
+    for key in wrong:
+        if key in raw:
+            kind = "a source candidate" if is_source else "a measure candidate (no 'source')"
+            bad.append(f"{at}, {key}: not a key of {kind}.")
 
     def number(key: str, low: float, required: bool = False) -> float | None:
         value = raw.get(key)
@@ -344,7 +366,13 @@ def _candidate(raw: object, at: str, bad: list[str]) -> Candidate | None:
         return float(value)
 
     lifetime = number("lifetime", 1.0, required=True)
-    capital = number("capital_cost", 0.0)
+    capacity = number("capacity", 0.0, required=True) if is_source else 0.0
+    unit = raw.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        bad.append(f"{at}, unit: expected a unit such as 'Mm3', got {unit!r}.")
+    # A source's build needs its capital cost: without a charge an unused build is free and
+    # its size is not determined.
+    capital = number("capital_cost", 0.0, required=is_source)
     lead = number("lead_time", 0.0)
     earliest = number("earliest", 0.0)
     integer = raw.get("integer", False)
@@ -353,12 +381,15 @@ def _candidate(raw: object, at: str, bad: list[str]) -> Candidate | None:
     if len(bad) > n:
         return None
     return Candidate(
-        str(raw["plant"]),
-        str(raw["measure"]),
+        str(raw.get("plant", "")),
+        str(raw.get("measure", "")),
         float(lifetime or 0.0),
         capital,
         lead,
         earliest,
         bool(integer),
         at,
+        source=str(raw.get("source", "")),
+        capacity=float(capacity or 0.0),
+        unit=unit,
     )

@@ -55,6 +55,10 @@ class PathwayProgram:
         Objective weight of each year (discounted years it stands for).
     include : list of int
         Positions of ``years`` in the pathway's years (``year_lps`` is every year's).
+    charge_capacity : numpy.ndarray
+        The same for the ``build_capacity`` columns.
+    capacity : numpy.ndarray
+        ``[source]``: a source candidate's capacity per year (canonical unit), 0 elsewhere.
     charge : numpy.ndarray
         ``[build, year]``: USD charged in each modelled year per unit of each build column
         (0 where not alive), before the objective weight.
@@ -68,6 +72,8 @@ class PathwayProgram:
     weights: np.ndarray
     include: list[int]
     charge: np.ndarray
+    charge_capacity: np.ndarray
+    capacity: np.ndarray
 
 
 def annuity(capital_cost: float, rate: float, lifetime: float) -> float:
@@ -89,7 +95,7 @@ def stack(
     pathway: Pathway,
     *,
     include: list[int] | None = None,
-    fixed: np.ndarray | None = None,
+    fixed: dict[str, np.ndarray] | None = None,
 ) -> PathwayProgram:
     """Stack the year programs ``include`` (indices into ``pathway.years``; default all).
 
@@ -102,9 +108,9 @@ def stack(
     include : list of int, optional
         The years to model (a myopic step). Builds exist for every year up to the last
         included one; those before the first included year are usually ``fixed``.
-    fixed : numpy.ndarray, optional
-        Shape ``[plant, measure, decision year]`` of the build block: a value fixes the
-        build there (``nan``: free).
+    fixed : dict of str to numpy.ndarray, optional
+        By build family (``build``, ``build_capacity``), shaped like the family's full
+        block (decision year last): a value fixes the build there (``nan``: free).
 
     Returns
     -------
@@ -159,8 +165,8 @@ def stack(
         c = np.concatenate([c, (charge_ckj[present] * weights[None, :]).sum(axis=1)])
         charge = charge_ckj[present]
         blo, bup = np.zeros(nb), np.ones(nb)
-        if fixed is not None:
-            fix = fixed[builds.p, builds.m][:, : present.shape[1]][present]
+        if fixed is not None and "build" in fixed:
+            fix = fixed["build"][builds.p, builds.m][:, : present.shape[1]][present]
             has = ~np.isnan(fix)
             blo[has] = fix[has]
             bup[has] = fix[has]
@@ -182,6 +188,15 @@ def stack(
         rup = np.concatenate([rup, np.zeros(nc * nj)])
         variables["build"] = builds.block(bcol, "build", "share of max_adoption")
         constraints["build-link"] = builds.link_block(lrow, "fraction")
+    a, extra = _add_capacity_builds(a, variables, constraints, inputs, pathway, include, fixed)
+    charge_capacity = np.zeros((0, len(include)))
+    capacity = np.zeros(0)
+    if extra is not None:
+        lo_k, up_k, int_k, charge_capacity, capacity = extra
+        c = np.concatenate([c, (charge_capacity * weights[None, :]).sum(axis=1)])
+        lower = np.concatenate([lower, lo_k])
+        upper = np.concatenate([upper, up_k])
+        integ = np.concatenate([integ, int_k])
     lp = LinearProgram(
         c=c,
         A=a,
@@ -199,8 +214,123 @@ def stack(
         build_years=lps[0].build_years,
     )
     return PathwayProgram(
-        lp, years[include], year_lps, col_start, row_start, weights, include, charge
+        lp,
+        years[include],
+        year_lps,
+        col_start,
+        row_start,
+        weights,
+        include,
+        charge,
+        charge_capacity,
+        capacity,
     )
+
+
+def _add_capacity_builds(
+    a: sp.csr_matrix,
+    variables: dict[str, Block],
+    constraints: dict[str, Block],
+    inputs: list[xr.Dataset],
+    pathway: Pathway,
+    include: list[int],
+    fixed: dict[str, np.ndarray] | None,
+) -> tuple[sp.csr_matrix, tuple | None]:
+    """Add ``build_capacity[source, year]`` columns to the source caps of the years alive.
+
+    A unit of the column is the candidate's whole ``capacity`` (per year): in every
+    modelled year it is alive it raises ``source-cap[source, t]`` by ``capacity x
+    duration_t / 365`` and ``source-cap-annual[source]`` by ``capacity x`` the year's share.
+    Its annuity (``capital_cost`` over the lifetime, 0 without one: the delivered cost in
+    ``source_cost`` then carries the capital) is charged in each year alive.
+    """
+    cands = [c for c in pathway.candidates if c.source]
+    if not cands:
+        return a, None
+    from resourcemodel.scenario import Change, locate
+
+    ds = inputs[include[0]]
+    sources = ds["source"].values
+    pos = {s: i for i, s in enumerate(sources)}
+    bad = [f"{c.origin}: no source {c.source!r} in the case." for c in cands if c.source not in pos]
+    names = [c.source for c in cands]
+    bad += [
+        f"{c.origin}: source {c.source!r} is a candidate twice."
+        for i, c in enumerate(cands)
+        if names.index(c.source) != i
+    ]
+    if "source-cap" not in constraints and "source-cap-annual" not in constraints:
+        bad.append(f"{cands[0].origin}: the case has no source caps for a capacity to raise.")
+    if bad:
+        raise ScenarioError(bad, during="Errors in the pathway's candidates")
+    s_idx = np.array([pos[c.source] for c in cands], dtype=int)
+    amount = np.array(
+        [
+            c.capacity
+            * float(
+                locate(
+                    ds, Change("source_cap", {"source": (c.source,)}, "set", 1.0, c.unit, c.origin)
+                )[1][pos[c.source], 0]
+            )
+            if c.unit
+            else c.capacity
+            for c in cands
+        ]
+    )
+    years = np.array(pathway.years)
+    decide, modelled = years[: include[-1] + 1], years[include]
+    lead = np.array([c.lead_time or 0.0 for c in cands])
+    life = np.array([c.lifetime for c in cands])
+    earliest = np.array([c.earliest if c.earliest is not None else -np.inf for c in cands])
+    online = decide[None, :] + lead[:, None]
+    yj = modelled[None, None, :]
+    alive = (online[:, :, None] <= yj) & (yj < online[:, :, None] + life[:, None, None])
+    present = (online >= earliest[:, None]) & alive.any(axis=2)
+    rate = pathway.discount_rate
+    yearly = np.array(
+        [annuity(c.capital_cost, rate, c.lifetime) if c.capital_cost else 0.0 for c in cands]
+    )
+    durations = np.stack([inputs[j]["period_duration"].values for j in include]) / DAYS_PER_YEAR
+    charge = (alive * (yearly[:, None, None] * durations.sum(axis=1)[None, None, :]))[present]
+    n0 = a.shape[1]
+    nb = int(present.sum())
+    col = np.full(present.shape, -1, dtype=np.int64)
+    col[present] = n0 + np.arange(nb)
+    ci, ki, ji = np.nonzero(alive & present[:, :, None])
+    rows, cols, vals = [], [], []
+    if "source-cap" in constraints:
+        idx = constraints["source-cap"].index  # [year, source, period]
+        r = idx[ji, s_idx[ci], :]  # [entry, period]
+        rows.append(r.ravel())
+        cols.append(np.repeat(col[ci, ki], r.shape[1]))
+        vals.append((-amount[ci, None] * durations[ji, :]).ravel())
+    if "source-cap-annual" in constraints:
+        r = constraints["source-cap-annual"].index[ji, s_idx[ci]]
+        rows.append(r)
+        cols.append(col[ci, ki])
+        vals.append(-amount[ci] * durations[ji].sum(axis=1))
+    rr, cc, vv = (np.concatenate(x) if x else np.zeros(0) for x in (rows, cols, vals))
+    keep = rr >= 0
+    new = sp.csr_matrix((vv[keep], (rr[keep], cc[keep] - n0)), shape=(a.shape[0], nb))
+    a = sp.hstack([a, new], format="csr")
+    lo, up = np.zeros(nb), np.ones(nb)
+    if fixed is not None and "build_capacity" in fixed:
+        fix = fixed["build_capacity"][s_idx][:, : present.shape[1]][present]
+        has = ~np.isnan(fix)
+        lo[has], up[has] = fix[has], fix[has]
+    integ = np.repeat(np.array([c.integer for c in cands])[:, None], present.shape[1], 1)[present]
+    index = np.full((len(sources), len(decide)), -1, dtype=np.int64)
+    index[s_idx] = col
+    variables["build_capacity"] = Block(
+        "build_capacity",
+        ("source", "year"),
+        {"source": sources, "year": decide},
+        index,
+        "share of the candidate's capacity",
+    )
+    per_source = np.zeros(len(sources))
+    per_source[s_idx] = amount
+    return a, (lo, up, integ, charge, per_source)
 
 
 def _stack_blocks(
@@ -232,7 +362,7 @@ class _Builds:
         given = ~np.isnan(ds["max_adoption"].values)  # [plant, measure]
         pairs: dict[tuple[int, int], Candidate] = {}
         bad: list[str] = []
-        for cand in pathway.candidates:
+        for cand in (c for c in pathway.candidates if not c.source):
             hit_p = np.array([fnmatchcase(str(p), cand.plant) for p in self.plants])
             hit_m = np.array([fnmatchcase(str(m), cand.measure) for m in self.measures])
             found = np.argwhere(hit_p[:, None] & hit_m[None, :] & given)
