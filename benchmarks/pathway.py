@@ -24,7 +24,9 @@ import dataclasses
 import json
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import highspy
 
@@ -33,16 +35,17 @@ from resourcemodel.backends.highs import to_highs_lp
 from resourcemodel.pathway import load_pathway, prepare, solve_pathway, stack
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 SCENARIO = ROOT / "scenarios" / "pathway-1404-1424.toml"
 
 
-def _median(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
+def _median(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
+    times: list[float] = []
     for _ in range(repeat):
         start = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), out
+    return statistics.median(times), out  # repeat >= 1
 
 
 def main() -> None:
@@ -54,7 +57,7 @@ def main() -> None:
     base = load_pathway(SCENARIO)
     years = tuple(range(1404, 1404 + args.years))
     pathway = dataclasses.replace(base, years=years, weights=(1,) * len(years))
-    out: dict[str, float | int | str] = {"years": len(years), "periods": 12}
+    out: dict[str, Any] = {"years": len(years), "periods": 12}
     out["prepare_s"], (inputs, lps) = _median(lambda: prepare(pathway), 1)
     out["stack_s"], pp = _median(lambda: stack(lps, inputs, pathway), args.repeat)
     lp = pp.lp

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -228,14 +229,14 @@ def stack(
 
 
 def _add_capacity_builds(
-    a: sp.csr_matrix,
+    a: Any,
     variables: dict[str, Block],
     constraints: dict[str, Block],
     inputs: list[xr.Dataset],
     pathway: Pathway,
     include: list[int],
     fixed: dict[str, np.ndarray] | None,
-) -> tuple[sp.csr_matrix, tuple | None]:
+) -> tuple[Any, tuple[np.ndarray, ...] | None]:
     """Add ``build_capacity[source, year]`` columns to the source caps of the years alive.
 
     A unit of the column is the candidate's whole ``capacity`` (per year): in every
@@ -311,7 +312,8 @@ def _add_capacity_builds(
         vals.append(-amount[ci] * durations[ji].sum(axis=1))
     rr, cc, vv = (np.concatenate(x) if x else np.zeros(0) for x in (rows, cols, vals))
     keep = rr >= 0
-    new = sp.csr_matrix((vv[keep], (rr[keep], cc[keep] - n0)), shape=(a.shape[0], nb))
+    ij = (rr[keep].astype(np.int64), (cc[keep] - n0).astype(np.int64))
+    new: Any = sp.csr_matrix((vv[keep], ij), shape=(a.shape[0], nb))  # type: ignore[arg-type]
     a = sp.hstack([a, new], format="csr")
     lo, up = np.zeros(nb), np.ones(nb)
     if fixed is not None and "build_capacity" in fixed:
