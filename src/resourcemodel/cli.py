@@ -175,6 +175,10 @@ def _parser() -> argparse.ArgumentParser:
     from resourcemodel.portfolio.cli import add_parser as add_portfolio
 
     add_portfolio(sub)
+
+    from resourcemodel.pathway.cli import add_parsers as add_pathway
+
+    add_pathway(sub)
     return parser
 
 
@@ -634,6 +638,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from resourcemodel.portfolio.cli import HANDLERS as PORTFOLIO
 
     handlers.update(PORTFOLIO)
+
+    from resourcemodel.pathway.cli import HANDLERS as PATHWAY
+
+    handlers.update(PATHWAY)
     try:
         with _warnings_printed():
             _check_arguments(args)

@@ -44,6 +44,10 @@ _KEYS = (
     "options",
     "change",
     "curtailment",
+    # Read by resourcemodel.pathway (a single-year run ignores them):
+    "pathway",
+    "trajectory",
+    "candidate",
 )
 _CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
 _CURTAIL_KEYS = ("source", "resource", "periods", "available", "rule", "plants", "sectors", "note")
