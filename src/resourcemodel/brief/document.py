@@ -105,9 +105,14 @@ def build(
             text("key_messages", lang), kind="messages", bullets=content.messages(items, rows, lang)
         ),
     ]
+    maps = [charts.pop(name) for name in list(charts) if name.endswith("_map")]
     if "headline" in charts:
         chart = charts.pop("headline")
         blocks.append(Block(chart=chart, note=chart.caption))
+        # A comparison's map (a new plant's) fills page 1 below the headline chart: the
+        # key figures start the next page anyway.
+        blocks += [Block(chart=chart, note=chart.caption) for chart in maps]
+        maps = []
     if any(is_optimal(r) for r in items):
         table = content.figures_table(rows, items, lang)
         # A comparison's long table starts a page: its header is never left at a page foot.
@@ -129,6 +134,8 @@ def build(
                 note=chart.caption,
             )
         )
+    # A single scenario's map comes after its numbers: where the water is drawn.
+    blocks += [Block(chart=chart, note=chart.caption) for chart in maps]
     if sensitivity:
         blocks += _sensitivity_blocks(sensitivity, items, lang, kind)
     blocks.append(
