@@ -295,6 +295,43 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_today": {"en": "today's cap", "fa": "سقف فعلی"},
     "chart_no_binding": {"en": "No cap is binding", "fa": "هیچ سقفی الزام‌آور نیست"},
     # Sensitivity
+    "basin_heading": {
+        "en": "The river basin: who gets the water",
+        "fa": "حوضهٔ رودخانه: آب به چه کسی می‌رسد",
+    },
+    "basin_col_use": {"en": "Use", "fa": "مصرف"},
+    "basin_col_value": {"en": "Value of a m3", "fa": "ارزش هر متر مکعب"},
+    "basin_col_delivered": {"en": "Delivered of asked, year", "fa": "تحویل‌شده از درخواست، سال"},
+    "basin_first": {"en": "served first", "fa": "در اولویت نخست"},
+    "basin_left": {"en": "none: gets what is left", "fa": "بدون ارزش: باقی‌مانده را می‌گیرد"},
+    "basin_below": {"en": "the river below the {dam}", "fa": "رودخانهٔ پایین‌دست {dam}"},
+    "basin_of": {"en": "{got} of {asked} ({share})", "fa": "{got} از {asked} ({share})"},
+    "basin_industry": {
+        "en": "Industry (what the plants draw)",
+        "fa": "صنعت (برداشت کارخانه‌ها)",
+    },
+    "basin_industry_value": {"en": "see the caps", "fa": "در جدول سقف‌ها"},
+    "basin_table_note": {
+        "en": "{unit} over the year; every use takes from {river}. A m3 is valued as in "
+        "the data; a use served first is met before the others; industry's row is what "
+        "the plants draw from the same river.",
+        "fa": "{unit} در سال؛ همهٔ مصارف از {river} برداشت می‌کنند. ارزش هر متر مکعب "
+        "همان ارزش داده‌هاست؛ مصرف در اولویت نخست پیش از دیگران تأمین می‌شود؛ ردیف صنعت "
+        "برداشت کارخانه‌ها از همین رودخانه است.",
+    },
+    "basin_storage_title": {
+        "en": "Water in the dam at the end of each month",
+        "fa": "آب ذخیره‌شده در سد در پایان هر ماه",
+    },
+    "basin_value_title": {
+        "en": "Value of one more m3 in {river}, to whichever use takes it",
+        "fa": "ارزش یک متر مکعب بیشتر در {river} برای هر مصرفی که آن را بگیرد",
+    },
+    "basin_note": {
+        "en": "{scenario}: one more m3 at the river is worth {low} to {high} USD over the months.",
+        "fa": "{scenario}: یک متر مکعب بیشتر در رودخانه در ماه‌های سال {low} تا {high} "
+        "دلار ارزش دارد.",
+    },
     "sens_heading": {
         "en": "How sensitive are the results?",
         "fa": "نتایج تا چه حد به ورودی‌ها حساس‌اند؟",
