@@ -779,8 +779,8 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
             f"{display_name(res, 'plant', plant, lang)} "
             f"({display_name(res, 'product', product, lang)})"
         )
-    if dim == "group" and f"group{'_name_fa' if lang == 'fa' else '_name'}" not in res.coords:
-        # Results carry no group names: name the group by its sources, else its resource.
+    if dim == "group" and not _named(res, "group", label, lang):
+        # No name for the group: name it by its sources, else its resource.
         members = group_members(res, label)
         if members:
             return " + ".join(display_name(res, "source", s, lang) for s in members)
@@ -796,19 +796,33 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
     return label
 
 
-def group_members(res: xr.Dataset, group: str) -> list[str] | None:
-    """Return the sources whose draws make up a source group's use, read from results.
+def _named(res: xr.Dataset, dim: str, label: str, lang: str) -> bool:
+    coord = f"{dim}{'_name_fa' if lang == 'fa' else '_name'}"
+    if coord not in res.coords or label not in res[dim].values:
+        return False
+    value = str(res[coord].sel({dim: label}).item()).strip()
+    return bool(value) and value.lower() != "nan"
 
-    Results hold a group's use but not its members; the members are the smallest set of
-    the group resource's sources whose summed draws equal the group's use in every
-    period, provided every source of the set draws something (else the set is not
-    known). None when no set matches or the results hold no solution.
+
+def group_members(res: xr.Dataset, group: str) -> list[str] | None:
+    """Return the sources that make up a source group, read from results.
+
+    Results hold ``group_member`` (group x source) since they name groups; older results
+    files do not, and then the members are inferred: the smallest set of the group
+    resource's sources whose summed draws equal the group's use in every period,
+    provided every source of the set draws something (else the set is not known). None
+    when the group is unknown, or (inferring) no set matches or there is no solution.
     """
     import itertools
 
     import numpy as np
 
-    if "group_cap_use" not in res or group not in res["group"].values:
+    if "group" not in res.dims or group not in res["group"].values:
+        return None
+    if "group_member" in res:
+        member = np.asarray(res["group_member"].sel(group=group).values, dtype=bool)
+        return [str(s) for s in res.source.values[member]] or None
+    if "group_cap_use" not in res:
         return None
     if str(res.attrs.get("status", "optimal")) != "optimal":
         return None
