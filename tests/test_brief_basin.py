@@ -113,3 +113,12 @@ def test_results_carry_the_users_value_and_priority(dry: list[xr.Dataset], tmp_p
     xr.testing.assert_identical(back["user_value"], res["user_value"])
     # Units name the user's resource as the basin's other user variables do.
     assert back["user_value"].attrs["units"] == res["user_unit_value"].attrs["units"]
+
+
+def test_an_older_results_file_without_user_values_still_gets_the_section(
+    dry: list[xr.Dataset],
+) -> None:
+    old = dry[0].drop_vars(["user_value", "user_priority"])
+    table = basin.table([old], "en")
+    assert [row[1] for row in table.rows[:-1]] == ["–"] * old.sizes["user"]
+    assert table.rows[0][2] == "320 of 320 (100%)"

@@ -62,11 +62,13 @@ def table(items: list[xr.Dataset], lang: str) -> Table:
         numeric=[False, True, *([True] * len(basin))],
         widths=[34.0, 16.0, *([50.0 / len(basin)] * len(basin))],
     )
-    money = unit_name(f"USD/{unit_name('m3', 'en')}", lang)
+    canonical = str(first["resource_unit"].sel(resource=first["user_resource"].values[0]).item())
+    money = unit_name(f"USD/{canonical}", lang)
     for user in first.user.values:
         name = display_name(first, "user", str(user), lang)
-        priority = float(first["user_priority"].sel(user=user)) if "user_priority" in first else 0
-        if priority > 0:
+        if "user_value" not in first:  # a results file written before values were kept
+            value = "–"
+        elif float(first["user_priority"].sel(user=user)) > 0:
             value = text("basin_first", lang)
         elif float(first["user_value"].sel(user=user)) == 0:
             value = text("basin_left", lang)
