@@ -989,11 +989,15 @@ def _legend_beside(ax: Axes, lang: str) -> None:
     height of the figure and hides no plant.
     """
     right = lang != "fa"
-    x, align = (1.03, "left") if right else (-0.03, "right")
+    x = 1.03 if right else -0.03
     legend = ax.get_legend()
     if legend is not None:
-        handles = legend.legend_handles
-        labels = [t.get_text() for t in legend.get_texts()]
+        pairs = [
+            (h, t.get_text())
+            for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
+            if h is not None
+        ]
+        handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
         legend.remove()
         ax.legend(
             handles,
@@ -1010,4 +1014,4 @@ def _legend_beside(ax: Axes, lang: str) -> None:
             note.set_text(f"{text}\n{ATTRIBUTION[lang]}" if text else ATTRIBUTION[lang])
             note.xy = note.xyann = (x, 0.0)  # type: ignore[attr-defined]
             note.set_verticalalignment("bottom")
-            note.set_horizontalalignment(align)
+            note.set_horizontalalignment("left" if right else "right")
