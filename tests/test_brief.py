@@ -119,8 +119,11 @@ def persian_key(value: str) -> str:
 
 def data_words(items: list[xr.Dataset]) -> set[str]:
     """Latin words a Persian brief may show: labels without a Persian name, scenario and
-    file names, solver name, versions and hashes (data, not labels)."""
-    words: set[str] = set()
+    file names, solver name, versions and hashes (data, not labels), the map's credit."""
+    # The map's licence credit names OpenStreetMap and the ODbL as they are written.
+    from resourcemodel.plots_maps import ATTRIBUTION
+
+    words: set[str] = set(re.findall(r"[A-Za-z]\w*", ATTRIBUTION["fa"]))
     for res in items:
         for dim in res.dims:
             words |= {str(v) for v in res[dim].values}

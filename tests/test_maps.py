@@ -294,8 +294,60 @@ def test_project_map_needs_a_site(permit: tuple[xr.Dataset, xr.Dataset]) -> None
 
 def test_brief_maps_for_located_results(permit: tuple[xr.Dataset, xr.Dataset]) -> None:
     base, with_project = permit
-    names = [name for name, _draw, _caption in plots_maps.brief_maps([base], "fa")]
-    assert names == ["water_map", "cap_map"]
-    for _name, draw, _caption in plots_maps.brief_maps([base, with_project], "en"):
-        assert draw(None).get_title()
+    # One map: the water drawn by plant for a scenario alone, the project's site for a
+    # comparison whose scenario adds a located plant; each job draws a figure + caption.
+    assert [name for name, _job in plots_maps.brief_maps([base], "fa")] == ["water_map"]
+    (name, job), *rest = plots_maps.brief_maps([base, with_project], "en")
+    # The permit's overlay gives new_steel no site: the water map of the permit scenario.
+    assert (name, rest) == ("water_map", [])
+    fig, caption = job()
+    assert "drawn by plant" in fig.axes[0].get_title()
+    assert caption.endswith(plots_maps.ATTRIBUTION["en"] + ".")
+    assert with_project.attrs["title"] in caption
+    # Given a site, the project map against the baseline.
+    sited = with_project.copy()
+    sited["plant_lat"] = sited["plant_lat"].where(sited.plant != "new_steel", 32.50)
+    sited["plant_lon"] = sited["plant_lon"].where(sited.plant != "new_steel", 51.45)
+    (name, job), *rest = plots_maps.brief_maps([base, sited], "en")
+    assert (name, rest) == ("new_steel_site_map", [])
+    fig, caption = job()
+    assert "site and" in fig.axes[0].get_title()
+    fig, caption = plots_maps.brief_maps([base], "fa")[0][1]()
+    assert plots_maps.ATTRIBUTION["fa"] in caption
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
     assert plots_maps.brief_maps([rm.run(rm.examples.path("two_plants"))], "en") == []
+
+
+@pytest.mark.system("pango", "pdftotext", "pdfinfo")
+def test_permit_brief_shows_the_map_with_its_credit_in_four_pages(
+    permit: tuple[xr.Dataset, xr.Dataset], tmp_path: Path
+) -> None:
+    import subprocess
+
+    from resourcemodel.brief.document import build
+
+    for lang in ("en", "fa"):
+        doc = build(list(permit), lang, "png")
+        maps = [b for b in doc.blocks if b.chart is not None and b.chart.name.endswith("_map")]
+        assert len(maps) == 1
+        # On page 1, below the headline chart: the key figures start page 2 anyway.
+        assert doc.blocks[1].chart is not None and doc.blocks[1].chart.name == "headline"
+        assert doc.blocks[2] is maps[0]
+        assert plots_maps.ATTRIBUTION[lang] in maps[0].note
+        credit = "OpenStreetMap"
+        assert any(credit in t for t in maps[0].chart.texts)  # printed on the map too
+        if lang == "fa":
+            # The credit's names are the only Latin words the Persian map shows.
+            words = {w for t in maps[0].chart.texts for w in re.findall(r"[A-Za-z]\w*", t)}
+            assert words == {"OpenStreetMap", "ODbL"}
+            assert not any(re.search("[0-9]", t) for t in maps[0].chart.texts)
+        pdf = rm.brief(list(permit), lang=lang, format="pdf", out=tmp_path / f"p.{lang}.pdf")
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+        pages = int(re.search(r"Pages:\s+(\d+)", info.stdout)[1])  # type: ignore[index]
+        assert 2 <= pages <= 4, (lang, pages)
+        printed = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "OpenStreetMap" in printed and "ODbL" in printed

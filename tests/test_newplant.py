@@ -57,7 +57,20 @@ def test_new_cement_plant_permit(scenarios: Path, capsys: pytest.CaptureFixture[
         ]
     )  # fmt: skip
     assert code == 0
-    assert "compare: resourcemodel permit" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "compare: resourcemodel permit" in err
+    # Sepahan's water is groundwater, closed to new wells (source_closed, S46): the new
+    # plant is not connected to it, and the command says so instead of writing an
+    # overlay that fails. Given reclaimed wastewater, as the note suggests, it runs.
+    assert "note: groundwater closed to new draw (source_closed): new_cement" in err
+    connections = out / "connections.csv"
+    assert ",groundwater," not in connections.read_text(encoding="utf-8")
+    dry = _inputs(scenarios / "new_cement.toml")
+    assert not bool(dry["connected"].sel(plant="new_cement", source="groundwater"))
+    with connections.open("a", encoding="utf-8") as f:
+        f.write(
+            "new_cement,reclaimed_wastewater,a reclaimed-water contract,assumption,assumption\n"
+        )
     scenario = scenarios / "new_cement.toml"
     assert 'extends = ["baseline"]' in scenario.read_text(encoding="utf-8")
     ds = _inputs(scenario)
@@ -71,9 +84,9 @@ def test_new_cement_plant_permit(scenarios: Path, capsys: pytest.CaptureFixture[
         )
     assert float(ds["capacity"].sel(process="new_cement_mill")) == 1e6
     assert str(ds["process_product"].sel(process="new_cement_mill").item()) == "cement_new_cement"
-    assert bool(
-        (ds["connected"].sel(plant="new_cement") == ds["connected"].sel(plant="sepahan")).all()
-    )
+    sepahan = ds["connected"].sel(plant="sepahan").copy()
+    sepahan.loc[{"source": ["groundwater", "reclaimed_wastewater"]}] = [False, True]
+    assert bool((ds["connected"].sel(plant="new_cement") == sepahan).all())
     assert str(ds["plant_name_fa"].sel(plant="new_cement").item()) == "کارخانهٔ سیمان جدید"
     impact = permit_impact(baseline, scenario, of="water")
     assert float(impact.delta["project_use"]) == pytest.approx(
@@ -96,6 +109,11 @@ def test_rights_scaled_or_left_out(scenarios: Path) -> None:
         out=scenarios / "overlays" / "esco2", process="esco_bof",
     )  # fmt: skip
     assert scaled.scale == pytest.approx(0.5, rel=1e-12)
+    # ESCO's wells are in a closed plain: ESCO 2 gets none, and its README says so.
+    assert scaled.dropped == ["groundwater"]
+    assert "Not connected to `groundwater`" in (scaled.overlay / "README.md").read_text(
+        encoding="utf-8"
+    )
     with_rights = _inputs(scaled.scenario)
     np.testing.assert_allclose(
         with_rights["contract"].sel(plant="esco2").values,

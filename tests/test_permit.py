@@ -140,7 +140,12 @@ def test_isfahan_new_steel_plant_delta_equals_two_runs() -> None:
     assert len(new) > 0
     assert all(p not in rm.run(base)["process"].values for p in new)
     assert float(d["footprint"].sel(resource="water")) > 0
-    assert float(d["project_use"]) > 0  # freshwater drawn by the new plant
+    # Groundwater is closed to new wells (S46) and the river gives no new rights: the new
+    # plant draws no freshwater; its water is reclaimed wastewater (the overlay's note).
+    assert float(d["project_use"]) == 0
+    drawn = d["project_draw"].sel(source="reclaimed_wastewater")
+    assert float(drawn) == pytest.approx(float(d["footprint"].sel(resource="water")))
+    assert float(d["project_draw"].sel(source="groundwater")) == 0
     assert "Shadow prices that change" in impact.text()
 
 
@@ -162,3 +167,22 @@ def test_cli_permit(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-
     assert printed.index("pipe_plant") < printed.index("dry_line")
     assert "USD per m3" in printed
     assert table.read_text().splitlines()[1].startswith("pipe_plant,")
+
+
+def test_isfahan_groundwater_is_closed_to_a_new_well(tmp_path: Path) -> None:
+    """30 of Isfahan's 35 plains are closed to new withdrawals (S46): the data closes the
+    province's groundwater, so the permit's overlay with a well of its own is refused."""
+    import shutil
+
+    from resourcemodel.exceptions import ValidationError
+
+    case = Path(rm.__file__).parent / "data" / "isfahan"
+    base = rm.load_inputs(case)
+    assert base["source_closed"].sel(source="groundwater").item() == 1
+    assert bool(base["connected"].sel(plant="msc", source="groundwater"))  # existing wells
+    well = tmp_path / "new_steel_plant"
+    shutil.copytree(SCENARIOS / "overlays" / "new_steel_plant", well)
+    with (well / "connections.csv").open("a", encoding="utf-8") as f:
+        f.write("new_steel,groundwater,a well,assumption,assumption\n")
+    with pytest.raises(ValidationError, match="source 'groundwater' is closed to new draw"):
+        rm.load_inputs(case, overlays=[well])

@@ -573,6 +573,14 @@ def _cmd_new_plant(args: argparse.Namespace) -> int:
     copies = ", ".join(f"{n} (as {o})" for n, o in made.processes.items())
     print(f"wrote overlay {made.overlay}: {copies}; capacity x{made.scale:.4g}", file=sys.stderr)
     print(f"wrote scenario {made.scenario}", file=sys.stderr)
+    if made.dropped:
+        print(
+            f"note: {', '.join(made.dropped)} closed to new draw (source_closed): "
+            f"{args.plant} is not connected to it, unlike {args.like}, and draws only on its "
+            f"other sources; to give it water, add a row for an open source (e.g. reclaimed "
+            f"wastewater under a contract) to {made.overlay / 'connections.csv'}.",
+            file=sys.stderr,
+        )
     if case.suffix.lower() == ".toml":
         print(f"compare: resourcemodel permit {case} {made.scenario}", file=sys.stderr)
     return 0

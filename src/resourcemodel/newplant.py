@@ -25,7 +25,7 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -73,6 +73,9 @@ class NewPlant:
         New process -> the reference process it copies.
     products : dict
         New product -> the reference product (own market only).
+    dropped : list of str
+        Sources of the reference plant the new plant is not connected to: closed to new
+        draw (``source_closed``), so the overlay's connection would be refused.
     """
 
     overlay: Path
@@ -80,6 +83,7 @@ class NewPlant:
     scale: float
     processes: dict[str, str]
     products: dict[str, str]
+    dropped: list[str] = field(default_factory=list)
 
 
 def parse_quantity(text: str) -> tuple[float, str]:
@@ -193,7 +197,9 @@ def new_plant(
             target, case, scenario_file, out, plant, name, like, capacity, scale, name_fa
         ),
     )
-    return NewPlant(out, target, scale, builder.new_process, builder.new_product)
+    return NewPlant(
+        out, target, scale, builder.new_process, builder.new_product, list(builder.dropped)
+    )
 
 
 def _reference_inputs(case: Path) -> xr.Dataset:
@@ -259,6 +265,7 @@ class _Builder:
         self.like = like
         self.plant = plant
         self.market = market
+        self.dropped: list[str] = []
         self.provenance = _provenance_index(ds)
         processes = ds["process"].values[ds["process_plant"].values == like]
         taken = {str(p) for p in ds["process"].values}
@@ -304,6 +311,13 @@ class _Builder:
             f"plant {self.like!r} has {len(finals)} processes making a final product "
             f"({finals or own}); name the one --capacity is for with --process."
         )
+
+    def closed_sources(self) -> set[str]:
+        """Return the sources closed to new draw (``source_closed`` 1)."""
+        if "source_closed" not in self.ds:
+            return set()
+        closed = np.asarray(self.ds["source_closed"].values, dtype=float) > 0.5
+        return {str(s) for s in self.ds["source"].values[closed]}
 
     def applicable(self, rows: list[dict[str, str]]) -> list[dict[str, str]]:
         """Keep the rows of measures the reference plant can adopt (others are inert)."""
@@ -446,6 +460,17 @@ class _Builder:
                 t[f"{file}.csv"] = self.applicable(rows)
         connected = ds["connected"].sel(plant=like)
         sources = [str(s) for s, c in zip(ds["source"].values, connected.values, strict=True) if c]
+        # A source closed to new draw (a closed plain) refuses an overlay's connection:
+        # the new plant is not connected to it, nor given rights on it.
+        closed = self.closed_sources()
+        self.dropped = [s for s in sources if s in closed]
+        sources = [s for s in sources if s not in closed]
+        for file, rows in list(t.items()):
+            kept = [r for r in rows if r.get("source") not in closed]
+            if kept:
+                t[file] = kept
+            else:
+                del t[file]
         t["connections.csv"] = [
             {
                 "plant": plant,
@@ -511,6 +536,16 @@ class _Builder:
                 if rights == "scale"
                 else "; its contracts, connection caps and permits are left out (rights "
                 "omitted): the new plant draws on its sources up to their caps only."
+            ),
+            *(
+                [
+                    "Not connected to "
+                    + ", ".join(f"`{d}`" for d in self.dropped)
+                    + ": closed to new draw (`source_closed`); the new plant draws only on "
+                    "its other sources.",
+                ]
+                if self.dropped
+                else []
             ),
             "Every row's confidence is `assumption`: that the new plant is like the "
             "reference is the assumption; `note` says what each number was.",

@@ -40,6 +40,7 @@ import pandas as pd
 import xarray as xr
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Wedge
 from pyproj import Transformer
@@ -112,6 +113,7 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "scale": {"en": "{km} km", "fa": "{km} کیلومتر"},
     "more_plants": {"en": "{n} more", "fa": "{n} مورد دیگر"},
+    "brief_caption": {"en": "Map: {scenario}.", "fa": "نقشه: {scenario}."},
 }
 
 
@@ -318,6 +320,7 @@ def _footer(ax: Axes, lang: str, parts: Sequence[str]) -> None:
         ha="left",
         fontsize=6.8,
         color="#555555",
+        gid="map-footer",
     )
 
 
@@ -901,13 +904,29 @@ def _project_map(
     return ax
 
 
+#: Size of a map in a brief (inches): the page's text width, shorter than a map alone.
+BRIEF_MAP_SIZE = (7.2, 2.6)
+
+
 def brief_maps(
     items: Sequence[xr.Dataset], lang: str
-) -> list[tuple[str, Callable[[Axes | None], Axes], str]]:
-    """Return the maps a brief can show, as ``(name, draw, caption)`` jobs.
+) -> list[tuple[str, Callable[[], tuple[Figure, str]]]]:
+    """Return the map a brief shows, as ``(name, job)`` like the chart jobs of a brief.
 
-    ``draw(ax)`` draws on ``ax`` (a new figure when ``None``) and returns the Axes, like
-    the chart jobs of :func:`resourcemodel.brief.charts.make_charts`. No map when no plant
+    ``job()`` draws a new figure and returns it with its caption, as the jobs of
+    :func:`resourcemodel.brief.charts.make_charts` do. One map at most, so a comparison of
+    four scenarios keeps to four pages:
+
+    * a scenario that adds a located plant (a permit, a new project) gets the project map
+      (:func:`project_map`) against the baseline: its site and who draws less water; a
+      new plant without a site gets the water map of its scenario (which states below
+      the map what the plants it cannot place draw);
+    * a single scenario gets the water each plant draws (:func:`water_map`);
+    * a comparison without a new plant gets no map: its water chart compares the
+      scenarios already, and a comparison of four fills its four pages without one.
+
+    The caption names the scenario mapped and carries the ODbL credit of the county
+    layer (also printed on the map). No map when the results have no water, or no plant
     of the first optimal results has a location.
 
     Parameters
@@ -920,35 +939,79 @@ def brief_maps(
     Returns
     -------
     list of tuple
+        ``[]`` or one ``(name, job)``.
     """
     optimal = [r for r in items if _optimal(r)]
-    if not optimal or not has_sites(optimal[0]):
+    if not optimal or not has_sites(optimal[0]) or "water" not in optimal[0].resource.values:
         return []
-    subject = optimal[-1]
-    jobs: list[tuple[str, Callable[[Axes | None], Axes], str]] = []
-    if "water" in subject.resource.values:
-        jobs.append(("water_map", lambda ax: water_map(subject, ax=ax, lang=lang), ""))
-    try:
-        _default_cap(subject, None)
-    except ValueError:
-        pass
-    else:
-        jobs.append(("cap_map", lambda ax: cap_map(subject, ax=ax, lang=lang), ""))
-    if len(optimal) > 1:
-        new = [p for p in subject.plant.values if p not in optimal[0].plant.values]
-        sites = plant_sites(subject)
-        for plant in new:
-            if sites.at[str(plant), "located"]:
-                jobs.append(
-                    (f"{plant}_site_map", _project_job(subject, str(plant), optimal[0], lang), "")
-                )
-    return jobs
+    base = optimal[0]
+    for res in optimal[1:]:
+        sites = plant_sites(res)
+        for plant in res.plant.values:
+            if plant in base.plant.values:
+                continue
+            if bool(sites.at[str(plant), "located"]):
+                return [(f"{plant}_site_map", _brief_job(res, str(plant), base, lang))]
+            # A project without a site: the water map of its scenario says what it draws.
+            return [("water_map", _brief_job(res, None, None, lang))]
+    if len(items) > 1:
+        # A comparison without a new plant: its water chart already compares the
+        # scenarios, and four of them fill four pages without a map.
+        return []
+    return [("water_map", _brief_job(base, None, None, lang))]
 
 
-def _project_job(
-    res: xr.Dataset, plant: str, baseline: xr.Dataset, lang: str
-) -> Callable[[Axes | None], Axes]:
-    def draw(ax: Axes | None) -> Axes:
-        return project_map(res, plant, baseline=baseline, ax=ax, lang=lang)
+def _brief_job(
+    res: xr.Dataset, plant: str | None, baseline: xr.Dataset | None, lang: str
+) -> Callable[[], tuple[Figure, str]]:
+    def job() -> tuple[Figure, str]:
+        import matplotlib.pyplot as plt
 
-    return draw
+        from resourcemodel.brief.content import scenario_name
+
+        fig, ax = plt.subplots(figsize=BRIEF_MAP_SIZE, layout="constrained")
+        if plant is None:
+            water_map(res, ax=ax, lang=lang)
+        else:
+            project_map(res, plant, baseline=baseline, ax=ax, lang=lang)
+        _legend_beside(ax, lang)
+        name = scenario_name(res, lang)
+        return fig, f"{_t('brief_caption', lang, scenario=name)} {ATTRIBUTION[lang]}."
+
+    return job
+
+
+def _legend_beside(ax: Axes, lang: str) -> None:
+    """Move a map's legend and footer beside it (right, or left in Persian), off the plants.
+
+    A brief's map is wider than the province is high: the legend and the note on what
+    is not on the map, with the ODbL credit, go in the spare width, so the map keeps the
+    height of the figure and hides no plant.
+    """
+    right = lang != "fa"
+    x = 1.03 if right else -0.03
+    legend = ax.get_legend()
+    if legend is not None:
+        pairs = [
+            (h, t.get_text())
+            for h, t in zip(legend.legend_handles, legend.get_texts(), strict=True)
+            if h is not None
+        ]
+        handles, labels = [h for h, _ in pairs], [label for _, label in pairs]
+        legend.remove()
+        ax.legend(
+            handles,
+            labels,
+            loc="upper left" if right else "upper right",
+            bbox_to_anchor=(x, 1.0),
+            fontsize=7,
+            frameon=False,
+        )
+    for note in ax.texts:
+        if note.get_gid() == "map-footer":
+            lines = note.get_text().replace("\n", " ").split(ATTRIBUTION[lang])
+            text = "\n".join(plots._wrap(part.strip(), 52) for part in lines if part.strip())
+            note.set_text(f"{text}\n{ATTRIBUTION[lang]}" if text else ATTRIBUTION[lang])
+            note.xy = note.xyann = (x, 0.0)  # type: ignore[attr-defined]
+            note.set_verticalalignment("bottom")
+            note.set_horizontalalignment("left" if right else "right")

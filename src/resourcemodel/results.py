@@ -300,6 +300,13 @@ def assemble(
         inputs, lp, result, out["supply"].values
     ).items():
         out[name] = _Var(dims, values, attrs)
+    if inputs.sizes.get("group", 0) and "group_member" in inputs:
+        # Which sources make up each group: the brief charts a group's cap against them.
+        out["group_member"] = _Var(
+            ("group", "source"),
+            np.asarray(inputs["group_member"].values, dtype=bool),
+            {"units": "dimensionless", "description": "Whether the source is in the group."},
+        )
     used_dims = {d for var in out.values() for d in var.dims}
     # Keep the descriptive coordinates of the inputs (names, units, plant of process...).
     coords = {

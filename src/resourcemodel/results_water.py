@@ -48,7 +48,8 @@ def water_results(
     dict
         ``storage``, ``release``, ``spill``, ``storage_loss``, ``stored_water_value``,
         ``storage_end_cost`` by reservoir; ``user_delivery``, ``user_shortfall``,
-        ``user_below_min``, ``user_value_earned``, ``user_unit_value``, ``user_min_cost``
+        ``user_below_min``, ``user_value_earned``, ``user_value``, ``user_priority``,
+        ``user_unit_value``, ``user_min_cost``
         by user; ``source_water_value``, ``source_takes`` by source; ``depletion`` and
         ``source_draw_total`` where a ``safe_yield`` is given.
     """
@@ -104,6 +105,15 @@ def water_results(
     value = np.asarray(inputs["user_value"].values, float)
     out["user_value_earned"] = _entry(
         ut, value[:, None] * delivery, "USD", "Deliveries at the user's value per unit."
+    )
+    out["user_value"] = _entry(
+        ("user",), value, f"USD/{uu}", "Value of a unit delivered to the user (input)."
+    )
+    out["user_priority"] = _entry(
+        ("user",),
+        np.asarray(inputs["user_priority"].values, float),
+        "dimensionless",
+        "Priority tier of the user (input; 0: none, shares by value).",
     )
     out["user_unit_value"] = _entry(
         ("user",),

@@ -676,6 +676,15 @@ class _Loader:
                 )
             group_res.append(resources[0] if resources else "")
         coords["group_resource"] = ("group", np.asarray(group_res, dtype=str))
+        # Group names (source_groups.csv's name/name_fa, the first given per group).
+        for column in ("name", "name_fa"):
+            if groups is None or column not in groups.columns:
+                continue
+            given = groups[["group", column]].fillna("").astype(str)
+            given = given[given[column].str.strip() != ""].drop_duplicates("group")
+            names = given.set_index("group")[column].reindex(self.labels["group"]).fillna("")
+            if (names != "").any():
+                coords[f"group_{column}"] = ("group", names.to_numpy(dtype=str))
         # Reservoirs and users: the resource of the source they belong to.
         for dim in ("reservoir", "user"):
             of = src_res.reindex(self.entity[dim]["source"].to_numpy(dtype=object))

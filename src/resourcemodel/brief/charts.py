@@ -140,6 +140,10 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
                     ),
                 )
             )
+    # A map of who draws the water where (or a new project's site), with its ODbL credit.
+    from resourcemodel import plots_maps
+
+    jobs += plots_maps.brief_maps(items, lang)
     if not comparison:
         jobs.append(
             (

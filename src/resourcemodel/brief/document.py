@@ -105,9 +105,14 @@ def build(
             text("key_messages", lang), kind="messages", bullets=content.messages(items, rows, lang)
         ),
     ]
+    maps = [charts.pop(name) for name in list(charts) if name.endswith("_map")]
     if "headline" in charts:
         chart = charts.pop("headline")
         blocks.append(Block(chart=chart, note=chart.caption))
+        # A comparison's map (a new plant's) fills page 1 below the headline chart: the
+        # key figures start the next page anyway.
+        blocks += [Block(chart=chart, note=chart.caption) for chart in maps]
+        maps = []
     if any(is_optimal(r) for r in items):
         table = content.figures_table(rows, items, lang)
         # A comparison's long table starts a page: its header is never left at a page foot.
@@ -118,6 +123,7 @@ def build(
             chart = charts.pop(name)
             blocks.append(Block(chart=chart, note=chart.caption))
     blocks += _caps_blocks(items, charts.pop("shadow_prices", None), lang)
+    blocks += _basin_blocks(items, lang, kind)
     if "measures" in charts:
         chart = charts.pop("measures")
         adopted = None if comparison else content.measures_table(items[0], lang)
@@ -129,6 +135,8 @@ def build(
                 note=chart.caption,
             )
         )
+    # A single scenario's map comes after its numbers: where the water is drawn.
+    blocks += [Block(chart=chart, note=chart.caption) for chart in maps]
     if sensitivity:
         blocks += _sensitivity_blocks(sensitivity, items, lang, kind)
     blocks.append(
@@ -204,6 +212,28 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
         plants, label, *cells = row
         table.rows.append([f"{label}: {plants}" if plants else label, *cells])
     return [Block(heading, table=table, note=text("caps_note", lang))]
+
+
+def _basin_blocks(items: list[xr.Dataset], lang: str, kind: str) -> list[Block]:
+    """Return the basin's users, dam and value of water; nothing for a case without one."""
+    from resourcemodel import plots
+    from resourcemodel.brief import basin
+    from resourcemodel.brief.charts import to_chart
+
+    if not any(basin.has_basin(r) for r in items):
+        return []
+    table = basin.table(items, lang)
+    note = basin.note(items, lang)
+    with plots.language(lang):
+        chart = to_chart(basin.figure(items, lang), "basin", note, kind)
+    return [
+        Block(
+            text("basin_heading", lang),
+            table=table,
+            chart=chart,
+            note=f"{table.footnote} {note}",
+        )
+    ]
 
 
 def _folded_caps(res: xr.Dataset) -> dict[tuple[str, str], tuple[float, str, str, list[str]]]:

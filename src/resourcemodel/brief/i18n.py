@@ -295,6 +295,43 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_today": {"en": "today's cap", "fa": "سقف فعلی"},
     "chart_no_binding": {"en": "No cap is binding", "fa": "هیچ سقفی الزام‌آور نیست"},
     # Sensitivity
+    "basin_heading": {
+        "en": "The river basin: who gets the water",
+        "fa": "حوضهٔ رودخانه: آب به چه کسی می‌رسد",
+    },
+    "basin_col_use": {"en": "Use", "fa": "مصرف"},
+    "basin_col_value": {"en": "Value of a m3", "fa": "ارزش هر متر مکعب"},
+    "basin_col_delivered": {"en": "Delivered of asked, year", "fa": "تحویل‌شده از درخواست، سال"},
+    "basin_first": {"en": "served first", "fa": "در اولویت نخست"},
+    "basin_left": {"en": "none: gets what is left", "fa": "بدون ارزش: باقی‌مانده را می‌گیرد"},
+    "basin_below": {"en": "the river below the {dam}", "fa": "رودخانهٔ پایین‌دست {dam}"},
+    "basin_of": {"en": "{got} of {asked} ({share})", "fa": "{got} از {asked} ({share})"},
+    "basin_industry": {
+        "en": "Industry (what the plants draw)",
+        "fa": "صنعت (برداشت کارخانه‌ها)",
+    },
+    "basin_industry_value": {"en": "see the caps", "fa": "در جدول سقف‌ها"},
+    "basin_table_note": {
+        "en": "{unit} over the year; every use takes from {river}. A m3 is valued as in "
+        "the data; a use served first is met before the others; industry's row is what "
+        "the plants draw from the same river.",
+        "fa": "{unit} در سال؛ همهٔ مصارف از {river} برداشت می‌کنند. ارزش هر متر مکعب "
+        "همان ارزش داده‌هاست؛ مصرف در اولویت نخست پیش از دیگران تأمین می‌شود؛ ردیف صنعت "
+        "برداشت کارخانه‌ها از همین رودخانه است.",
+    },
+    "basin_storage_title": {
+        "en": "Water in the dam at the end of each month",
+        "fa": "آب ذخیره‌شده در سد در پایان هر ماه",
+    },
+    "basin_value_title": {
+        "en": "Value of one more m3 in {river}, to whichever use takes it",
+        "fa": "ارزش یک متر مکعب بیشتر در {river} برای هر مصرفی که آن را بگیرد",
+    },
+    "basin_note": {
+        "en": "{scenario}: one more m3 at the river is worth {low} to {high} USD over the months.",
+        "fa": "{scenario}: یک متر مکعب بیشتر در رودخانه در ماه‌های سال {low} تا {high} "
+        "دلار ارزش دارد.",
+    },
     "sens_heading": {
         "en": "How sensitive are the results?",
         "fa": "نتایج تا چه حد به ورودی‌ها حساس‌اند؟",
@@ -742,8 +779,8 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
             f"{display_name(res, 'plant', plant, lang)} "
             f"({display_name(res, 'product', product, lang)})"
         )
-    if dim == "group" and f"group{'_name_fa' if lang == 'fa' else '_name'}" not in res.coords:
-        # Results carry no group names: name the group by its sources, else its resource.
+    if dim == "group" and not _named(res, "group", label, lang):
+        # No name for the group: name it by its sources, else its resource.
         members = group_members(res, label)
         if members:
             return " + ".join(display_name(res, "source", s, lang) for s in members)
@@ -759,19 +796,33 @@ def display_name(res: xr.Dataset, dim: str, label: str, lang: str) -> str:
     return label
 
 
-def group_members(res: xr.Dataset, group: str) -> list[str] | None:
-    """Return the sources whose draws make up a source group's use, read from results.
+def _named(res: xr.Dataset, dim: str, label: str, lang: str) -> bool:
+    coord = f"{dim}{'_name_fa' if lang == 'fa' else '_name'}"
+    if coord not in res.coords or label not in res[dim].values:
+        return False
+    value = str(res[coord].sel({dim: label}).item()).strip()
+    return bool(value) and value.lower() != "nan"
 
-    Results hold a group's use but not its members; the members are the smallest set of
-    the group resource's sources whose summed draws equal the group's use in every
-    period, provided every source of the set draws something (else the set is not
-    known). None when no set matches or the results hold no solution.
+
+def group_members(res: xr.Dataset, group: str) -> list[str] | None:
+    """Return the sources that make up a source group, read from results.
+
+    Results hold ``group_member`` (group x source) since they name groups; older results
+    files do not, and then the members are inferred: the smallest set of the group
+    resource's sources whose summed draws equal the group's use in every period,
+    provided every source of the set draws something (else the set is not known). None
+    when the group is unknown, or (inferring) no set matches or there is no solution.
     """
     import itertools
 
     import numpy as np
 
-    if "group_cap_use" not in res or group not in res["group"].values:
+    if "group" not in res.dims or group not in res["group"].values:
+        return None
+    if "group_member" in res:
+        member = np.asarray(res["group_member"].sel(group=group).values, dtype=bool)
+        return [str(s) for s in res.source.values[member]] or None
+    if "group_cap_use" not in res:
         return None
     if str(res.attrs.get("status", "optimal")) != "optimal":
         return None
