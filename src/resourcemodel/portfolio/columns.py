@@ -83,6 +83,10 @@ def assign_sources(register: xr.Dataset, inputs: xr.Dataset, base: xr.Dataset) -
     4. the province's main source of the resource (largest total draw in ``base``; ties:
        the first in ``sources.csv``).
 
+    A completed project is new draw, so rules 2-4 skip sources closed to new draw
+    (``source_closed``, e.g. Isfahan's groundwater: 30 of 35 plains closed, S46), and a
+    ``source_<resource>`` column naming a closed source is an error.
+
     Parameters
     ----------
     register : xarray.Dataset
@@ -103,19 +107,24 @@ def assign_sources(register: xr.Dataset, inputs: xr.Dataset, base: xr.Dataset) -
     plants = list(inputs["plant"].values.astype(str))
     supply = np.nan_to_num(base["supply"].transpose("plant", "source", "period").values).sum(-1)
     connected = np.asarray(inputs["connected"].values, dtype=bool)
+    closed = (
+        np.asarray(inputs["source_closed"].values, dtype=float) > 0.5
+        if "source_closed" in inputs
+        else np.zeros(len(sources), dtype=bool)
+    )
     nr = len(resources)
     order = np.arange(len(sources))
     # Province's main source per resource.
     total = supply.sum(axis=0)
     province = np.full(nr, -1)
     for r in range(nr):
-        cand = np.flatnonzero(src_res == r)
+        cand = np.flatnonzero((src_res == r) & ~closed)
         if len(cand):
             province[r] = cand[np.lexsort((order[cand], -total[cand]))[0]]
     # Each plant's main source per resource (-1 if not connected to any).
     plant_main = np.full((len(plants), nr), -1)
     for r in range(nr):
-        cand = np.flatnonzero(src_res == r)
+        cand = np.flatnonzero((src_res == r) & ~closed)
         for k in range(len(plants)):
             c = cand[connected[k, cand]]
             if len(c):
@@ -131,11 +140,24 @@ def assign_sources(register: xr.Dataset, inputs: xr.Dataset, base: xr.Dataset) -
         w = resources.index("water")
         names = {s: i for i, s in enumerate(sources)}
         for i, plain in enumerate(register["plain"].values.astype(str)):
-            if plain and f"groundwater_{plain}" in names:
+            if (
+                plain
+                and f"groundwater_{plain}" in names
+                and not closed[names[f"groundwater_{plain}"]]
+            ):
                 out[i, w] = names[f"groundwater_{plain}"]
     chosen = register["source_choice"].values.astype(str)
     names = {s: i for i, s in enumerate(sources)}
     given = chosen != ""
+    shut = [
+        f"project {register['project'].values[i]!r} names source {chosen[i, r]!r} for "
+        f"{resources[r]!r}, which is closed to new draw (source_closed): name an open source "
+        "of the resource."
+        for i, r in zip(*np.nonzero(given), strict=True)
+        if closed[names[chosen[i, r]]]
+    ]
+    if shut:
+        raise ValidationError(shut, during="Errors resolving the register's sources")
     out[given] = [names[s] for s in chosen[given]]
     used = np.asarray(register["intensity"].values, float) > 0
     out = np.where(used, out, -1)
@@ -143,7 +165,7 @@ def assign_sources(register: xr.Dataset, inputs: xr.Dataset, base: xr.Dataset) -
     if missing.any():
         problems = [
             f"project {register['project'].values[i]!r} uses {resources[r]!r}, which no source "
-            "of the case supplies: add a source of it or drop its use_ column."
+            "of the case open to new draw supplies: add a source of it or drop its use_ column."
             for i, r in zip(*np.nonzero(missing), strict=True)
         ]
         raise ValidationError(problems, during="Errors resolving the register's sources")
