@@ -244,3 +244,17 @@ def test_optimal_never_loses_more_than_pro_rata(name: str) -> None:
     assert np.all(pro <= normal * float(share.max()) + 1e-6 * max(normal.max(), 1.0))
     # The table prints in planner units.
     assert " MUSD" in decree_table(ds)
+
+
+def test_most_valuable_caps_leave_out_a_cap_worth_nothing() -> None:
+    """Under the 10% decree as written the plants' own limits bind, not the grid cap: the
+    cap sits at its limit with a shadow price of 0 and must not read as "most valuable"."""
+    from resourcemodel import report
+
+    root = Path(__file__).parents[1] / "scenarios"
+    res = rm.run(root / "summer-grid-10-decree.toml")
+    caps = report.binding_caps(res)
+    assert ((caps["cap"] == "source_cap") & (caps["shadow_price"] <= 1e-9)).any()
+    tops = report.top_caps(res)
+    assert (tops["shadow_price"] > 1e-9).all()
+    assert "0 USD/MWh" not in report.top_caps_text(res)

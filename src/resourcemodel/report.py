@@ -419,12 +419,15 @@ def top_caps(res: xr.Dataset) -> pd.DataFrame:
     """Return the most valuable binding cap on each resource (or pollutant), water first.
 
     Shadow prices in USD/m3, USD/MWh and USD/GJ are not comparable, so caps are ranked
-    within a resource only. Caps of zero (a source closed in those periods) are left out.
+    within a resource only. Caps of zero (a source closed in those periods) and caps worth
+    nothing at the margin are left out.
     """
     caps = binding_caps(res)
     if caps.empty:
         return caps
-    caps = caps[caps["limit"] > 0]
+    # A cap at its limit but worth nothing at the margin (a pro-rata decree binds the plants
+    # one by one, not the cap) is not "valuable"; caps of zero (a closed source) say nothing.
+    caps = caps[(caps["limit"] > 0) & (caps["shadow_price"] > 1e-9)]
     caps = caps.assign(
         resource=[cap_resource(res, c, w) for c, w in zip(caps["cap"], caps["where"], strict=True)]
     )
