@@ -176,3 +176,21 @@ def test_brief_keyword_and_errors(chosen: Portfolio, tradeoff: xr.Dataset) -> No
         rm.brief(chosen.results, portfolio_front=tradeoff)
     with pytest.raises(BriefError, match=r"portfolio\.front"):
         rm.brief(chosen.results, portfolio=chosen, portfolio_front=chosen.projects)
+
+
+def test_cli_writes_a_brief_with_the_section_and_the_front(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from resourcemodel.cli import main
+
+    out = tmp_path / "brief.html"
+    argv = ["portfolio", str(CASE), str(REGISTER), "--of", "water", "--discount-rate", "0"]
+    argv += ["--lifetime", "10", "--brief", str(out), "--front", "5"]
+    assert main(argv) == 0
+    assert f"wrote {out}" in capsys.readouterr().err
+    html = out.read_text(encoding="utf-8")
+    assert "Half-finished projects: which to complete under the caps" in html
+    # p2 is not completed: not listed (the left-out sentence names it by id).
+    assert "p3 Small frugal mill" in html and "Thirsty mill" not in html
+    assert "left out closest to admission is p2" in html
+    assert "(5 caps)" in html
