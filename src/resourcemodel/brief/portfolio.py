@@ -84,6 +84,25 @@ def heading(projects: xr.Dataset, lang: str, front: xr.Dataset | None = None) ->
     return text(key, lang)
 
 
+def county_name(county: str, lang: str) -> str:
+    """Return a county's name from the shipped county layer, or its id when not found.
+
+    Ids match the layer's (``aran_and_bidgol``), the same without ``and``
+    (``aran_bidgol``), or its unique start (``shahin_shahr`` for
+    ``shahin_shahr_and_meymeh``).
+    """
+    from resourcemodel import plots_maps
+
+    layer = plots_maps.counties()
+    ids = [str(c) for c in layer["county"]]
+    hits = [i for i, c in enumerate(ids) if county in (c, c.replace("_and_", "_"))]
+    if not hits:
+        hits = [i for i, c in enumerate(ids) if c.startswith(county + "_")]
+    if len(hits) != 1 or not county:
+        return county
+    return str(layer[("name_fa" if lang == "fa" else "name")].iloc[hits[0]])
+
+
 def _jobs_objective(projects: xr.Dataset) -> bool:
     return str(projects.attrs.get("objective", "value_added")) == "jobs"
 
@@ -133,7 +152,7 @@ def table(projects: xr.Dataset, lang: str, most: int = MAX_PROJECTS) -> tuple[Ta
             [
                 label,
                 str(coord["sector"][i]) if coord["sector"] is not None else "–",
-                str(coord["county"][i]) if coord["county"] is not None else "–",
+                county_name(str(coord["county"][i]), lang) if coord["county"] is not None else "–",
                 number(net[i] if jobs_obj else net[i] * 1e-6, lang),
                 number(water[i] * wfactor, lang),
                 number(jobs[i], lang) if jobs is not None else "–",
