@@ -201,3 +201,14 @@ def test_county_names_from_the_shipped_layer() -> None:
     assert section.county_name("aran_bidgol", "fa") == "آران و بیدگل"  # synthetic register's id
     assert section.county_name("shahin_shahr", "en").startswith("Shahin Shahr")
     assert section.county_name("north", "en") == "north"  # not a county of the layer: its id
+
+
+def test_every_reason_a_selection_gives_is_worded() -> None:
+    import inspect
+
+    from resourcemodel.portfolio import select
+
+    reasons = set(re.findall(r'reason\[i\] = "(\w+)"', inspect.getsource(select)))
+    assert {"caps", "budget", "no_margin"} <= reasons
+    missing = {r for r in reasons - {"selected"} if f"pf_reason_{r}" not in i18n.STRINGS}
+    assert not missing

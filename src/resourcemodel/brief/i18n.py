@@ -352,6 +352,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "its county has reached its quota",
         "fa": "سهمیهٔ شهرستان آن پر شده است",
     },
+    "pf_reason_no_margin": {
+        "en": "its sales do not cover its costs and investment, caps or not",
+        "fa": "فروش آن حتی بدون سقف‌ها هزینه و سرمایه‌گذاری‌اش را نمی‌پوشاند",
+    },
+    "pf_reason_completion": {
+        "en": "it would be completed after the year asked for",
+        "fa": "پس از سال خواسته‌شده تکمیل می‌شود",
+    },
+    "pf_reason_pooled_products": {
+        "en": "the products it takes from the province's pools are worth more than it adds",
+        "fa": "ارزش محصولاتی که از ذخایر مشترک استان می‌گیرد از افزودهٔ آن بیشتر است",
+    },
+    "pf_reason_other": {
+        "en": "see its reason in the per-project table",
+        "fa": "دلیل آن در جدول طرح‌ها آمده است",
+    },
     "pf_reason_rules": {
         "en": "the rules together favour others",
         "fa": "قواعد با هم طرح‌های دیگر را ترجیح می‌دهند",

@@ -194,7 +194,7 @@ def marginal(projects: xr.Dataset, lang: str) -> str:
     key = f"pf_reason_{reason}"
     from resourcemodel.brief.i18n import STRINGS
 
-    why = text(key if key in STRINGS else "pf_reason_rules", lang)
+    why = text(key if key in STRINGS else "pf_reason_other", lang)
     value = net[i] if _jobs_objective(projects) else net[i] * 1e-6
     unit = "job" if _jobs_objective(projects) else "MUSD"
     return text(
