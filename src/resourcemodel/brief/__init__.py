@@ -125,6 +125,8 @@ def brief(
     out: str | Path | None = None,
     baseline: object = None,
     sensitivity: object = None,
+    portfolio: object = None,
+    portfolio_front: object = None,
 ) -> Path | str:
     """Write a policy brief of one scenario, or of several compared with a baseline.
 
@@ -148,6 +150,12 @@ def brief(
         Sweep results (:func:`resourcemodel.sweep`) and/or cost curves
         (:func:`resourcemodel.analyses.cost_curve`): the brief gets a sensitivity section
         with a tornado of the objective or the curve's steps.
+    portfolio : Portfolio or Dataset, optional
+        A portfolio selection (:func:`resourcemodel.portfolio.select_portfolio`, or its
+        ``projects``): a section with the completed projects by contribution, and the map
+        of those with coordinates. Titled SYNTHETIC for a synthetic register.
+    portfolio_front : Dataset, optional
+        The trade-off front (:func:`resourcemodel.portfolio.front`), drawn in that section.
 
     Returns
     -------
@@ -201,7 +209,18 @@ def brief(
         from resourcemodel.brief import sensitivity as sens
 
         extra = sens.load(sensitivity)
-    return _write(items, lang, format, None if out is None else Path(out), extra)
+    chosen = None
+    if portfolio is not None:
+        from resourcemodel.brief import portfolio as pf
+
+        chosen = (
+            pf.projects_of(portfolio),
+            None if portfolio_front is None else pf.check_front(portfolio_front),
+        )
+    elif portfolio_front is not None:
+        msg = "portfolio_front= needs portfolio= (the selection the front belongs to)."
+        raise BriefError(msg)
+    return _write(items, lang, format, None if out is None else Path(out), extra, chosen)
 
 
 def _write(
@@ -210,12 +229,13 @@ def _write(
     fmt: str,
     target: Path | None,
     sensitivity: list[xr.Dataset] | None = None,
+    portfolio: tuple[xr.Dataset, xr.Dataset | None] | None = None,
 ) -> Path | str:
     from resourcemodel.brief.document import build
     from resourcemodel.io import write_text, write_with
 
     # PDF charts are PNG: weasyprint draws SVG glyph paths one <use> at a time (slow).
-    doc = build(items, lang, "svg" if fmt == "html" else "png", sensitivity)
+    doc = build(items, lang, "svg" if fmt == "html" else "png", sensitivity, portfolio)
     if fmt in ("html", "pdf"):
         from resourcemodel.brief import to_html
 

@@ -67,6 +67,7 @@ def build(
     lang: str,
     kind: str = "svg",
     sensitivity: list[xr.Dataset] | None = None,
+    portfolio: tuple[xr.Dataset, xr.Dataset | None] | None = None,
 ) -> Document:
     """Build the brief of one scenario, or of several compared with the first.
 
@@ -80,6 +81,9 @@ def build(
         How charts are drawn.
     sensitivity : list of xarray.Dataset, optional
         Sweep results and/or cost curves: a sensitivity section (tornado, cost curve).
+    portfolio : (Dataset, Dataset or None), optional
+        A portfolio selection's per-project Dataset and optionally its trade-off front: a
+        section with the completed projects, the front and their map.
 
     Returns
     -------
@@ -124,6 +128,8 @@ def build(
             blocks.append(Block(chart=chart, note=chart.caption))
     blocks += _caps_blocks(items, charts.pop("shadow_prices", None), lang)
     blocks += _basin_blocks(items, lang, kind)
+    if portfolio is not None:
+        blocks += _portfolio_blocks(*portfolio, lang, kind)
     if "measures" in charts:
         chart = charts.pop("measures")
         adopted = None if comparison else content.measures_table(items[0], lang)
@@ -234,6 +240,45 @@ def _basin_blocks(items: list[xr.Dataset], lang: str, kind: str) -> list[Block]:
             note=f"{table.footnote} {note}",
         )
     ]
+
+
+def _portfolio_blocks(
+    projects: xr.Dataset, front: xr.Dataset | None, lang: str, kind: str
+) -> list[Block]:
+    """Return the completed projects, the trade-off front and the map of the completed ones."""
+    from resourcemodel import plots
+    from resourcemodel.brief import portfolio
+    from resourcemodel.brief.charts import to_chart
+
+    table, more = portfolio.table(projects, lang)
+    notes = [text("pf_table_note", lang)]
+    if more:
+        notes.append(text("pf_more", lang, n=number(more, lang)))
+    paragraphs = [portfolio.summary(projects, lang)]
+    left_out = portfolio.marginal(projects, lang)
+    if left_out:
+        paragraphs.append(left_out)
+    blocks = [
+        Block(
+            portfolio.heading(projects, lang, front),
+            kind="newpage",
+            paragraphs=paragraphs,
+            table=table if table.rows else None,
+            note=" ".join(notes),
+        )
+    ]
+    with plots.language(lang):
+        if front is not None:
+            note = text("pf_front_note", lang, n=number(int(front.sizes["point"]), lang))
+            chart = to_chart(portfolio.front_figure(front, lang), "portfolio-front", note, kind)
+            blocks.append(Block(chart=chart, note=note))
+        note = portfolio.map_note(projects, lang)
+        if portfolio.located(projects).any():
+            chart = to_chart(portfolio.map_figure(projects, lang), "portfolio-map", note, kind)
+            blocks.append(Block(chart=chart, note=note))
+        else:
+            blocks.append(Block(paragraphs=[note]))
+    return blocks
 
 
 def _folded_caps(res: xr.Dataset) -> dict[tuple[str, str], tuple[float, str, str, list[str]]]:

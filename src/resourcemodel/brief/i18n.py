@@ -295,6 +295,118 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart_today": {"en": "today's cap", "fa": "سقف فعلی"},
     "chart_no_binding": {"en": "No cap is binding", "fa": "هیچ سقفی الزام‌آور نیست"},
     # Sensitivity
+    # Portfolio of half-finished projects
+    "pf_heading": {
+        "en": "Half-finished projects: which to complete under the caps",
+        "fa": "طرح‌های نیمه‌تمام: کدام‌ها زیر سقف‌ها تکمیل شوند",
+    },
+    "pf_heading_synthetic": {
+        "en": "Half-finished projects: which to complete under the caps "
+        "(SYNTHETIC register, not the province's projects)",
+        "fa": "طرح‌های نیمه‌تمام: کدام‌ها زیر سقف‌ها تکمیل شوند (فهرست ساختگی، نه طرح‌های واقعی استان)",
+    },
+    "pf_summary": {
+        "en": "{n} of {total} projects completed: {investment} of remaining investment, "
+        "{water} of freshwater a year, {jobs} jobs.",
+        "fa": "{n} طرح از {total} طرح تکمیل می‌شود: {investment} سرمایه‌گذاری باقی‌مانده، "
+        "{water} آب شیرین در سال، {jobs} شغل.",
+    },
+    "pf_col_project": {"en": "Project", "fa": "طرح"},
+    "pf_col_sector": {"en": "Sector", "fa": "بخش"},
+    "pf_col_county": {"en": "County", "fa": "شهرستان"},
+    "pf_col_contribution": {"en": "Contribution, MUSD/yr", "fa": "سهم، میلیون دلار در سال"},
+    "pf_col_jobs_added": {"en": "Contribution, jobs", "fa": "سهم، شغل"},
+    "pf_col_water": {"en": "Freshwater, {unit}/yr", "fa": "آب شیرین، {unit} در سال"},
+    "pf_col_jobs": {"en": "Jobs", "fa": "شغل"},
+    "pf_col_investment": {"en": "Investment left, MUSD", "fa": "سرمایهٔ باقی‌مانده، میلیون دلار"},
+    "pf_table_note": {
+        "en": "A project's contribution is its value added less the annualised remaining "
+        "investment and less what the caps it draws on are worth to the plants already "
+        "running (their shadow prices with the choice fixed).",
+        "fa": "سهم هر طرح ارزش افزودهٔ آن منهای قسط سالانهٔ سرمایهٔ باقی‌مانده و منهای ارزش "
+        "سقف‌هایی است که از آن‌ها برداشت می‌کند برای کارخانه‌های موجود (قیمت سایه با انتخاب "
+        "ثابت).",
+    },
+    "pf_more": {
+        "en": "{n} more completed projects are not listed.",
+        "fa": "{n} طرح تکمیل‌شدهٔ دیگر فهرست نشده است.",
+    },
+    "pf_marginal": {
+        "en": "The project left out closest to admission is {project} (net {net}): {why}.",
+        "fa": "نزدیک‌ترین طرح کنارگذاشته به پذیرش {project} است (خالص {net}): {why}.",
+    },
+    "pf_reason_caps": {
+        "en": "the caps it draws on are worth more than it adds",
+        "fa": "ارزش سقف‌هایی که از آن‌ها برداشت می‌کند از افزودهٔ آن بیشتر است",
+    },
+    "pf_reason_budget": {"en": "the budget is spent", "fa": "بودجه تمام شده است"},
+    "pf_reason_exclusive": {
+        "en": "its site goes to another project",
+        "fa": "محل آن به طرح دیگری می‌رسد",
+    },
+    "pf_reason_precedence": {
+        "en": "the project it requires is not completed",
+        "fa": "طرح پیش‌نیاز آن تکمیل نمی‌شود",
+    },
+    "pf_reason_county_quota": {
+        "en": "its county has reached its quota",
+        "fa": "سهمیهٔ شهرستان آن پر شده است",
+    },
+    "pf_reason_no_margin": {
+        "en": "its sales do not cover its costs and investment, caps or not",
+        "fa": "فروش آن حتی بدون سقف‌ها هزینه و سرمایه‌گذاری‌اش را نمی‌پوشاند",
+    },
+    "pf_reason_completion": {
+        "en": "it would be completed after the year asked for",
+        "fa": "پس از سال خواسته‌شده تکمیل می‌شود",
+    },
+    "pf_reason_pooled_products": {
+        "en": "the products it takes from the province's pools are worth more than it adds",
+        "fa": "ارزش محصولاتی که از ذخایر مشترک استان می‌گیرد از افزودهٔ آن بیشتر است",
+    },
+    "pf_reason_other": {
+        "en": "see its reason in the per-project table",
+        "fa": "دلیل آن در جدول طرح‌ها آمده است",
+    },
+    "pf_reason_rules": {
+        "en": "the rules together favour others",
+        "fa": "قواعد با هم طرح‌های دیگر را ترجیح می‌دهند",
+    },
+    "pf_front_title": {
+        "en": "What the portfolio adds for each cap on freshwater drawn",
+        "fa": "افزودهٔ سبد طرح‌ها به ازای هر سقف برداشت آب شیرین",
+    },
+    "pf_front_x": {
+        "en": "freshwater drawn by the province and the projects, {unit}/yr",
+        "fa": "آب شیرین برداشتی استان و طرح‌ها، {unit} در سال",
+    },
+    "pf_front_y": {
+        "en": "value added of plants and projects less investment, MUSD/yr",
+        "fa": "ارزش افزودهٔ کارخانه‌ها و طرح‌ها منهای سرمایه‌گذاری، میلیون دلار در سال",
+    },
+    "pf_front_y_jobs": {"en": "jobs", "fa": "شغل"},
+    "pf_front_note": {
+        "en": "Each point is the best portfolio when the freshwater drawn by the plants and "
+        "the projects together is capped at that amount ({n} caps).",
+        "fa": "هر نقطه بهترین سبد طرح‌هاست وقتی برداشت آب شیرین کارخانه‌ها و طرح‌ها با هم به "
+        "آن مقدار محدود شود ({n} سقف).",
+    },
+    "pf_map_title": {
+        "en": "Completed projects (dot area: freshwater drawn)",
+        "fa": "طرح‌های تکمیل‌شده (مساحت نقطه: آب شیرین برداشتی)",
+    },
+    "pf_map_note": {
+        "en": "{n} completed projects are on the map.",
+        "fa": "{n} طرح تکمیل‌شده روی نقشه است.",
+    },
+    "pf_map_missing": {
+        "en": "{n} have no coordinates in the register and are not shown.",
+        "fa": "{n} طرح در فهرست مختصات ندارد و نشان داده نشده است.",
+    },
+    "pf_no_map": {
+        "en": "No map: no completed project has coordinates (lat, lon) in the register.",
+        "fa": "نقشه‌ای نیست: هیچ طرح تکمیل‌شده‌ای در فهرست مختصات ندارد.",
+    },
     "basin_heading": {
         "en": "The river basin: who gets the water",
         "fa": "حوضهٔ رودخانه: آب به چه کسی می‌رسد",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resourcemodel.exceptions import InputError
+
+if TYPE_CHECKING:
+    from resourcemodel.portfolio.select import Portfolio, Rules
 
 
 def _pairs(items: list[str] | None, flag: str, kind: type) -> dict[str, Any] | None:
@@ -51,6 +54,21 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--of", default="freshwater", help="resource reported (default freshwater)")
     p.add_argument("--out", type=Path, default=None, help="write the per-project table (CSV)")
     p.add_argument("--top", type=int, default=10, help="lines per list (default 10)")
+    p.add_argument(
+        "--brief",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write a policy brief with a portfolio section (.html, .pdf, .md or .docx)",
+    )
+    p.add_argument("--lang", choices=["en", "fa"], default="en", help="language of --brief")
+    p.add_argument(
+        "--front",
+        type=int,
+        default=0,
+        metavar="POINTS",
+        help="with --brief: draw the trade-off front with this many caps (e.g. 20)",
+    )
 
 
 def cmd_portfolio(args: argparse.Namespace) -> int:
@@ -84,7 +102,43 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out)
         print(f"wrote {args.out}", file=sys.stderr)
+    if args.brief is not None:
+        _write_brief(args, p, rules)
     return 0
+
+
+def _write_brief(args: argparse.Namespace, p: Portfolio, rules: Rules) -> None:
+    """Write the brief of the scenario with the portfolio (and its front when asked)."""
+    from resourcemodel.brief import FORMATS, brief
+    from resourcemodel.portfolio.front import front
+    from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME
+
+    by_suffix = {suffix: name for name, suffix in FORMATS.items()}
+    fmt = by_suffix.get(args.brief.suffix.lower(), "html")
+    tradeoff = None
+    if args.front > 0:
+        tradeoff = front(
+            args.scenario,
+            args.register,
+            points=args.front,
+            objective=args.objective,
+            job_value=args.job_value,
+            rules=rules,
+            discount_rate=DISCOUNT_RATE if args.discount_rate is None else args.discount_rate,
+            lifetime=LIFETIME if args.lifetime is None else args.lifetime,
+            backend=getattr(args, "backend", None) or "highs",
+            time_limit=args.time_limit,
+            of=args.of,
+        )
+    target = brief(
+        p.results,
+        lang=args.lang,
+        format=fmt,
+        out=args.brief,
+        portfolio=p,
+        portfolio_front=tradeoff,
+    )
+    print(f"wrote {target}", file=sys.stderr)
 
 
 HANDLERS = {"portfolio": cmd_portfolio}

@@ -433,7 +433,11 @@ def solve_program(
         objective
     ]
     unit = "job" if objective == "jobs" else "USD"
-    projects.attrs.update(objective=objective, scenario=s.case.name)
+    projects.attrs.update(
+        objective=objective,
+        scenario=s.case.name,
+        synthetic=int(bool(s.register.attrs.get("synthetic", 0))),
+    )
     return Portfolio(
         projects=projects,
         objective=float(result.objective),
