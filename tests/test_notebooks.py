@@ -33,6 +33,7 @@ REQUIRED = (
     "05_sensitivity",
     "06_new_permit",
     "07_basin",
+    "08_pathway",
     "09_portfolio",
 )
 #: Seconds one cell may run before the test fails (the slowest cell takes a few seconds).
