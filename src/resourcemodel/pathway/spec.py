@@ -225,6 +225,12 @@ def load_pathway(path: str | Path) -> Pathway:
         )
         view = block
     _unknown(table, _PATHWAY_KEYS, f"{label}, [pathway]", bad)
+    bad += [
+        f"{c.origin}, years: selects none of the pathway's years {list(years)}; a change "
+        "applies in the representative years its selector holds."
+        for c in scenario.dated
+        if not any(c.applies(y) for y in years)
+    ]
     trajectories = [
         _trajectory(entry, f"{label}, [[trajectory]] #{i}", bad)
         for i, entry in enumerate(raw.get("trajectory", []), start=1)
