@@ -137,3 +137,27 @@ def test_what_if_changes_take_no_selector() -> None:
     raw = {"parameter": "source_cap", "scale": 0.5, "years": "1409.."}
     with pytest.raises(ScenarioError, match="years: a year selector belongs in a pathway"):
         parse_change(raw, "what-if, [[change]] #1")
+
+
+ISFAHAN = Path(__file__).resolve().parents[1] / "scenarios" / "pathway-1404-1424.toml"
+
+
+def test_isfahan_phase_one_runs_all_year_from_1405() -> None:
+    """1404: from 15 Azar only (0.829 + 2 x 1.555 + 1.503 = 5.442 Mm3); later years
+    0.6 m3/s x 365 days (6 x 1.607 + 5 x 1.555 + 1.503 = 18.920 Mm3)."""
+    pathway = load_pathway(ISFAHAN)
+    inputs, _ = prepare(pathway)
+    desal = [float(ds["source_cap"].sel(source="desal_transfer").sum()) / 1e6 for ds in inputs]
+    np.testing.assert_allclose(desal, [5.442] + [18.92] * 4, rtol=1e-9)
+    cost = [float(ds["source_cost"].sel(source="desal_transfer").max()) for ds in inputs]
+    assert cost == [1.1] * 5
+
+
+def test_isfahan_desal_phase_costs_follow_the_review() -> None:
+    """Capital per Mm3/yr: 800 MUSD / 200 (coast-Sirjan) + 291 MUSD / 40 (Sirjan-Mobarakeh)."""
+    per_unit = 800e6 / 200 + 291e6 / 40
+    phases = {c.source: c for c in load_pathway(ISFAHAN).candidates if c.source}
+    assert set(phases) == {"desal_phase2", "desal_phase3"}
+    assert phases["desal_phase2"].capital_cost == pytest.approx(30 * per_unit)
+    assert phases["desal_phase3"].capital_cost == pytest.approx(130 * per_unit)
+    assert phases["desal_phase2"].capacity + phases["desal_phase3"].capacity == 200 - 40
