@@ -30,6 +30,12 @@ its single-year case (a single-year run of the same file ignores these tables)::
     earliest = 1405              # first year in service, optional
     integer = false              # all-or-nothing builds
 
+A ``[[change]]`` of the file may carry ``years = "1409.."`` (or ``"..1414"``,
+``"1404..1409"``, a year, a list) and ``[[retirement]]`` takes capacity away from a year on
+(:mod:`resourcemodel.scenario`); each year's inputs take the changes that apply in it
+(:mod:`~resourcemodel.pathway.years`). A selector holding none of the representative years
+is an error here.
+
 Every problem is reported at once, naming the file, the table and its number, and the key.
 """
 
