@@ -27,6 +27,16 @@
 # falls linearly to `(1 - SHARE)` x the draw of 1404 without a target by 1414, flat after.
 # The comparison without a target is the same pathway with the case's cap every year.
 # Demand, prices and river flows are flat (labelled assumptions in the scenario file).
+#
+# Desalination phases 2 (+30 Mm3/yr) and 3 (+130 Mm3/yr) are build candidates too, delivered
+# at about 2.16 USD/m3 at full use (1.1 operating + 1.06 capital; the derivation is in the
+# scenario file and `docs/pathways.md`, "Desalinated water"), so a phase is built only where a
+# m3 of freshwater is worth some 1.9-2.0 USD more than its 0.20-0.24 tariff: dearer than
+# wastewater substitution (M1, 0.49-0.76 USD/m3 saved), dry cooling (M4, 0.66-1.18 plus fuel)
+# and about level with zero liquid discharge (M6, 1.37 plus 20 kWh/m3). Measured 2026-11-30:
+# with `SHARE = 0.2` no phase is built (freshwater worth 0.54 USD/m3 over its tariff in
+# 1414); with `SHARE = 0.4` about 18 Mm3/yr of new capacity is decided in 1409 for 1414, and
+# freshwater's price then is desalination's (1.9-2.0 USD/m3).
 
 # %% tags=["parameters"]
 PATHWAY = "../scenarios/pathway-1404-1424.toml"
@@ -166,6 +176,13 @@ d_jobs = jobs.loc[TARGET_YEAR, "perfect"] - jobs.loc[TARGET_YEAR, "no target"]
 needs = draws.loc[TARGET_YEAR, "no target"] > goal * (1 + 1e-6)
 assert not needs or len(extra) > 0 or d_va < 0
 assert cost_of_target >= -1e-6 * abs(totals["no target"])
+built_capacity = perfect.get("build_capacity")  # source candidates: desalination phases
+desal = (
+    0.0
+    if built_capacity is None
+    else float(built_capacity.sel(year=built_capacity.year < TARGET_YEAR).sum()) / MM3
+)
+fw_price = perfect["group_cap_annual_shadow_price"].sel(group=GROUP, year=TARGET_YEAR).item()
 conclusion = (
     f"To bring industry's freshwater draw from {draw0:,.1f} Mm3/yr ({loaded.years[0]}, "
     f"no target) to "
@@ -178,6 +195,9 @@ conclusion = (
     f"over the pathway without it; "
     f"myopic planning (one representative year decided at a time, seeing the next) costs "
     f"{myopic_extra:,.2f} MUSD more. In {TARGET_YEAR}, value added changes by "
-    f"{d_va:+,.1f} MUSD/yr and jobs by {d_jobs:+,.0f} against no target."
+    f"{d_va:+,.1f} MUSD/yr and jobs by {d_jobs:+,.0f} against no target. "
+    f"Desalination capacity decided before {TARGET_YEAR}: {desal:,.1f} Mm3/yr; a m3 of "
+    f"freshwater in {TARGET_YEAR} is worth {fw_price:,.2f} USD more than its tariff (a new "
+    f"phase needs about 1.9-2.0)."
 )
 display(Markdown(conclusion))

@@ -44,12 +44,16 @@ _KEYS = (
     "options",
     "change",
     "curtailment",
+    "retirement",
     # Read by resourcemodel.pathway (a single-year run ignores them):
     "pathway",
     "trajectory",
     "candidate",
 )
-_CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "note")
+_CHANGE_KEYS = ("parameter", "where", "scale", "set", "add", "unit", "years", "note")
+_RETIRE_KEYS = ("process", "plant", "year", "remaining", "note")
+#: A year selector: ``"1409.."``, ``"..1414"``, ``"1404..1409"`` or ``"1409"``.
+_YEARS = re.compile(r"\s*(\d+)?\s*(\.\.)?\s*(\d+)?\s*")
 _CURTAIL_KEYS = ("source", "resource", "periods", "available", "rule", "plants", "sectors", "note")
 #: How a curtailment is shared among the plants drawing on the curtailed sources:
 #: ``optimal`` (the LP shares the cut cap) or ``pro_rata`` (every plant keeps the same share
@@ -109,6 +113,9 @@ class Change:
         selector (``("plant", patterns)`` or ``("plant.sector", patterns)``). Only those
         plants are cut, and the cap falls by what they give up, which needs their normal
         draw: the pipeline cuts the cap (:mod:`resourcemodel.decree`), not :func:`_apply`.
+    years : tuple of (int or None, int or None)
+        A pathway's year selector: the change applies in a year inside any of these
+        inclusive ranges (``None``: open end). Empty: every year.
     """
 
     parameter: str
@@ -120,6 +127,22 @@ class Change:
     curtailment: bool = False
     rule: str = "optimal"
     plants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    years: tuple[tuple[int | None, int | None], ...] = ()
+
+    def applies(self, year: int | None) -> bool:
+        """Return whether the change applies in ``year`` (``None``: a single-year run).
+
+        >>> c = Change("capacity", {}, "scale", 0.0, None, "x", years=((1409, None),))
+        >>> [c.applies(y) for y in (1404, 1409, 1424)]
+        [False, True, True]
+        """
+        if not self.years:
+            return True
+        if year is None:
+            return False
+        return any(
+            (lo is None or lo <= year) and (hi is None or year <= hi) for lo, hi in self.years
+        )
 
 
 @dataclass(frozen=True)
@@ -151,6 +174,12 @@ class Scenario:
         this scenario without its ``pro_rata`` curtailments.
     own : int
         How many of ``changes`` (the last ones) the top-level file itself makes.
+    year : int or None
+        For a pathway file (a top-level ``[pathway]`` table): the year ``changes`` are for,
+        the pathway's first year unless given to :func:`load_scenario`. ``None`` otherwise.
+    dated : tuple of Change
+        Every change of the chain with a ``years`` selector, whether it applies in ``year``
+        or not (a pathway loads each year's changes with ``load_scenario(path, year)``).
     """
 
     name: str
@@ -164,6 +193,8 @@ class Scenario:
     texts: dict[str, str] = field(default_factory=dict)
     reference: Path | None = None
     own: int = 0
+    year: int | None = None
+    dated: tuple[Change, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,9 +208,11 @@ class _File:
     options: dict[str, object]
     changes: tuple[Change, ...]
     reference: Path | None = None
+    pathway: bool = False
+    first_year: int | None = None
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, year: int | None = None) -> Scenario:
     """Read a scenario file and resolve its parents, case folder, overlays and changes.
 
     Parameters
@@ -187,6 +220,9 @@ def load_scenario(path: str | Path) -> Scenario:
     path : str or Path
         The scenario TOML file. Every file it refers to (parents, ``data``, overlays) must
         lie inside this file's folder tree or be a bundled case.
+    year : int, optional
+        For a pathway file: keep the changes whose ``years`` selector holds this year
+        (default: the pathway's first year, which a single-year run of the file models).
 
     Returns
     -------
@@ -216,6 +252,23 @@ def load_scenario(path: str | Path) -> Scenario:
     overlays = tuple(dict.fromkeys(o for f in files for o in f.overlays))
     changes = tuple(c for f in files for c in f.changes)
     reference = next((f.reference for f in reversed(files) if f.reference is not None), None)
+    dated = tuple(c for c in changes if c.years)
+    if dated and not own.pathway:
+        raise ScenarioError(
+            [
+                f"{c.origin}, years: a year selector needs a pathway, but "
+                f"{resolver.label(top)} has no [pathway] table (it runs as one year); add "
+                "[pathway] years = [...] to it, or remove 'years'."
+                for c in dated
+            ],
+            during=f"Errors in scenario file {resolver.label(top)}",
+        )
+    year = (own.first_year if year is None else year) if own.pathway else None
+    if dated and year is None:
+        msg = f"{resolver.label(top)}, [pathway], years: expected a list of whole years (the "
+        raise ScenarioError(msg + "changes with a 'years' selector need the first year).")
+    own_changes = [c for c in own.changes if c.applies(year)]
+    changes = tuple(c for c in changes if c.applies(year))
     return Scenario(
         own.name,
         own.description,
@@ -227,7 +280,9 @@ def load_scenario(path: str | Path) -> Scenario:
         chain,
         dict(own.texts),
         reference,
-        len(own.changes),
+        len(own_changes),
+        year,
+        dated,
     )
 
 
@@ -339,12 +394,23 @@ class _Resolver:
             if not any(value is a or (isinstance(a, str) and value == a) for a in allowed):
                 bad.add(f"options.{key}", f"expected one of {allowed}, found {_show(value)}.")
         changes = [
-            _parse_change(e, f"[[change]] #{i}", bad) for i, e in _tables(raw, "change", bad)
+            _parse_change(e, f"[[change]] #{i}", bad, dated=True)
+            for i, e in _tables(raw, "change", bad)
         ]
         changes += [
             _parse_curtailment(e, f"[[curtailment]] #{i}", bad)
             for i, e in _tables(raw, "curtailment", bad)
         ]
+        changes += [
+            _parse_retirement(e, f"[[retirement]] #{i}", bad)
+            for i, e in _tables(raw, "retirement", bad)
+        ]
+        pathway = raw.get("pathway")
+        first = None
+        if isinstance(pathway, dict):
+            given = pathway.get("years", [pathway.get("start")])
+            first = given[0] if isinstance(given, list) and given else None
+            first = first if isinstance(first, int) and not isinstance(first, bool) else None
         if bad:
             raise ScenarioError(bad, during=f"Errors in scenario file {label}")
         return _File(
@@ -357,6 +423,8 @@ class _Resolver:
             options=dict(options),
             changes=tuple(c for c in changes if c is not None),
             reference=reference,
+            pathway=isinstance(pathway, dict),
+            first_year=first,
         )
 
     def path(self, file: Path, ref: str, key: str, bad: _Problems) -> Path | None:
@@ -512,7 +580,7 @@ def parse_change(raw: dict[str, Any], origin: str) -> Change:
     ...              "what-if, [[change]] #1")  # doctest: +NORMALIZE_WHITESPACE
     Change(parameter='source_cap', where={'source': ('river',)}, op='scale', value=0.7,
            unit=None, origin='what-if, [[change]] #1', curtailment=False, rule='optimal',
-           plants=())
+           plants=(), years=())
     """
     label, _, at = origin.rpartition(", ")
     bad = _Problems(label or origin)
@@ -522,10 +590,20 @@ def parse_change(raw: dict[str, Any], origin: str) -> Change:
     return change
 
 
-def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None:
-    """Parse one ``[[change]]`` table; return ``None`` if it has problems."""
+def _parse_change(
+    raw: dict[str, Any], at: str, bad: _Problems, dated: bool = False
+) -> Change | None:
+    """Parse one ``[[change]]`` table; return ``None`` if it has problems.
+
+    ``dated``: a ``years`` selector is allowed (a scenario file's ``[[change]]``).
+    """
     n = len(bad)
     _unknown_keys(raw, _CHANGE_KEYS, f"{at}, ", bad)
+    years: tuple[tuple[int | None, int | None], ...] = ()
+    if "years" in raw and not dated:
+        bad.add(f"{at}, years", "a year selector belongs in a pathway scenario file.")
+    elif "years" in raw:
+        years = _parse_years(raw["years"], f"{at}, years", bad)
     param = raw.get("parameter")
     spec = PARAMETERS.get(param) if isinstance(param, str) else None
     if spec is None:
@@ -576,7 +654,76 @@ def _parse_change(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None
         return None
     if op == "scale":
         checks.warn(_odd_scale(value, str(param), f"{bad.label}, {at}, scale"))
-    return Change(str(param), where, op, value, unit, f"{bad.label}, {at}")
+    return Change(str(param), where, op, value, unit, f"{bad.label}, {at}", years=years)
+
+
+def _parse_years(
+    value: object, at: str, bad: _Problems
+) -> tuple[tuple[int | None, int | None], ...]:
+    """Return a year selector as inclusive ranges, or add a problem.
+
+    ``1409``, ``"1409"``, ``"1409.."`` (from 1409 on), ``"..1414"`` (up to 1414),
+    ``"1404..1409"`` or a list of these.
+
+    Examples
+    --------
+    >>> bad = _Problems("pw.toml")
+    >>> _parse_years(["..1405", "1409..1414", 1420, "1423.."], "[[change]] #1, years", bad)
+    ((None, 1405), (1409, 1414), (1420, 1420), (1423, None))
+    >>> _parse_years("1414..1409", "[[change]] #1, years", bad)
+    ()
+    >>> bad
+    ["pw.toml, [[change]] #1, years: expected start <= end, found '1414..1409'."]
+    """
+    items = value if isinstance(value, list) and value else [value]
+    out: list[tuple[int | None, int | None]] = []
+    expected = "expected a year (1409), a range ('1409..', '..1414', '1404..1409') or a list"
+    for item in items:
+        if isinstance(item, int) and not isinstance(item, bool):
+            out.append((item, item))
+            continue
+        found = _YEARS.fullmatch(item) if isinstance(item, str) else None
+        if found is None or not (found[1] or found[3]) or (found[1] and found[3] and not found[2]):
+            bad.add(at, f"{expected} of them, found {_show(item)}.")
+            return ()
+        lo = int(found[1]) if found[1] else None
+        hi = int(found[3]) if found[3] else (None if found[2] else lo)
+        if lo is not None and hi is not None and lo > hi:
+            bad.add(at, f"expected start <= end, found {item!r}.")
+            return ()
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def _parse_retirement(raw: dict[str, Any], at: str, bad: _Problems) -> Change | None:
+    """Parse one ``[[retirement]]`` table into a dated ``scale`` change of ``capacity``.
+
+    ``process`` (or ``plant``: all its processes) keeps ``remaining`` (default 0) of its
+    capacity from ``year`` on: the change ``capacity x remaining`` with ``years = "year.."``.
+    """
+    n = len(bad)
+    _unknown_keys(raw, _RETIRE_KEYS, f"{at}, ", bad)
+    given = [k for k in ("process", "plant") if k in raw]
+    if len(given) != 1:
+        bad.add(at, f"give exactly one of 'process' or 'plant', found {given or 'neither'}.")
+    where = {
+        ("process" if k == "process" else "process.plant"): _labels(raw[k], f"{at}, {k}", bad)
+        for k in given
+    }
+    year = raw.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        bad.add(
+            f"{at}, year", f"expected the first year without the capacity, found {_show(year)}."
+        )
+    remaining = _number(raw, "remaining", at, bad) if "remaining" in raw else 0.0
+    if not 0 <= remaining < 1 and len(bad) == n:
+        bad.add(
+            f"{at}, remaining", f"expected a share of the capacity in [0, 1), found {remaining:g}."
+        )
+    if len(bad) > n:
+        return None
+    origin = f"{bad.label}, {at}"
+    return Change("capacity", where, "scale", remaining, None, origin, years=((int(year), None),))  # type: ignore[arg-type]
 
 
 #: A scale at or above this is more likely a percentage than a factor.

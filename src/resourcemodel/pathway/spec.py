@@ -30,6 +30,12 @@ its single-year case (a single-year run of the same file ignores these tables)::
     earliest = 1405              # first year in service, optional
     integer = false              # all-or-nothing builds
 
+A ``[[change]]`` of the file may carry ``years = "1409.."`` (or ``"..1414"``,
+``"1404..1409"``, a year, a list) and ``[[retirement]]`` takes capacity away from a year on
+(:mod:`resourcemodel.scenario`); each year's inputs take the changes that apply in it
+(:mod:`~resourcemodel.pathway.years`). A selector holding none of the representative years
+is an error here.
+
 Every problem is reported at once, naming the file, the table and its number, and the key.
 """
 
@@ -225,6 +231,12 @@ def load_pathway(path: str | Path) -> Pathway:
         )
         view = block
     _unknown(table, _PATHWAY_KEYS, f"{label}, [pathway]", bad)
+    bad += [
+        f"{c.origin}, years: selects none of the pathway's years {list(years)}; a change "
+        "applies in the representative years its selector holds."
+        for c in scenario.dated
+        if not any(c.applies(y) for y in years)
+    ]
     trajectories = [
         _trajectory(entry, f"{label}, [[trajectory]] #{i}", bad)
         for i, entry in enumerate(raw.get("trajectory", []), start=1)

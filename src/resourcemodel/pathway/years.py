@@ -1,9 +1,12 @@
-"""Each year's inputs: the case with the pathway's trajectories applied.
+"""Each year's inputs: the case with the year's changes and the pathway's trajectories.
 
-The trajectories go through the one change mechanism of scenario files
-(:func:`resourcemodel.scenario.locate` and :func:`resourcemodel.scenario.apply_located`),
-so a selector that matches nothing or a value that becomes invalid is reported as a
-scenario file's would be.
+A ``[[change]]`` with a ``years`` selector (``years = "1409.."``; a ``[[retirement]]`` is
+one) applies only in the representative years it selects: a year whose changes differ from
+the first year's is loaded with its own (:func:`resourcemodel.scenario.load_scenario` with
+``year``), in the order the file gives them. The trajectories then go through the one
+change mechanism of scenario files (:func:`resourcemodel.scenario.locate` and
+:func:`resourcemodel.scenario.apply_located`), so a selector that matches nothing or a
+value that becomes invalid is reported as a scenario file's would be.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import xarray as xr
 from resourcemodel import validate
 from resourcemodel.exceptions import ScenarioError
 from resourcemodel.pathway.spec import Pathway
-from resourcemodel.scenario import apply_located, locate
+from resourcemodel.scenario import apply_located, load_scenario, locate
 
 
 def year_inputs(base: xr.Dataset, pathway: Pathway) -> list[xr.Dataset]:
@@ -24,7 +27,8 @@ def year_inputs(base: xr.Dataset, pathway: Pathway) -> list[xr.Dataset]:
     Parameters
     ----------
     base : xarray.Dataset
-        The scenario's validated inputs (the first year's before its trajectories).
+        The scenario's validated inputs (the first year's before its trajectories: the
+        changes of ``pathway.scenario``, which a pathway file loads for its first year).
     pathway : Pathway
         Years and trajectories.
 
@@ -41,8 +45,8 @@ def year_inputs(base: xr.Dataset, pathway: Pathway) -> list[xr.Dataset]:
     located = [(t, *locate(base, t.change)) for t in pathway.trajectories]
     first = pathway.years[0]
     out = []
-    for year in pathway.years:
-        ds = base.copy(deep=True)
+    for year, own in zip(pathway.years, _bases(base, pathway), strict=True):
+        ds = own.copy(deep=True)
         for trajectory, mask, per_unit in located:
             name = trajectory.change.parameter
             values = ds[name].values.copy()
@@ -55,4 +59,22 @@ def year_inputs(base: xr.Dataset, pathway: Pathway) -> list[xr.Dataset]:
             raise ScenarioError(problems, during=f"Errors in pathway year {year}")
         ds.attrs["year"] = int(year)
         out.append(ds)
+    return out
+
+
+def _bases(base: xr.Dataset, pathway: Pathway) -> list[xr.Dataset]:
+    """Return each year's inputs with its own changes (``base`` where they are the first's)."""
+    scenario = pathway.scenario
+    if not scenario.dated or scenario.path is None:
+        return [base] * len(pathway.years)
+    from resourcemodel.pipeline import load
+
+    loaded = {tuple(c.origin for c in scenario.changes): base}
+    out = []
+    for year in pathway.years:
+        spec = load_scenario(scenario.path, year=int(year))
+        key = tuple(c.origin for c in spec.changes)
+        if key not in loaded:
+            loaded[key] = load(spec)[0]
+        out.append(loaded[key])
     return out
