@@ -135,7 +135,8 @@ display(table.round(1))
 # %%
 price = float(dry["cost_supply"].sel(source=RIVER).sum() / dry["supply"].sel(source=RIVER).sum())
 river_value = dry["source_water_value"].sel(source=RIVER)
-fresh = float(dry["supply"].sel(source=[RIVER, "groundwater"]).sum()) / MM3
+wells = [s for s in dry.source.values.astype(str) if s.startswith("groundwater_")]  # plains
+fresh = float(dry["supply"].sel(source=[RIVER, *wells]).sum()) / MM3
 earns = pd.DataFrame(
     {
         "USD per m3": [
