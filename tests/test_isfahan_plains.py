@@ -90,3 +90,32 @@ def test_safe_yield_is_the_overdraft_rule_and_depletion_is_draw_minus_it() -> No
     # The baseline draws its 84.5 Mm3 as before the split, within the 88 of the caps.
     assert drawn.sum() / 1e6 == pytest.approx(84.51, abs=0.01)
     assert (drawn <= cap * (1 + 1e-9)).all()
+
+
+def test_borkhar_wells_sealed_halves_the_plain_and_keeps_the_water_in_the_aquifer() -> None:
+    """borkhar-wells-sealed (a what-if) against year-1404: the plain's monthly and annual
+    caps halve (11.246 -> 5.623 Mm3/yr), industry's annual freshwater allocation falls by
+    the same 5.623 Mm3, nothing else changes. The plain then draws at most 5.623 Mm3, its
+    depletion is draw - 8.097 < 0, and value added cannot rise (a tighter program)."""
+    year, _, _ = rm.load(ROOT / "scenarios" / "year-1404.toml")
+    sealed, _, _ = rm.load(ROOT / "scenarios" / "borkhar-wells-sealed.toml")
+    plain = "groundwater_isfahan_borkhar"
+    np.testing.assert_allclose(
+        sealed["source_cap"].sel(source=plain), 0.5 * year["source_cap"].sel(source=plain)
+    )
+    assert float(sealed["source_cap_annual"].sel(source=plain)) == pytest.approx(5.623e6)
+    fresh = float(year["group_cap_annual"].sel(group="freshwater"))
+    assert float(sealed["group_cap_annual"].sel(group="freshwater")) == pytest.approx(
+        fresh - 5.623e6
+    )
+    for name in ("source_cap", "source_cap_annual", "group_cap_annual"):
+        same = sealed[name].where(sealed[name] == year[name])
+        changed = int((same.isnull() & year[name].notnull()).sum())
+        assert changed == {"source_cap": 12, "source_cap_annual": 1, "group_cap_annual": 1}[name]
+    res_year = rm.run(ROOT / "scenarios" / "year-1404.toml")
+    res = rm.run(ROOT / "scenarios" / "borkhar-wells-sealed.toml")
+    drawn = float(res["source_draw_total"].sel(source=plain))
+    assert drawn <= 5.623e6 * (1 + 1e-9)
+    assert float(res["depletion"].sel(source=plain)) == pytest.approx(drawn - 8.097e6)
+    assert float(res["depletion"].sel(source=plain)) < 0
+    assert res.attrs["objective"] >= res_year.attrs["objective"] * (1 - 1e-12)
