@@ -18,7 +18,8 @@
 #
 # **Question** (issue 14): in a dry year, how should the river be shared among drinking
 # water, the Gavkhouni wetland, agriculture and industry, and what does each m3 earn in each
-# use?
+# use? And under the river, on the groundwater plains: which plain binds, and what is a m3
+# worth in each?
 #
 # The basin scenarios add the Zayandeh Rud dam and the river's other users to the 1402
 # economy (overlay `scenarios/overlays/zayandeh_basin`; sources in
@@ -31,6 +32,9 @@ DRY = "../scenarios/basin-dry.toml"
 DECREE = "../scenarios/basin-dry-decree.toml"
 NORMAL = "../scenarios/basin-1402.toml"
 WETLAND = "../scenarios/basin-wetland-right.toml"
+BASE = "../scenarios/baseline.toml"
+YEAR = "../scenarios/year-1404.toml"
+SEALED = "../scenarios/borkhar-wells-sealed.toml"
 
 # %%
 import json
@@ -135,7 +139,8 @@ display(table.round(1))
 # %%
 price = float(dry["cost_supply"].sel(source=RIVER).sum() / dry["supply"].sel(source=RIVER).sum())
 river_value = dry["source_water_value"].sel(source=RIVER)
-fresh = float(dry["supply"].sel(source=[RIVER, "groundwater"]).sum()) / MM3
+wells = [s for s in dry.source.values.astype(str) if s.startswith("groundwater_")]  # plains
+fresh = float(dry["supply"].sel(source=[RIVER, *wells]).sum()) / MM3
 earns = pd.DataFrame(
     {
         "USD per m3": [
@@ -163,6 +168,94 @@ months_value = pd.DataFrame(
     index=months,
 )
 display(months_value.T.round(3))
+
+# %% [markdown]
+# ## Groundwater by plain: which plain binds, and what is a m3 worth in each?
+#
+# Industry's wells are on three plains (sources `groundwater_lenjanat` for the Mobarakeh and
+# Lenjan plants, `groundwater_isfahan_borkhar` for the Shahin Shahr plants,
+# `groundwater_other_plains` for the aggregates and the unlocated plants; the map is by
+# county, an assumption: the Isfahan Regional Water Company's boundaries were not
+# available). Each is closed to new wells (S46) and capped at its share of the 1402 draw;
+# its safe yield for industry is 72% of that (an assumption, see safe_yield.csv), so the
+# **depletion account** is what industry draws beyond it. 1402 (`baseline`) and 1404
+# (`year-1404`) are compared with `borkhar-wells-sealed`: the what-if (not a decree) of
+# half of industry's wells on the Isfahan-Borkhar plain sealed in 1404.
+
+# %%
+base = rm.run(BASE, strict=True)
+year = rm.run(YEAR, strict=True)
+sealed = rm.run(SEALED, strict=True)
+PLAINS = [s for s in year.source.values.astype(str) if s.startswith("groundwater_")]
+
+
+def plains(res):
+    """Per plain: draw, cap, safe yield, depletion (Mm3); binding months and their value."""
+    sp = res["source_cap_shadow_price"].sel(source=PLAINS)
+    slack = res["source_cap_slack"].sel(source=PLAINS)
+    cap = res["source_cap_annual_limit"].sel(source=PLAINS)
+    binding = (slack <= 1e-6 * res["source_cap_limit"].sel(source=PLAINS)) & (sp > 1e-6)
+    names = res["period_name"].values
+    return pd.DataFrame(
+        {
+            "drawn": res["source_draw_total"].sel(source=PLAINS).values / MM3,
+            "annual cap": cap.values / MM3,
+            "depletion": res["depletion"].sel(source=PLAINS).values / MM3,
+            "months the cap binds": [
+                ", ".join(str(m).split(" (")[0] for m in names[binding.sel(source=p).values]) or "-"
+                for p in PLAINS
+            ],
+            "top value of a m3 [USD]": sp.max("period").values,
+            "annual cap's value [USD/m3]": res["source_cap_annual_shadow_price"]
+            .sel(source=PLAINS)
+            .values,
+        },
+        index=[str(res["source_name"].sel(source=p).item()).split(" (")[0] for p in PLAINS],
+    )
+
+
+by_plain = pd.concat({"1402": plains(base), "1404": plains(year), "sealed": plains(sealed)})
+display(by_plain)
+depletion = pd.DataFrame(
+    {
+        n: r["depletion"].sel(source=PLAINS).values / MM3
+        for n, r in (("1402", base), ("1404", year), ("1404, Borkhar half sealed", sealed))
+    },
+    index=by_plain.loc["1402"].index,
+)
+ax = depletion.plot.bar(figsize=(8, 3.5), rot=0)
+ax.axhline(0, color="black", linewidth=0.8)
+ax.set_ylabel("drawn beyond safe yield [million m3]")
+ax.set_title("Depletion account by plain (industry's wells)")
+plt.tight_layout()
+plt.show()
+
+
+# %% [markdown]
+# Who pays when the Borkhar wells are halved: the change in each plant's water bill and
+# measure spending, and where its water comes from (million USD and million m3 over 1404).
+
+
+# %%
+def spend(res):
+    """Per plant: measures and water bought (USD), over the year."""
+    return pd.DataFrame(
+        {
+            "measures": res["cost_measures"].fillna(0).sum("measure").to_pandas(),
+            "water bought": res["cost_supply"]
+            .sel(source=res.source.values[res["source_resource"].values == "water"])
+            .fillna(0)
+            .sum(["source", "period"])
+            .to_pandas(),
+        }
+    )
+
+
+moved = (sealed["supply"] - year["supply"]).fillna(0).sum("period") / MM3
+water_sources = [RIVER, *PLAINS, "reclaimed_wastewater", "desal_transfer"]
+who = ((spend(sealed) - spend(year)) / 1e6).join(moved.sel(source=water_sources).to_pandas())
+who = who.loc[who.abs().sum(axis=1) > 1e-3]
+display(who.round(2))
 
 # %% [markdown]
 # ## Conclusion
@@ -199,3 +292,39 @@ the wetland's right as a hard minimum in 1402 (scenario basin-wetland-right) wou
 industry {river_draw(wetland):,.1f} million m3 of river water and cost
 {wetland_cost / 1e6:,.0f} million USD of value added."""
 display(Markdown(conclusion))
+
+# %%
+borkhar = "groundwater_isfahan_borkhar"
+sealed_cost = value_added(year) - value_added(sealed)
+kept = float(
+    year["source_draw_total"].sel(source=borkhar) - sealed["source_draw_total"].sel(source=borkhar)
+)
+top = year["source_cap_shadow_price"].sel(source=PLAINS).max("period")
+mehr = str(
+    year["period_name"].values[int(year["source_cap_shadow_price"].sel(source=borkhar).argmax())]
+)
+assert float(year["unmet"].sum()) == float(sealed["unmet"].sum())  # no output lost
+assert float(top.max() - top.min()) < 1e-6  # the river links the plains: one value
+assert 0 < sealed_cost < kept * float(top.max())
+assert (
+    float(sealed["depletion"].sel(source=borkhar))
+    < 0
+    < float(year["depletion"].sel(source=borkhar))
+)
+base_top = float(base["source_cap_shadow_price"].sel(source=PLAINS).max())
+plains_text = f"""**Groundwater by plain.** No plain binds on its own: every plant with wells but
+Sepahan Cement can also take river water, so the river links the plains and a m3 is
+worth the same on each (in 1402 {base_top:.2f} USD in
+Khordad-Shahrivar, the pumping price gap to the river; in 1404 {float(top.max()):.2f} USD in
+{mehr.split(" (")[0]}, when river and wells bind together). The plains' annual caps do not
+bind. Industry draws beyond its assumed safe yield on every plain (1404: Lenjanat
+{float(year["depletion"].sel(source=PLAINS[0])) / MM3:.1f}, Isfahan-Borkhar
+{float(year["depletion"].sel(source=borkhar)) / MM3:.1f}, other plains
+{float(year["depletion"].sel(source=PLAINS[2])) / MM3:.1f} million m3). Sealing half of
+industry's wells on the Isfahan-Borkhar plain (a what-if) leaves {kept / MM3:.1f} million m3
+in the aquifer, which then gains {-float(sealed["depletion"].sel(source=borkhar)) / MM3:.1f}
+million m3 on industry's account, and costs {sealed_cost / 1e6:.1f} million USD of value
+added a year ({sealed_cost / kept:.2f} USD per m3 kept), no output lost: Montazeri takes
+river water the others give up, and Mobarakeh Steel, the refinery and the chemical and
+manufacturing plants pay for more cooling cycles (M3)."""
+display(Markdown(plains_text))

@@ -32,6 +32,13 @@ pytestmark = pytest.mark.skipif(not HAVE, reason="Isfahan scenarios not present"
 needs_pdf = pytest.mark.system("pango", "pdftotext", "pdfinfo")
 #: Codes a Persian brief may show in Latin script: scenario file names (where a change is set).
 CODE = re.compile(r"^[\w.-]+\.toml$")
+# source_groups.csv: the freshwater group, the river and the three groundwater plains.
+FRESH = [
+    "river_zayandeh",
+    "groundwater_lenjanat",
+    "groundwater_isfahan_borkhar",
+    "groundwater_other_plains",
+]
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +84,16 @@ def test_headline_chart_gives_value_added_sales_lost_water_and_energy(
 
 
 def test_water_chart_puts_the_cap_against_what_it_limits(four: list[xr.Dataset]) -> None:
-    # source_groups.csv: freshwater = river_zayandeh + groundwater; read back from results.
-    assert drawings.group_members(four, "freshwater") == ["river_zayandeh", "groundwater"]
+    # source_groups.csv: freshwater = river_zayandeh + the three groundwater plains; read
+    # back from results.
+    assert drawings.group_members(four, "freshwater") == FRESH
     fig = drawings.water(four, "water", "en")
     left, right = fig.axes[:2]
     lines = left.get_lines()
     unit, factor = report.planner_unit("m3", 2e7)
     assert unit == "Mm3"
     for i, res in enumerate(four):
-        capped = _drawn(res, ["river_zayandeh", "groundwater"])
+        capped = _drawn(res, FRESH)
         drawn, cap = lines[2 * i].get_ydata(), lines[2 * i + 1].get_ydata()
         assert drawn == pytest.approx(capped * factor)
         assert cap == pytest.approx(res["group_cap_limit"].sel(group="freshwater").values * factor)

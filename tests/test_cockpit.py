@@ -23,6 +23,8 @@ from resourcemodel.cockpit import ISFAHAN, Lever, apply, layout, read
 from resourcemodel.exceptions import ResourceModelError
 
 ROOT = Path(__file__).resolve().parents[1]
+# The groundwater lever scales every plain (sources.csv: groundwater_*).
+PLAINS = ("groundwater_lenjanat", "groundwater_isfahan_borkhar", "groundwater_other_plains")
 
 
 def test_readout_matches_hand_derivation() -> None:
@@ -57,7 +59,7 @@ def test_isfahan_levers_select_what_they_say() -> None:
     periods = inputs.period.values.astype(str)
     touched = {(sources[int(s)], periods[int(p)]) for s, p in touched}
     grid = {("grid_electricity", p) for p in periods}
-    water = {(s, p) for s in ("river_zayandeh", "groundwater", "gas_pipeline") for p in periods}
+    water = {(s, p) for s in ("river_zayandeh", *PLAINS, "gas_pipeline") for p in periods}
     assert touched == grid | water  # summer + rest = the whole year, once each
     assert len(m.changes) == 5
 

@@ -28,7 +28,12 @@ from resourcemodel.cli import main
 matplotlib.use("Agg")
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-WATER = ["river_zayandeh", "groundwater"]
+WATER = [
+    "river_zayandeh",
+    "groundwater_lenjanat",
+    "groundwater_isfahan_borkhar",
+    "groundwater_other_plains",
+]
 
 
 def test_water_curve_by_hand() -> None:

@@ -232,7 +232,7 @@ def test_workbook_summary_equals_report_comparison(
         "cost": "Cost (production, supply, measures)",
         "value added": "Value added",
         "sales lost": "Sales lost to unmet demand",
-        "groundwater": "Groundwater",
+        "groundwater_isfahan_borkhar": "Groundwater, Isfahan-Borkhar plain",
         "electricity": "Electricity",
     }
     spelled = {"million m3": "Mm3", "million USD": "MUSD"}

@@ -143,7 +143,7 @@ def test_to_scenario_reproduces_the_what_if(tmp_path: Path) -> None:
     m.set("source_cap", where={"source": "river_zayandeh"}, scale=0.7)
     m.set(
         "source_cap",
-        where={"source": "groundwater", "period": ["aban", "azar"]},
+        where={"source": "groundwater_isfahan_borkhar", "period": ["aban", "azar"]},
         add=-0.5,
         unit="Mm3",
     )
@@ -172,7 +172,8 @@ def test_to_scenario_reproduces_the_what_if(tmp_path: Path) -> None:
         for r in json.loads(again.attrs["scenario_diff"])
     }
     assert diff == diff_run
-    # river (12 months), groundwater (2), both grid sources in tir (2), freshwater (12)
+    # river (12 months), the Isfahan-Borkhar plain (2), both grid sources in tir (2),
+    # freshwater (12)
     assert len(diff) == 12 + 2 + 2 + 12
 
 
@@ -211,7 +212,7 @@ def test_case_folder_with_overlay_round_trip(tmp_path: Path) -> None:
         overlays=[tmp_path / "overlays" / "new_steel_plant"],
     )
     assert "new_steel" in " ".join(m.base_inputs["plant"].values.astype(str))
-    m.set("source_cap", where={"source": "groundwater"}, scale=0.8)
+    m.set("source_cap", where={"source": "groundwater_*"}, scale=0.8)
     res = m.solve()
     saved = m.to_scenario(tmp_path / "project.toml")
     text = tomllib.loads(saved.read_text())

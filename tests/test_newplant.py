@@ -59,14 +59,14 @@ def test_new_cement_plant_permit(scenarios: Path, capsys: pytest.CaptureFixture[
     assert code == 0
     err = capsys.readouterr().err
     assert "compare: resourcemodel permit" in err
-    # Sepahan's water is groundwater, closed to new wells (source_closed, S46): the new
+    # Sepahan's wells are on the other plains, closed to new wells (source_closed, S46): the new
     # plant is not connected to it, and the command says so instead of writing an
     # overlay that fails. Given reclaimed wastewater, as the note suggests, it runs.
-    assert "note: groundwater closed to new draw (source_closed): new_cement" in err
+    assert "note: groundwater_other_plains closed to new draw (source_closed): new_cement" in err
     connections = out / "connections.csv"
-    assert ",groundwater," not in connections.read_text(encoding="utf-8")
+    assert ",groundwater_" not in connections.read_text(encoding="utf-8")
     dry = _inputs(scenarios / "new_cement.toml")
-    assert not bool(dry["connected"].sel(plant="new_cement", source="groundwater"))
+    assert not bool(dry["connected"].sel(plant="new_cement", source="groundwater_other_plains"))
     with connections.open("a", encoding="utf-8") as f:
         f.write(
             "new_cement,reclaimed_wastewater,a reclaimed-water contract,assumption,assumption\n"
@@ -85,7 +85,7 @@ def test_new_cement_plant_permit(scenarios: Path, capsys: pytest.CaptureFixture[
     assert float(ds["capacity"].sel(process="new_cement_mill")) == 1e6
     assert str(ds["process_product"].sel(process="new_cement_mill").item()) == "cement_new_cement"
     sepahan = ds["connected"].sel(plant="sepahan").copy()
-    sepahan.loc[{"source": ["groundwater", "reclaimed_wastewater"]}] = [False, True]
+    sepahan.loc[{"source": ["groundwater_other_plains", "reclaimed_wastewater"]}] = [False, True]
     assert bool((ds["connected"].sel(plant="new_cement") == sepahan).all())
     assert str(ds["plant_name_fa"].sel(plant="new_cement").item()) == "کارخانهٔ سیمان جدید"
     impact = permit_impact(baseline, scenario, of="water")
@@ -109,9 +109,9 @@ def test_rights_scaled_or_left_out(scenarios: Path) -> None:
         out=scenarios / "overlays" / "esco2", process="esco_bof",
     )  # fmt: skip
     assert scaled.scale == pytest.approx(0.5, rel=1e-12)
-    # ESCO's wells are in a closed plain: ESCO 2 gets none, and its README says so.
-    assert scaled.dropped == ["groundwater"]
-    assert "Not connected to `groundwater`" in (scaled.overlay / "README.md").read_text(
+    # ESCO's wells are in a closed plain (Lenjanat): ESCO 2 gets none, and its README says so.
+    assert scaled.dropped == ["groundwater_lenjanat"]
+    assert "Not connected to `groundwater_lenjanat`" in (scaled.overlay / "README.md").read_text(
         encoding="utf-8"
     )
     with_rights = _inputs(scaled.scenario)

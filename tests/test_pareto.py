@@ -82,7 +82,12 @@ def test_isfahan_freshwater_front_is_monotone_with_exact_ends() -> None:
     # The least-freshwater end, solved independently with a freshwater price far above
     # every marginal value on the front.
     inputs, _, _ = rm.load(scenario)
-    fresh = ["river_zayandeh", "groundwater"]
+    fresh = [
+        "river_zayandeh",
+        "groundwater_lenjanat",
+        "groundwater_isfahan_borkhar",
+        "groundwater_other_plains",
+    ]
     assert set(front["draw"].source.values) >= set(fresh)
     price = 100 * float(marginal.max()) + 1.0
     inputs["source_cost"].loc[{"source": fresh}] = inputs["source_cost"].sel(source=fresh) + price

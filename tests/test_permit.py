@@ -145,7 +145,9 @@ def test_isfahan_new_steel_plant_delta_equals_two_runs() -> None:
     assert float(d["project_use"]) == 0
     drawn = d["project_draw"].sel(source="reclaimed_wastewater")
     assert float(drawn) == pytest.approx(float(d["footprint"].sel(resource="water")))
-    assert float(d["project_draw"].sel(source="groundwater")) == 0
+    plains = [str(x) for x in d["project_draw"].source.values if str(x).startswith("groundwater_")]
+    assert len(plains) == 3
+    assert float(d["project_draw"].sel(source=plains).sum()) == 0
     assert "Shadow prices that change" in impact.text()
 
 
@@ -169,20 +171,35 @@ def test_cli_permit(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-
     assert table.read_text().splitlines()[1].startswith("pipe_plant,")
 
 
-def test_isfahan_groundwater_is_closed_to_a_new_well(tmp_path: Path) -> None:
-    """30 of Isfahan's 35 plains are closed to new withdrawals (S46): the data closes the
-    province's groundwater, so the permit's overlay with a well of its own is refused."""
+# sources.csv: the three groundwater plains and a plant of each that has wells on it.
+PLAINS = {
+    "groundwater_lenjanat": "msc",
+    "groundwater_isfahan_borkhar": "iorc",
+    "groundwater_other_plains": "sepahan",
+}
+
+
+@pytest.mark.parametrize("plain", sorted(PLAINS))
+def test_isfahan_groundwater_is_closed_to_a_new_well(tmp_path: Path, plain: str) -> None:
+    """30 of Isfahan's 35 plains are closed to new withdrawals (S46): the data closes every
+    plain the plants draw from, so the permit's overlay with a well of its own on any of
+    them is refused, naming the overlay's file and line; the plain's own wells stay."""
     import shutil
 
     from resourcemodel.exceptions import ValidationError
 
     case = Path(rm.__file__).parent / "data" / "isfahan"
     base = rm.load_inputs(case)
-    assert base["source_closed"].sel(source="groundwater").item() == 1
-    assert bool(base["connected"].sel(plant="msc", source="groundwater"))  # existing wells
+    assert base["source_closed"].sel(source=plain).item() == 1
+    assert bool(base["connected"].sel(plant=PLAINS[plain], source=plain))  # existing wells
     well = tmp_path / "new_steel_plant"
     shutil.copytree(SCENARIOS / "overlays" / "new_steel_plant", well)
-    with (well / "connections.csv").open("a", encoding="utf-8") as f:
-        f.write("new_steel,groundwater,a well,assumption,assumption\n")
-    with pytest.raises(ValidationError, match="source 'groundwater' is closed to new draw"):
+    connections = well / "connections.csv"
+    line = len(connections.read_text(encoding="utf-8").splitlines()) + 1
+    with connections.open("a", encoding="utf-8") as f:
+        f.write(f"new_steel,{plain},a well,assumption,assumption\n")
+    with pytest.raises(ValidationError) as err:
         rm.load_inputs(case, overlays=[well])
+    message = str(err.value)
+    assert f"source '{plain}' is closed to new draw" in message
+    assert "connections.csv" in message and f"line {line}" in message

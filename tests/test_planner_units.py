@@ -11,7 +11,14 @@ from resourcemodel import report
 from resourcemodel.cli import main
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
-WATER = ("river_zayandeh", "groundwater", "reclaimed_wastewater", "desal_transfer")
+WATER = (
+    "river_zayandeh",
+    "groundwater_lenjanat",
+    "groundwater_isfahan_borkhar",
+    "groundwater_other_plains",
+    "reclaimed_wastewater",
+    "desal_transfer",
+)
 
 
 def test_water_columns_share_million_m3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

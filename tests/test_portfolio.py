@@ -289,16 +289,17 @@ def test_register_from_a_workbook(tmp_path: Path) -> None:
 
 
 def test_projects_never_draw_on_a_source_closed_to_new_draw() -> None:
-    """Isfahan's groundwater is closed to new wells (S46): a completed project is new draw."""
+    """Isfahan's groundwater plains are closed to new wells (S46): a project is new draw."""
     reg = a_register(synthetic_register(300, seed=11))
     s = setting(Path(__file__).parents[1] / "scenarios" / "baseline.toml", reg)
     inputs = s.case.inputs
     closed = inputs["source_closed"].values > 0.5
-    assert closed[list(inputs["source"].values).index("groundwater")]
+    names = list(inputs["source"].values)
+    assert all(closed[names.index(n)] for n in names if n.startswith("groundwater_"))
     used = s.columns.source[s.columns.source >= 0]
     assert used.size and not closed[used].any()
     water = list(inputs["resource"].values).index("water")
     assert (s.columns.source[:, water] >= 0).any()  # projects do draw water, from open sources
-    frame = synthetic_register(3, seed=1).assign(source_water="groundwater")
+    frame = synthetic_register(3, seed=1).assign(source_water="groundwater_isfahan_borkhar")
     with pytest.raises(ValidationError, match="closed to new draw"):
         setting(Path(__file__).parents[1] / "scenarios" / "baseline.toml", a_register(frame))

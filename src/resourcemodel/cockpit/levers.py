@@ -59,7 +59,7 @@ class Lever:
 
 ISFAHAN: tuple[Lever, ...] = (
     Lever("river", "Zayandeh Rud river", "source_cap", {"source": "river_zayandeh"}),
-    Lever("groundwater", "Groundwater", "source_cap", {"source": "groundwater"}),
+    Lever("groundwater", "Groundwater (all plains)", "source_cap", {"source": "groundwater_*"}),
     Lever(
         "grid_summer",
         "Grid power, Tir-Mordad",
