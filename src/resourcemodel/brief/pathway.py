@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 #: Builds listed in the plan before "N more".
 MAX_BUILDS = 15
 #: The source group whose draw is the headline's freshwater.
-FRESHWATER = "freshwater"
+FRESHWATER = "freshwater"  # as resourcemodel.pathway.plots.FRESHWATER
 
 
 def check(pathway: object) -> xr.Dataset:
@@ -79,27 +79,11 @@ def _years(ds: xr.Dataset) -> tuple[int, int]:
 def freshwater(ds: xr.Dataset) -> tuple[str, np.ndarray, str]:
     """Return what is counted (``"freshwater"`` or ``"water"``), its draw by year, its unit.
 
-    The draw is summed over plants and periods, in the resource's canonical unit.
+    See :func:`resourcemodel.pathway.plots.freshwater_drawn`.
     """
-    members = None
-    if "group_member" in ds and FRESHWATER in ds["group"].values:
-        member_of = ds["group_member"].sel(group=FRESHWATER)
-        if "year" in member_of.dims:  # membership is the case's, the same every year
-            member_of = member_of.isel(year=0)
-        member = np.asarray(member_of.values, dtype=bool)
-        members = list(ds["source"].values[member])
-    kind = FRESHWATER if members else "water"
-    if not members:
-        water = [
-            r
-            for r in ds["resource"].values
-            if str(ds["resource_group"].sel(resource=r).item()) == "water"
-        ]
-        members = list(ds["source"].values[np.isin(ds["source_resource"].values, water)])
-    drawn = ds["supply"].fillna(0.0).sel(source=members).sum(["plant", "source", "period"])
-    resources = {str(ds["source_resource"].sel(source=s).item()) for s in members}
-    unit = str(ds["resource_unit"].sel(resource=resources.pop()).item()) if resources else "m3"
-    return kind, np.asarray(drawn.transpose("year").values, dtype=float), unit
+    from resourcemodel.pathway.plots import freshwater_drawn
+
+    return freshwater_drawn(ds)
 
 
 def _change(new: float, old: float, lang: str) -> str:

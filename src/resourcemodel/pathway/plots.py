@@ -33,6 +33,8 @@ from resourcemodel.plots import _localised
 #: Builds smaller than this share of a measure's full adoption are left out of the plan.
 BUILD_TOL = 1e-6
 MILLION = 1e6
+#: The source group whose draw is freshwater (:func:`freshwater_drawn`).
+FRESHWATER = "freshwater"
 #: Characters per line of a legend entry (long source names wrap).
 LEGEND_WIDTH = 32
 
@@ -98,6 +100,38 @@ def water_by_source(
     table.index.name = "year"
     table.columns.name = "source"
     return table
+
+
+@_localised
+def freshwater_drawn(ds: xr.Dataset) -> tuple[str, np.ndarray, str]:
+    """Return what is counted (``"freshwater"`` or ``"water"``), its draw by year, its unit.
+
+    Freshwater is the draw of the sources of the case's ``freshwater`` source group (its
+    ``group_member``), else (no such group) of every source of the water resources. The
+    draw is summed over plants and periods, in the resource's canonical unit (an array
+    over ``year``; a scalar array for single-year results).
+    """
+    members = None
+    if "group_member" in ds and FRESHWATER in ds["group"].values:
+        member_of = ds["group_member"].sel(group=FRESHWATER)
+        if "year" in member_of.dims:  # membership is the case's, the same every year
+            member_of = member_of.isel(year=0)
+        member = np.asarray(member_of.values, dtype=bool)
+        members = list(ds["source"].values[member])
+    kind = FRESHWATER if members else "water"
+    if not members:
+        water = [
+            r
+            for r in ds["resource"].values
+            if str(ds["resource_group"].sel(resource=r).item()) == "water"
+        ]
+        members = list(ds["source"].values[np.isin(ds["source_resource"].values, water)])
+    drawn = ds["supply"].fillna(0.0).sel(source=members).sum(["plant", "source", "period"])
+    if "year" in drawn.dims:
+        drawn = drawn.transpose("year")
+    resources = {str(ds["source_resource"].sel(source=s).item()) for s in members}
+    unit = str(ds["resource_unit"].sel(resource=resources.pop()).item()) if resources else "m3"
+    return kind, np.asarray(drawn.values, dtype=float), unit
 
 
 @_localised
