@@ -104,6 +104,10 @@ def cmd_pathway(args: argparse.Namespace) -> int:
         io.save(res, args.out)
         print(f"\nwrote {args.out}")
     ok = res.attrs["status"] == "optimal"
+    if res.attrs["status"] == "infeasible":
+        from resourcemodel.analyses.explain_pathway import explain_pathway
+
+        print("\n" + explain_pathway(pathway, backend=args.backend).text())
     if args.brief is not None and ok:
         from resourcemodel.brief import FORMATS, brief
 
@@ -112,7 +116,7 @@ def cmd_pathway(args: argparse.Namespace) -> int:
         target = brief(pathway=res, lang=args.lang, format=fmt, out=args.brief)
         print(f"wrote {target}")
     elif args.brief is not None:
-        print(f"no brief: the pathway is {res.attrs['status']} (see 'resourcemodel explain')")
+        print(f"no brief: the pathway is {res.attrs['status']}.")
     return 0 if ok else 1
 
 
