@@ -180,3 +180,18 @@ def test_source_capacity_is_a_row_of_the_plan(tmp_path: Path) -> None:
         ]
     ]
     assert "Builds decided: 1 (plants: 0)" in section.headline(res, "en")[3]
+
+
+def test_section_follows_the_years_numbers(res: xr.Dataset) -> None:
+    """Beside a scenario's results the section starts a page after its measures and
+    before the caveats."""
+    single = rm.run(rm.examples.path("measure_payoff"))
+    doc = build([single], "en", "png", pathway=res)
+    heads = [b.heading for b in doc.blocks]
+    at = heads.index("The pathway 1404-1405: what to build, where and when")
+    assert doc.blocks[at].kind == "newpage"
+    assert (
+        heads.index(i18n.text("measures", "en"))
+        < at
+        < heads.index(i18n.text("caveats_title", "en"))
+    )

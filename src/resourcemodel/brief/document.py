@@ -137,8 +137,6 @@ def build(
     blocks += _basin_blocks(items, lang, kind)
     if portfolio is not None:
         blocks += _portfolio_blocks(*portfolio, lang, kind)
-    if pathway is not None:
-        blocks += _pathway_blocks(pathway, lang, kind)
     if "measures" in charts:
         chart = charts.pop("measures")
         adopted = None if comparison else content.measures_table(items[0], lang)
@@ -152,6 +150,9 @@ def build(
         )
     # A single scenario's map comes after its numbers: where the water is drawn.
     blocks += [Block(chart=chart, note=chart.caption) for chart in maps]
+    # The pathway over the years, after this year's numbers.
+    if pathway is not None:
+        blocks += _pathway_blocks(pathway, lang, kind)
     if sensitivity:
         blocks += _sensitivity_blocks(sensitivity, items, lang, kind)
     blocks.append(
