@@ -23,7 +23,7 @@ from resourcemodel.brief import pathway as section
 from resourcemodel.brief.document import build
 from resourcemodel.cli import main
 from resourcemodel.pathway import run_pathway
-from resourcemodel.pathway.plots import build_plan
+from resourcemodel.pathway.plots import build_plan, capacity_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 TWO_YEARS = ROOT / "src/resourcemodel/examples_data/pathways/two_years.toml"
@@ -131,14 +131,19 @@ def test_isfahan_plan_is_the_results() -> None:
     ds = run_pathway(ISFAHAN)
     table, more = section.plan_table(ds, "en", most=10**6)
     plan = build_plan(ds, lang="en")
-    assert more == 0 and len(table.rows) == len(plan) > 0
-    for row, ref in zip(table.rows, plan.itertuples(), strict=True):
+    capacity = capacity_plan(ds, lang="en")  # source capacity first, then measures
+    assert more == 0 and len(table.rows) == len(capacity) + len(plan) and len(plan) > 0
+    for row, cap in zip(table.rows, capacity.itertuples(), strict=False):
+        assert row[0] == f"More capacity at {cap.source}"
+        assert row[2] == str(cap.decided)
+        assert _plain(row[5]) == pytest.approx(cap.charge_musd_per_year, rel=5e-3)
+    for row, ref in zip(table.rows[len(capacity) :], plan.itertuples(), strict=True):
         assert row[:3] == [ref.measure, ref.plant, str(ref.decided)]
         assert _plain(row[4]) / 100 == pytest.approx(ref.built_share, rel=5e-3)
         assert _plain(row[5]) == pytest.approx(ref.charge_musd_per_year, rel=5e-3)
     kept, left = section.plan_table(ds, "en")
-    assert len(kept.rows) == min(section.MAX_BUILDS, len(plan))
-    assert left == len(plan) - len(kept.rows)
+    assert len(kept.rows) == min(section.MAX_BUILDS, len(capacity) + len(plan))
+    assert left == len(capacity) + len(plan) - len(kept.rows)
     # The headline's freshwater is the freshwater group's draw (river + groundwater).
     kind, drawn, unit = section.freshwater(ds)
     members = ds["group_member"].isel(year=0).sel(group="freshwater").values.astype(bool)
