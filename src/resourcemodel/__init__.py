@@ -41,6 +41,7 @@ from resourcemodel.validate import load_inputs
 
 if TYPE_CHECKING:
     from resourcemodel import analyses
+    from resourcemodel.pathway.model import PathwayModel
     from resourcemodel.sweeps import load_sweep, sweep
 
 #: Parts imported on first use, so that ``resourcemodel run`` does not pay for the sweep
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 #: subpackage, and importing the subpackage first would otherwise shadow the function.)
 _LAZY = {
     "analyses": ("resourcemodel.analyses", None),
+    "PathwayModel": ("resourcemodel.pathway.model", "PathwayModel"),
     "load_sweep": ("resourcemodel.sweeps", "load_sweep"),
     "sweep": ("resourcemodel.sweeps", "sweep"),
 }
@@ -77,6 +79,7 @@ __all__ = [
     "LinearProgram",
     "Model",
     "Options",
+    "PathwayModel",
     "ResourceModelError",
     "ScenarioError",
     "SolveResult",

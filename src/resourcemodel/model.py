@@ -67,7 +67,9 @@ class Model:
     ----------
     scenario : str, Path or Scenario
         A scenario TOML file, a resolved :class:`~resourcemodel.scenario.Scenario` or a
-        case folder.
+        case folder. A file with a ``[pathway]`` table is its single year, as
+        ``resourcemodel run`` solves it; the pathway's what-if is
+        :class:`resourcemodel.PathwayModel`.
     overlays : sequence of str or Path, optional
         Overlay folders added on top of the scenario's own (a new plant or project), as a
         scenario file's ``overlay`` key adds them.
@@ -101,6 +103,13 @@ class Model:
         ranging: bool = False,
         **solver_options: Any,
     ) -> None:
+        if type(scenario).__name__ == "Pathway":
+            msg = (
+                "Model is the single-year what-if (a file with a [pathway] table is its "
+                "first year, as 'resourcemodel run' solves it); for the pathway use "
+                "resourcemodel.PathwayModel (changes by year, discount rate, foresight)."
+            )
+            raise TypeError(msg)
         spec: Scenario | None
         if isinstance(scenario, str | Path) and Path(scenario).is_file():
             spec = load_scenario(scenario)

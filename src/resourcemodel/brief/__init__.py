@@ -119,7 +119,7 @@ def _order(items: list[xr.Dataset], baseline: object) -> list[xr.Dataset]:
 
 
 def brief(
-    results_or_paths: object,
+    results_or_paths: object = None,
     lang: str = "en",
     format: str = "html",
     out: str | Path | None = None,
@@ -127,14 +127,16 @@ def brief(
     sensitivity: object = None,
     portfolio: object = None,
     portfolio_front: object = None,
+    pathway: object = None,
 ) -> Path | str:
     """Write a policy brief of one scenario, or of several compared with a baseline.
 
     Parameters
     ----------
-    results_or_paths : xarray.Dataset, path, or a list of them
+    results_or_paths : xarray.Dataset, path, or a list of them, optional
         Results of :func:`resourcemodel.run` or ``.nc`` files written by
-        ``resourcemodel run``. Several give a comparison brief against the first.
+        ``resourcemodel run``. Several give a comparison brief against the first. Only
+        optional with ``pathway``: then the brief is the pathway's alone.
     lang : {"en", "fa"}
         English, or Persian (right to left, Persian digits, Jalali dates).
     format : {"html", "pdf", "md", "docx"}
@@ -156,6 +158,11 @@ def brief(
         of those with coordinates. Titled SYNTHETIC for a synthetic register.
     portfolio_front : Dataset, optional
         The trade-off front (:func:`resourcemodel.portfolio.front`), drawn in that section.
+    pathway : Dataset or path, optional
+        Pathway results (:func:`resourcemodel.pathway.run_pathway`, or the ``.nc`` of
+        ``resourcemodel pathway --out``): a section with the headline (freshwater drawn in
+        the last year against the first, discounted cost, value added and jobs), the build
+        plan and the three pathway charts.
 
     Returns
     -------
@@ -195,6 +202,13 @@ def brief(
         from resourcemodel.brief.to_docx import _require
 
         _require()
+    drawn = None
+    if pathway is not None:
+        from resourcemodel.brief import pathway as pw
+
+        drawn = pw.check(pathway)
+        if results_or_paths is None:
+            return _write([], lang, format, None if out is None else Path(out), pathway=drawn)
     given = _listed(results_or_paths)
     if isinstance(baseline, str | Path):
         # A baseline given as one of the files: move it first instead of loading it twice.
@@ -220,7 +234,7 @@ def brief(
     elif portfolio_front is not None:
         msg = "portfolio_front= needs portfolio= (the selection the front belongs to)."
         raise BriefError(msg)
-    return _write(items, lang, format, None if out is None else Path(out), extra, chosen)
+    return _write(items, lang, format, None if out is None else Path(out), extra, chosen, drawn)
 
 
 def _write(
@@ -230,12 +244,13 @@ def _write(
     target: Path | None,
     sensitivity: list[xr.Dataset] | None = None,
     portfolio: tuple[xr.Dataset, xr.Dataset | None] | None = None,
+    pathway: xr.Dataset | None = None,
 ) -> Path | str:
     from resourcemodel.brief.document import build
     from resourcemodel.io import write_text, write_with
 
     # PDF charts are PNG: weasyprint draws SVG glyph paths one <use> at a time (slow).
-    doc = build(items, lang, "svg" if fmt == "html" else "png", sensitivity, portfolio)
+    doc = build(items, lang, "svg" if fmt == "html" else "png", sensitivity, portfolio, pathway)
     if fmt in ("html", "pdf"):
         from resourcemodel.brief import to_html
 

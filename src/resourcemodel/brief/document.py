@@ -68,6 +68,7 @@ def build(
     kind: str = "svg",
     sensitivity: list[xr.Dataset] | None = None,
     portfolio: tuple[xr.Dataset, xr.Dataset | None] | None = None,
+    pathway: xr.Dataset | None = None,
 ) -> Document:
     """Build the brief of one scenario, or of several compared with the first.
 
@@ -84,6 +85,10 @@ def build(
     portfolio : (Dataset, Dataset or None), optional
         A portfolio selection's per-project Dataset and optionally its trade-off front: a
         section with the completed projects, the front and their map.
+    pathway : Dataset, optional
+        Pathway results (:func:`resourcemodel.pathway.run_pathway`): a section with the
+        headline, the build plan and the pathway charts. Without ``items`` the brief is
+        the pathway's own (its first year's caveats, changes and run card).
 
     Returns
     -------
@@ -91,6 +96,8 @@ def build(
     """
     from resourcemodel import __version__
 
+    if pathway is not None and not items:
+        return _pathway_document(pathway, lang, kind)
     comparison = len(items) > 1
     names = [scenario_name(r, lang) for r in items]
     if comparison:
@@ -143,6 +150,9 @@ def build(
         )
     # A single scenario's map comes after its numbers: where the water is drawn.
     blocks += [Block(chart=chart, note=chart.caption) for chart in maps]
+    # The pathway over the years, after this year's numbers.
+    if pathway is not None:
+        blocks += _pathway_blocks(pathway, lang, kind)
     if sensitivity:
         blocks += _sensitivity_blocks(sensitivity, items, lang, kind)
     blocks.append(
@@ -279,6 +289,51 @@ def _portfolio_blocks(
         else:
             blocks.append(Block(paragraphs=[note]))
     return blocks
+
+
+def _pathway_blocks(ds: xr.Dataset, lang: str, kind: str, head: bool = True) -> list[Block]:
+    """Return the pathway's headline (if ``head``), build plan and charts."""
+    from resourcemodel import plots
+    from resourcemodel.brief import pathway
+
+    table, more = pathway.plan_table(ds, lang)
+    blocks = [
+        Block(
+            pathway.heading(ds, lang),
+            kind="newpage" if head else "",
+            bullets=pathway.headline(ds, lang) if head else [],
+            table=table if table.rows else None,
+            note=pathway.plan_note(ds, lang, more) if table.rows else "",
+        )
+    ]
+    with plots.language(lang):
+        blocks += [
+            Block(chart=chart, note=chart.caption) for chart in pathway.charts(ds, lang, kind)
+        ]
+    return blocks
+
+
+def _pathway_document(ds: xr.Dataset, lang: str, kind: str) -> Document:
+    """Return the brief of a pathway alone: its messages, section, caveats and run card."""
+    from resourcemodel import __version__
+    from resourcemodel.brief import pathway
+
+    first = pathway.first_year(ds)
+    title = text("pw_title", lang, scenario=scenario_name(first, lang))
+    meta = text("prepared", lang, date=date(_dt.date.today(), lang), version=__version__)
+    blocks = [
+        Block(text("key_messages", lang), kind="messages", bullets=pathway.headline(ds, lang)),
+        *_pathway_blocks(ds, lang, kind, head=False),
+        Block(
+            text("caveats_title", lang), kind="caveats", bullets=content.caveat_lines([first], lang)
+        ),
+        *_diff_blocks([first], lang),
+    ]
+    card = content.run_card([first], lang)
+    blocks.append(
+        Block(text("appendix_title", lang), kind="appendix", table=card, note=card.footnote)
+    )
+    return Document(lang, title, content.scenario_summary(first, lang), meta, blocks)
 
 
 def _folded_caps(res: xr.Dataset) -> dict[tuple[str, str], tuple[float, str, str, list[str]]]:

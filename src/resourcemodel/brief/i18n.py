@@ -444,6 +444,102 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "{scenario}: یک متر مکعب بیشتر در رودخانه در ماه‌های سال {low} تا {high} "
         "دلار ارزش دارد.",
     },
+    # The pathway section (brief/pathway.py) and pathway charts (pathway/plots.py)
+    "pw_axis_year": {"en": "year (representative)", "fa": "سال (نماینده)"},
+    "pw_axis_water": {
+        "en": "water drawn, Mm3 per year",
+        "fa": "آب برداشت‌شده، میلیون متر مکعب در سال",
+    },
+    "pw_water_title": {"en": "Water drawn by source", "fa": "آب برداشت‌شده به تفکیک منبع"},
+    "pw_axis_decided": {
+        "en": "decision year (representative; marker area: share of the measure built)",
+        "fa": "سال تصمیم (نماینده؛ اندازهٔ نشانه: سهم ساخته‌شده از اقدام)",
+    },
+    "pw_timeline_title": {
+        "en": "What is built, where and when (annual capital charge)",
+        "fa": "چه چیزی، کجا و چه زمانی ساخته می‌شود (هزینهٔ سرمایه‌ای سالانه)",
+    },
+    "pw_value_added": {"en": "value added", "fa": "ارزش افزوده"},
+    "pw_jobs": {"en": "jobs", "fa": "اشتغال"},
+    "pw_axis_value_added": {
+        "en": "value added, MUSD per year",
+        "fa": "ارزش افزوده، میلیون دلار در سال",
+    },
+    "pw_output_title": {"en": "Value added and jobs", "fa": "ارزش افزوده و اشتغال"},
+    "pw_title": {"en": "Pathway brief: {scenario}", "fa": "گزارش سیاستی مسیر: {scenario}"},
+    "pw_heading": {
+        "en": "The pathway {start}-{end}: what to build, where and when",
+        "fa": "مسیر {start} تا {end}: چه چیزی، کجا و چه زمانی ساخته شود",
+    },
+    "pw_head_water": {
+        "en": "Freshwater drawn in {end}: {now}, against {before} in {start} ({change}).",
+        "fa": "آب شیرین برداشت‌شده در {end}: {now}، در برابر {before} در {start} ({change}).",
+    },
+    "pw_head_water_all": {
+        "en": "Water drawn in {end}: {now}, against {before} in {start} ({change}).",
+        "fa": "آب برداشت‌شده در {end}: {now}، در برابر {before} در {start} ({change}).",
+    },
+    "pw_head_cost": {
+        "en": "Cost of the whole pathway, discounted to {start} at {rate} a year: {discounted} "
+        "({undiscounted} undiscounted), operations and capital charges together.",
+        "fa": "هزینهٔ کل مسیر، تنزیل‌شده به {start} با نرخ {rate} در سال: {discounted} "
+        "({undiscounted} بدون تنزیل)، هزینهٔ بهره‌برداری و سرمایه‌ای با هم.",
+    },
+    "pw_head_value": {
+        "en": "Objective of the whole pathway (value added), discounted to {start} at {rate} a "
+        "year: {discounted} ({undiscounted} undiscounted).",
+        "fa": "هدف کل مسیر (ارزش افزوده)، تنزیل‌شده به {start} با نرخ {rate} در سال: "
+        "{discounted} ({undiscounted} بدون تنزیل).",
+    },
+    "pw_head_output": {
+        "en": "Value added in {end}: {now} a year against {before} in {start} ({change}), net "
+        "of the capital charges; jobs in {end}: {jobs} ({jobs_change} against {start}).",
+        "fa": "ارزش افزوده در {end}: {now} در سال در برابر {before} در {start} ({change})، پس "
+        "از کسر هزینهٔ سرمایه‌ای؛ اشتغال در {end}: {jobs} ({jobs_change} نسبت به {start}).",
+    },
+    "pw_head_nothing": {
+        "en": "Nothing is built: no candidate pays for itself on this pathway.",
+        "fa": "هیچ چیزی ساخته نمی‌شود: هیچ گزینه‌ای در این مسیر هزینهٔ خود را جبران نمی‌کند.",
+    },
+    "pw_head_builds": {
+        "en": "Builds decided: {n} (plants: {plants}), the first in {first}; the annual "
+        "capital charges peak at {charge} in {year}.",
+        "fa": "تصمیم‌های ساخت: {n} (کارخانه‌ها: {plants})، نخستین در {first}؛ هزینهٔ سرمایه‌ای "
+        "سالانه در {year} به بیشترین مقدار خود، {charge}، می‌رسد.",
+    },
+    "pw_col_what": {"en": "What", "fa": "چه چیزی"},
+    "pw_col_where": {"en": "Where", "fa": "کجا"},
+    "pw_col_decided": {"en": "Decided", "fa": "سال تصمیم"},
+    "pw_col_service": {"en": "In service", "fa": "آغاز بهره‌برداری"},
+    "pw_col_built": {"en": "Built", "fa": "ساخته‌شده"},
+    "pw_col_charge": {
+        "en": "Capital charge, MUSD a year",
+        "fa": "هزینهٔ سرمایه‌ای، میلیون دلار در سال",
+    },
+    "pw_capacity_of": {"en": "More capacity at {source}", "fa": "ظرفیت بیشتر در {source}"},
+    "pw_plan_note": {
+        "en": "Years are representative years. Built: share of the measure's full adoption "
+        "(or capacity per year). Capital is charged as an annuity in each year the asset is in "
+        "service; the column gives the highest annual charge of the plant's measure, all its "
+        "builds together, in {unit} a year.",
+        "fa": "سال‌ها سال‌های نماینده‌اند. ساخته‌شده: سهم از پذیرش کامل اقدام (یا ظرفیت در سال). "
+        "هزینهٔ سرمایه‌ای به صورت اقساط سالانه در هر سالی که دارایی در بهره‌برداری است منظور "
+        "می‌شود؛ این ستون بیشترین هزینهٔ سالانهٔ اقدام آن کارخانه، همهٔ ساخت‌ها با هم، به {unit} "
+        "در سال است.",
+    },
+    "pw_more": {"en": "{n} more builds are not listed.", "fa": "{n} ساخت دیگر فهرست نشده است."},
+    "pw_water_note": {
+        "en": "Water drawn by source in each representative year, million m3 a year.",
+        "fa": "آب برداشت‌شده به تفکیک منبع در هر سال نماینده، میلیون متر مکعب در سال.",
+    },
+    "pw_timeline_note": {
+        "en": "Each marker is a build decision; its area is the share of the measure built.",
+        "fa": "هر نشانه یک تصمیم ساخت است؛ اندازهٔ آن سهم ساخته‌شده از اقدام است.",
+    },
+    "pw_output_note": {
+        "en": "Value added is sales minus the year's costs and capital charges.",
+        "fa": "ارزش افزوده برابر فروش منهای هزینه‌ها و هزینهٔ سرمایه‌ای همان سال است.",
+    },
     "sens_heading": {
         "en": "How sensitive are the results?",
         "fa": "نتایج تا چه حد به ورودی‌ها حساس‌اند؟",

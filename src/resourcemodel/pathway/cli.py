@@ -24,6 +24,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     )
     pw.add_argument("--backend", default="highs", help="solver backend (highs or pulp)")
     pw.add_argument("--out", type=Path, default=None, help="write the results (.nc)")
+    pw.add_argument(
+        "--brief",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="write the pathway's policy brief (.html, .pdf, .md or .docx)",
+    )
+    pw.add_argument("--lang", choices=["en", "fa"], default="en", help="language of --brief")
 
 
 _SCALE = {"MUSD": 1e6, "USD": 1.0}
@@ -84,14 +92,32 @@ def report(res: xr.Dataset) -> str:
 def cmd_pathway(args: argparse.Namespace) -> int:
     """Run ``resourcemodel pathway``."""
     from resourcemodel import io
-    from resourcemodel.pathway import run_pathway
+    from resourcemodel.pathway import load_pathway, run_pathway
 
-    res = run_pathway(args.scenario, args.backend, foresight=args.foresight)
+    pathway = load_pathway(args.scenario)
+    res = run_pathway(pathway, args.backend, foresight=args.foresight)
+    # The scenario's titles and summaries, for the brief (as resourcemodel.run's run card).
+    spec = pathway.scenario
+    res.attrs.update({"description": spec.description, **spec.texts})
     print(report(res))
     if args.out is not None:
         io.save(res, args.out)
         print(f"\nwrote {args.out}")
-    return 0 if res.attrs["status"] == "optimal" else 1
+    ok = res.attrs["status"] == "optimal"
+    if res.attrs["status"] == "infeasible":
+        from resourcemodel.analyses.explain_pathway import explain_pathway
+
+        print("\n" + explain_pathway(pathway, backend=args.backend).text())
+    if args.brief is not None and ok:
+        from resourcemodel.brief import FORMATS, brief
+
+        by_suffix = {suffix: name for name, suffix in FORMATS.items()}
+        fmt = by_suffix.get(args.brief.suffix.lower(), "html")
+        target = brief(pathway=res, lang=args.lang, format=fmt, out=args.brief)
+        print(f"wrote {target}")
+    elif args.brief is not None:
+        print(f"no brief: the pathway is {res.attrs['status']}.")
+    return 0 if ok else 1
 
 
 HANDLERS = {"pathway": cmd_pathway}

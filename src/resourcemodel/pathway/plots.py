@@ -9,19 +9,34 @@ Each chart is drawn from a table computed here from the pathway's results
   year, share of the measure's full adoption) and the annual capital charge, MUSD per year.
 - :func:`output_and_jobs` / :func:`plot_output_and_jobs`: value added (MUSD per year) and
   jobs over the years.
+- :func:`capacity_plan`: source capacity built, where and when, and its annual charge.
+
+Every chart takes ``lang`` (``"en"`` or ``"fa"``): Persian titles, axis labels, names
+(``plant_name_fa``...), Persian digits and the vendored Vazirmatn font, from the brief's
+translation table (:mod:`resourcemodel.brief.i18n`).
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from resourcemodel.brief import i18n
+from resourcemodel.plots import _localised
 
 #: Builds smaller than this share of a measure's full adoption are left out of the plan.
 BUILD_TOL = 1e-6
 MILLION = 1e6
+#: The source group whose draw is freshwater (:func:`freshwater_drawn`).
+FRESHWATER = "freshwater"
+#: Characters per line of a legend entry (long source names wrap).
+LEGEND_WIDTH = 32
 
 
 def _figure(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
@@ -33,8 +48,30 @@ def _figure(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
-def _names(ds: xr.Dataset, dim: str, labels: pd.Series) -> np.ndarray:
-    """Return the names of ``labels`` of ``dim`` (the labels where the results carry none)."""
+def _t(key: str, lang: str, **values: object) -> str:
+    return i18n.text(key, lang, **values)
+
+
+def _digits_axis(ax: Axes, lang: str, axis: str = "y") -> None:
+    """Write an axis's numbers with the language's digits (Persian: ۱۲۳)."""
+    if lang == "en":
+        return
+    fmt = FuncFormatter(lambda v, _pos: i18n.number(v, lang))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _years(ds: xr.Dataset, lang: str) -> list[str]:
+    return [i18n.digits(str(int(y)), lang) for y in ds["year"].values]
+
+
+def _names(ds: xr.Dataset, dim: str, labels: pd.Series, lang: str | None = None) -> np.ndarray:
+    """Return the names of ``labels`` of ``dim`` (the labels where the results carry none).
+
+    With ``lang`` the planner-facing names of the brief
+    (:func:`resourcemodel.brief.i18n.display_name`), Persian from ``<dim>_name_fa``.
+    """
+    if lang is not None:
+        return np.array([i18n.display_name(ds, dim, str(label), lang) for label in labels])
     coord = f"{dim}_name"
     if coord not in ds.coords:
         return labels.to_numpy()
@@ -42,67 +79,120 @@ def _names(ds: xr.Dataset, dim: str, labels: pd.Series) -> np.ndarray:
     return np.array([names[label] for label in labels])
 
 
-def water_by_source(ds: xr.Dataset, resource: str = "water") -> pd.DataFrame:
+def water_by_source(
+    ds: xr.Dataset, resource: str = "water", lang: str | None = None
+) -> pd.DataFrame:
     """Return the water drawn by source in each year, Mm3 per year (years x sources).
 
     Sources of ``resource`` that draw nothing in any year are left out; columns are named
-    by the sources' names.
+    by the sources' names (the brief's names in ``lang`` when given).
     """
     sources = ds["source"].values[ds["source_resource"].values == resource]
     draw = ds["supply"].sel(source=sources).sum(["plant", "period"]) / MILLION
     values = draw.transpose("year", "source").values
     keep = (np.abs(values) > 1e-9).any(axis=0)
-    names = ds["source_name"].values if "source_name" in ds.coords else ds["source"].values
-    by_source = dict(zip(ds["source"].values, names, strict=True))
+    kept = pd.Series(draw["source"].values[keep])
     table = pd.DataFrame(
         values[:, keep],
         index=pd.Index(ds["year"].values),
-        columns=pd.Index([by_source[src] for src in draw["source"].values[keep]]),
+        columns=pd.Index(_names(ds, "source", kept, lang)),
     )
     table.index.name = "year"
     table.columns.name = "source"
     return table
 
 
-def plot_water_by_source(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
+@_localised
+def freshwater_drawn(ds: xr.Dataset) -> tuple[str, np.ndarray, str]:
+    """Return what is counted (``"freshwater"`` or ``"water"``), its draw by year, its unit.
+
+    Freshwater is the draw of the sources of the case's ``freshwater`` source group (its
+    ``group_member``), else (no such group) of every source of the water resources. The
+    draw is summed over plants and periods, in the resource's canonical unit (an array
+    over ``year``; a scalar array for single-year results).
+    """
+    members = None
+    if "group_member" in ds and FRESHWATER in ds["group"].values:
+        member_of = ds["group_member"].sel(group=FRESHWATER)
+        if "year" in member_of.dims:  # membership is the case's, the same every year
+            member_of = member_of.isel(year=0)
+        member = np.asarray(member_of.values, dtype=bool)
+        members = list(ds["source"].values[member])
+    kind = FRESHWATER if members else "water"
+    if not members:
+        water = [
+            r
+            for r in ds["resource"].values
+            if str(ds["resource_group"].sel(resource=r).item()) == "water"
+        ]
+        members = list(ds["source"].values[np.isin(ds["source_resource"].values, water)])
+    drawn = ds["supply"].fillna(0.0).sel(source=members).sum(["plant", "source", "period"])
+    if "year" in drawn.dims:
+        drawn = drawn.transpose("year")
+    resources = {str(ds["source_resource"].sel(source=s).item()) for s in members}
+    unit = str(ds["resource_unit"].sel(resource=resources.pop()).item()) if resources else "m3"
+    return kind, np.asarray(drawn.values, dtype=float), unit
+
+
+@_localised
+def plot_water_by_source(ds: xr.Dataset, ax: Axes | None = None, *, lang: str = "en") -> Figure:
     """Stacked bars of the water drawn by source in each year, Mm3 per year."""
     fig, ax = _figure(ax, (7.0, 4.0))
-    table = water_by_source(ds)
-    years = [str(y) for y in table.index]
+    table = water_by_source(ds, lang=lang)
+    years = _years(ds, lang)
     bottom = np.zeros(len(table))
     for source in table.columns:
         values = table[source].to_numpy()
-        ax.bar(years, values, bottom=bottom, label=str(source))
+        ax.bar(years, values, bottom=bottom, label=textwrap.fill(str(source), LEGEND_WIDTH))
         bottom = bottom + values
-    ax.set_xlabel("year (representative)")
-    ax.set_ylabel("water drawn, Mm3 per year")
-    ax.set_title("Water drawn by source")
+    ax.set_xlabel(_t("pw_axis_year", lang))
+    ax.set_ylabel(_t("pw_axis_water", lang))
+    ax.set_title(_t("pw_water_title", lang))
     ax.set_ylim(0, 1.05 * float(bottom.max(initial=0.0)) or 1.0)
+    _digits_axis(ax, lang)
     fig.legend(loc="outside lower center", ncols=min(3, len(table.columns)), fontsize="small")
     return fig
 
 
-def build_plan(ds: xr.Dataset) -> pd.DataFrame:
+def _in_service(charge: np.ndarray, decided: int) -> int:
+    """Index of the first modelled year from ``decided`` on where the charge rises, or -1."""
+    before = np.concatenate([[0.0], charge[:-1]])
+    rises = np.flatnonzero(charge - before > BUILD_TOL * max(1.0, float(np.abs(charge).max())))
+    later = rises[rises >= decided]
+    return int(later[0]) if len(later) else -1
+
+
+def build_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
     """Return the build plan: one row per build (plant, measure, decision year).
 
-    Columns: ``plant``, ``measure`` (names where the results carry them), ``decided``
-    (representative year of the decision), ``built_share`` (share of the measure's full
-    adoption built then; an asset rebuilt after its lifetime is a second row) and
-    ``charge_musd_per_year`` (annual capital charge of that plant's measure in the year it
-    is highest, MUSD per year, all its builds alive together).
+    Columns: ``plant``, ``measure`` (names where the results carry them; the brief's names
+    in ``lang`` when given), ``decided`` (representative year of the decision),
+    ``in_service`` (first representative year in which the plant's measure is charged more
+    than before, 0 if none: when this build enters service), ``built_share`` (share of the
+    measure's full adoption built then; an asset rebuilt after its lifetime is a second
+    row) and ``charge_musd_per_year`` (annual capital charge of that plant's measure in the
+    year it is highest, MUSD per year, all its builds alive together).
     """
-    columns = ["plant", "measure", "decided", "built_share", "charge_musd_per_year"]
+    columns = ["plant", "measure", "decided", "in_service", "built_share", "charge_musd_per_year"]
     if "build" not in ds:
         return pd.DataFrame(columns=columns)
     shares = ds["build"].to_series().dropna()
     built = shares[shares > BUILD_TOL].rename("built_share").reset_index()
     charge = ds["capital_charge"].max("year").to_series() / MILLION
     keys = pd.MultiIndex.from_frame(built[["plant", "measure"]])
+    years = ds["year"].values.astype(int)
+    position = {int(y): j for j, y in enumerate(years)}
+    service = []
+    for p, m, y in zip(built["plant"], built["measure"], built["year"], strict=True):
+        series = ds["capital_charge"].sel(plant=p, measure=m).values.astype(float)
+        j = _in_service(series, position[int(y)])
+        service.append(int(years[j]) if j >= 0 else 0)
     plan = pd.DataFrame(
         {
-            "plant": _names(ds, "plant", built["plant"]),
-            "measure": _names(ds, "measure", built["measure"]),
+            "plant": _names(ds, "plant", built["plant"], lang),
+            "measure": _names(ds, "measure", built["measure"], lang),
             "decided": built["year"].astype(int),
+            "in_service": np.array(service, dtype=int),
             "built_share": built["built_share"].astype(float),
             "charge_musd_per_year": charge.reindex(keys).to_numpy(dtype=float),
         },
@@ -111,13 +201,55 @@ def build_plan(ds: xr.Dataset) -> pd.DataFrame:
     return plan.sort_values(["decided", "charge_musd_per_year"], ascending=[True, False])
 
 
-def plot_build_timeline(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
+def capacity_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
+    """Return the source capacity built: one row per (source, decision year).
+
+    Columns: ``source`` (name; the brief's name in ``lang`` when given), ``decided``,
+    ``in_service`` (as in :func:`build_plan`), ``capacity`` (per year, in the units of
+    ``build_capacity``), ``unit`` and ``charge_musd_per_year`` (the source's highest
+    annual capital charge, MUSD per year).
+    """
+    columns = ["source", "decided", "in_service", "capacity", "unit", "charge_musd_per_year"]
+    if "build_capacity" not in ds:
+        return pd.DataFrame(columns=columns)
+    shares = ds["build_capacity"].to_series().dropna()
+    built = shares[shares > BUILD_TOL].rename("capacity").reset_index()
+    years = ds["year"].values.astype(int)
+    position = {int(y): j for j, y in enumerate(years)}
+    charge = ds["capital_charge_capacity"].max("year").to_series() / MILLION
+    units = dict(
+        zip(ds["resource"].values, ds["resource_unit"].values, strict=True)
+        if "resource_unit" in ds.coords
+        else []
+    )
+    resource = dict(zip(ds["source"].values, ds["source_resource"].values, strict=True))
+    service = []
+    for s, y in zip(built["source"], built["year"], strict=True):
+        series = ds["capital_charge_capacity"].sel(source=s).values.astype(float)
+        j = _in_service(series, position[int(y)])
+        service.append(int(years[j]) if j >= 0 else 0)
+    plan = pd.DataFrame(
+        {
+            "source": _names(ds, "source", built["source"], lang),
+            "decided": built["year"].astype(int),
+            "in_service": np.array(service, dtype=int),
+            "capacity": built["capacity"].astype(float),
+            "unit": [f"{units.get(resource[s], '')}/yr" for s in built["source"]],
+            "charge_musd_per_year": charge.reindex(built["source"]).to_numpy(dtype=float),
+        },
+        columns=columns,
+    )
+    return plan.sort_values(["decided", "charge_musd_per_year"], ascending=[True, False])
+
+
+@_localised
+def plot_build_timeline(ds: xr.Dataset, ax: Axes | None = None, *, lang: str = "en") -> Figure:
     """Build timeline: one line per plant's measure, a marker at each decision year.
 
     The marker's area is the share built; the label on the right is the plant's measure
     and its highest annual capital charge, MUSD per year.
     """
-    plan = build_plan(ds)
+    plan = build_plan(ds, lang=lang)
     rows = max(1, plan.groupby(["plant", "measure"]).ngroups)
     fig, ax = _figure(ax, (12.0, 1.2 + 0.32 * rows))
     labels = list(dict.fromkeys(zip(plan["plant"], plan["measure"], strict=True)))
@@ -125,18 +257,25 @@ def plot_build_timeline(ds: xr.Dataset, ax: Axes | None = None) -> Figure:
     y = [row[(p, m)] for p, m in zip(plan["plant"], plan["measure"], strict=True)]
     ax.scatter(plan["decided"], y, s=30 + 170 * plan["built_share"].clip(upper=1.0), zorder=3)
     charge = plan.groupby(["plant", "measure"], sort=False)["charge_musd_per_year"].max()
+
+    def money(value: float) -> str:
+        unit = "MUSD/yr" if lang == "en" else i18n.unit_name("MUSD/yr", lang)
+        return f"{i18n.number(value, lang)} {unit}"
+
     ax.set_yticks(
         range(len(labels)),
-        [f"{p} · {m} ({charge[(p, m)]:.2f} MUSD/yr)" for p, m in labels],
+        [f"{p} · {m} ({money(charge[(p, m)])})" for p, m in labels],
         fontsize="small",
     )
     years = [int(v) for v in ds["year"].values]
-    ax.set_xticks(years, [str(v) for v in years])
+    ax.set_xticks(years, _years(ds, lang))
     ax.set_xlim(years[0] - 1, years[-1] + 1)
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
-    ax.set_xlabel("decision year (representative; marker area: share of the measure built)")
-    ax.set_title("What is built, where and when (annual capital charge)")
+    # Right-aligned: with long plant and measure names the axes are narrow, and a centred
+    # title or label would run off the figure.
+    ax.set_xlabel(_t("pw_axis_decided", lang), loc="right")
+    ax.set_title(_t("pw_timeline_title", lang), loc="right")
     return fig
 
 
@@ -165,20 +304,28 @@ def output_and_jobs(ds: xr.Dataset) -> pd.DataFrame:
     return table
 
 
-def plot_output_and_jobs(ds: xr.Dataset) -> Figure:
+@_localised
+def plot_output_and_jobs(ds: xr.Dataset, *, lang: str = "en") -> Figure:
     """Value added (MUSD per year, bars) and jobs (line, right axis) over the years."""
     table = output_and_jobs(ds)
-    fig = Figure(figsize=(7.0, 4.0), layout="constrained")
-    ax = fig.add_subplot()
-    years = [str(y) for y in table.index]
-    ax.bar(years, table["value_added_musd_per_year"], color="tab:blue", label="value added")
-    ax.set_xlabel("year (representative)")
-    ax.set_ylabel("value added, MUSD per year")
+    fig, ax = _figure(None, (7.0, 4.0))
+    years = _years(ds, lang)
+    ax.bar(
+        years,
+        table["value_added_musd_per_year"],
+        color="tab:blue",
+        label=_t("pw_value_added", lang),
+    )
+    ax.set_xlabel(_t("pw_axis_year", lang))
+    ax.set_ylabel(_t("pw_axis_value_added", lang))
     right = ax.twinx()
-    right.plot(years, table["jobs"], color="tab:orange", marker="o", label="jobs")
-    right.set_ylabel("jobs")
-    right.set_ylim(0, 1.15 * float(np.nan_to_num(table["jobs"].to_numpy()).max(initial=0.0)) or 1.0)
-    ax.set_title("Value added and jobs")
+    right.plot(years, table["jobs"], color="tab:orange", marker="o", label=_t("pw_jobs", lang))
+    right.set_ylabel(_t("pw_jobs", lang))
+    top = float(np.nan_to_num(table["jobs"].to_numpy()).max(initial=0.0))
+    right.set_ylim(0, 1.15 * top or 1.0)
+    ax.set_title(_t("pw_output_title", lang))
+    _digits_axis(ax, lang)
+    _digits_axis(right, lang)
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
     fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize="small")
     return fig
