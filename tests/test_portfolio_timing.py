@@ -206,3 +206,33 @@ def test_highs_and_cbc_agree_on_a_small_isfahan_schedule(tmp_path: Path) -> None
         assert (ds["invested"].values <= 15.0 + 1e-9).all()
         assert int(ds["complete"].sum()) == int(np.isfinite(ds["completion"].values).sum())
         assert (ds["complete"].sum("year") <= 1).all()
+
+
+def test_freshwater_cap_every_year(tmp_path: Path) -> None:
+    # River 700 m3 both years, at most 600 m3 drawn a year (A and the projects): A's water
+    # is still worth 12.5 USD/m3, on 600 m3 a year: 2 x 7,500 + 2 x (1,460 + 1,775).
+    ds = schedule(_pathway(tmp_path, factor=1.0), REGISTER, rules=Rules(freshwater_cap=600), **HAND)
+    assert ds.attrs["objective"] == pytest.approx(21470)
+    np.testing.assert_allclose(ds["freshwater"], [600, 600])
+    with pytest.raises(InputError, match="partial"):
+        schedule(_pathway(tmp_path), REGISTER, rules=Rules(partial=True), **HAND)
+
+
+def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from resourcemodel.cli import main
+
+    out = tmp_path / "when.csv"
+    path = _pathway(tmp_path, factor=1.0)
+    argv = ["portfolio", str(path), str(REGISTER), "--pathway", "--of", "water"]
+    argv += ["--lifetime", "10", "--year-budget", "1404=0.002", "--out", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "2 of 3 projects completed" in text
+    assert "objective 22,510 USD" in text
+    assert "p1 Dry mill: 1405" in text
+    table = pd.read_csv(out).set_index("project")
+    assert table.loc["p3", "completion"] == 1404 and np.isnan(table.loc["p2", "completion"])
+    assert main([*argv[:-2], "--objective", "jobs"]) == 2
+    assert "drop --objective jobs" in capsys.readouterr().err
+    assert main(["portfolio", str(path), str(REGISTER), "--of", "water"]) == 0
+    assert "add --pathway" in capsys.readouterr().err
