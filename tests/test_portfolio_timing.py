@@ -206,6 +206,10 @@ def test_highs_and_cbc_agree_on_a_small_isfahan_schedule(tmp_path: Path) -> None
         assert (ds["invested"].values <= 15.0 + 1e-9).all()
         assert int(ds["complete"].sum()) == int(np.isfinite(ds["completion"].values).sum())
         assert (ds["complete"].sum("year") <= 1).all()
+        # No build candidates: the discounted objective is the weighted sum of the years'.
+        weighted = float((ds["objective_year"] * ds["objective_weight"]).sum())
+        assert weighted == pytest.approx(ds.attrs["objective"], rel=1e-9)
+    assert len(set(h["completion"].values[np.isfinite(h["completion"].values)])) > 1
 
 
 def test_freshwater_cap_every_year(tmp_path: Path) -> None:
