@@ -43,6 +43,7 @@ projects' draw <= the cap in every modelled year). Partial capacity is not offer
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,12 +59,14 @@ from resourcemodel.pathway.run import prepare as prepare_years
 from resourcemodel.pathway.spec import Pathway, load_pathway
 from resourcemodel.pathway.stack import stack
 from resourcemodel.portfolio.columns import annuity, factored_columns, project_columns
-from resourcemodel.portfolio.screen import LIFETIME, setting
+from resourcemodel.portfolio.screen import LIFETIME, Setting, setting
 from resourcemodel.portfolio.select import Rules
+from resourcemodel.program import LinearProgram
 from resourcemodel.units import DAYS_PER_YEAR
 
 if TYPE_CHECKING:
     from resourcemodel.backends import SolveResult
+    from resourcemodel.pathway.stack import PathwayProgram
 
 
 def _matrix(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> Any:
@@ -176,21 +179,21 @@ def schedule(
     return ds
 
 
+@dataclass
 class _Program:
     """The stacked program with the completion columns and rows."""
 
-    def __init__(self, lp: Any, xcol: np.ndarray, alive: np.ndarray, data: dict[str, Any]):
-        self.lp = lp
-        self.xcol = xcol  # [project, year] column of x (-1: no such completion)
-        self.alive = alive  # [decision year, modelled year]
-        self.data = data
+    lp: LinearProgram
+    xcol: np.ndarray  # [project, year]: column of x (-1: no such completion)
+    alive: np.ndarray  # [decision year, modelled year]
+    data: dict[str, np.ndarray]
 
 
 def _build(
-    s: Any,
-    pp: Any,
+    s: Setting,
+    pp: PathwayProgram,
     inputs: list[xr.Dataset],
-    year_lps: list[Any],
+    year_lps: list[LinearProgram],
     pathway: Pathway,
     rules: Rules,
     year_budget: float | dict[int, float] | None,
@@ -368,7 +371,7 @@ def _year_limits(year_budget: float | dict[int, float], years: np.ndarray) -> np
     return np.array([float(year_budget.get(int(y), np.inf)) for y in years])
 
 
-def _solve(lp: Any, backend: str, **options: Any) -> SolveResult:
+def _solve(lp: LinearProgram, backend: str, **options: Any) -> SolveResult:
     options = {k: v for k, v in options.items() if v is not None}
     if backend != "highs" and "mip_rel_gap" in options:
         options["options"] = [f"ratioGap {options.pop('mip_rel_gap')}"]
@@ -376,12 +379,12 @@ def _solve(lp: Any, backend: str, **options: Any) -> SolveResult:
 
 
 def _assemble(
-    s: Any,
-    pp: Any,
+    s: Setting,
+    pp: PathwayProgram,
     prog: _Program,
     result: SolveResult,
     inputs: list[xr.Dataset],
-    year_lps: list[Any],
+    year_lps: list[LinearProgram],
     pathway: Pathway,
 ) -> xr.Dataset:
     """Return the schedule Dataset (see :func:`schedule`)."""
