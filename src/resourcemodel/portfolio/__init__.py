@@ -4,7 +4,8 @@
 - :func:`synthetic_register`: a seeded SYNTHETIC register for benchmarks and demos;
 - :func:`screen`: every project's footprint and value at the scenario's shadow prices;
 - :func:`select_portfolio`: which projects to complete (the province LP plus binaries);
-- :func:`front`: the portfolio's value against freshwater drawn (epsilon constraint).
+- :func:`front`: the portfolio's value against freshwater drawn (epsilon constraint);
+- :func:`schedule`: which projects to complete and when, over a pathway's years.
 """
 
 from resourcemodel.portfolio.front import front
@@ -12,6 +13,7 @@ from resourcemodel.portfolio.register import SECTOR_DEFAULTS, read_register, reg
 from resourcemodel.portfolio.screen import screen
 from resourcemodel.portfolio.select import Portfolio, Rules, select_portfolio
 from resourcemodel.portfolio.synthetic import synthetic_register
+from resourcemodel.portfolio.timing import schedule, schedule_text
 
 __all__ = [
     "SECTOR_DEFAULTS",
@@ -20,6 +22,8 @@ __all__ = [
     "front",
     "read_register",
     "register_from_frame",
+    "schedule",
+    "schedule_text",
     "screen",
     "select_portfolio",
     "synthetic_register",

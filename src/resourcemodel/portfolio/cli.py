@@ -63,6 +63,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     )
     p.add_argument("--lang", choices=["en", "fa"], default="en", help="language of --brief")
     p.add_argument(
+        "--pathway",
+        action="store_true",
+        help="choose when: completion years over the scenario's [pathway] (value added)",
+    )
+    p.add_argument(
+        "--year-budget",
+        action="append",
+        metavar="[YEAR=]MUSD",
+        help="with --pathway: remaining investment completed in a representative year",
+    )
+    p.add_argument(
         "--front",
         type=int,
         default=0,
@@ -76,6 +87,14 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME
     from resourcemodel.portfolio.select import Rules, select_portfolio
 
+    if args.pathway:
+        return _cmd_schedule(args)
+    if _has_pathway(args.scenario):
+        print(
+            f"note: {args.scenario} has a [pathway] table; this is the single-year selection "
+            "(add --pathway to choose completion years).",
+            file=sys.stderr,
+        )
     rules = Rules(
         budget=args.budget,
         county_quota=_pairs(args.county_quota, "--county-quota", int),
@@ -104,6 +123,81 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     if args.brief is not None:
         _write_brief(args, p, rules)
+    return 0
+
+
+def _has_pathway(path: Path) -> bool:
+    """Whether a scenario file carries a ``[pathway]`` table."""
+    import tomllib
+
+    if path.suffix != ".toml" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return isinstance(tomllib.load(handle).get("pathway"), dict)
+
+
+def _year_budget(items: list[str] | None) -> float | dict[int, float] | None:
+    """``--year-budget 5`` (every year) or ``--year-budget 1404=5`` (repeatable)."""
+    if not items:
+        return None
+    if len(items) == 1 and "=" not in items[0]:
+        try:
+            return float(items[0])
+        except ValueError:
+            pass
+    pairs = _pairs(items, "--year-budget", float) or {}
+    try:
+        return {int(year): value for year, value in pairs.items()}
+    except ValueError:
+        msg = f"--year-budget expects YEAR=MUSD (e.g. --year-budget 1404=500), got {items!r}."
+        raise InputError(msg) from None
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    """``portfolio --pathway``: which projects to complete and when."""
+    from resourcemodel.portfolio.screen import LIFETIME
+    from resourcemodel.portfolio.select import Rules
+    from resourcemodel.portfolio.timing import schedule, schedule_text
+
+    unsupported = [
+        flag
+        for flag, on in (
+            ("--objective " + args.objective, args.objective != "value_added"),
+            ("--partial", args.partial),
+            ("--brief", args.brief is not None),
+        )
+        if on
+    ]
+    if unsupported:
+        msg = (
+            "--pathway chooses by value added, at full capacity, without a brief: drop "
+            f"{', '.join(unsupported)}."
+        )
+        raise InputError(msg)
+    rules = Rules(
+        budget=args.budget,
+        county_quota=_pairs(args.county_quota, "--county-quota", int),
+        sector_min_share=_pairs(args.sector_min_share, "--sector-min-share", float),
+        complete_by=args.complete_by,
+    )
+    ds = schedule(
+        args.scenario,
+        args.register,
+        rules=rules,
+        year_budget=_year_budget(args.year_budget),
+        discount_rate=args.discount_rate,
+        lifetime=LIFETIME if args.lifetime is None else args.lifetime,
+        backend=getattr(args, "backend", None) or "highs",
+        mip_rel_gap=args.gap,
+        time_limit=args.time_limit,
+        of=args.of,
+    )
+    print(schedule_text(ds, args.top))
+    if args.out is not None:
+        table = ds[["completion", "expected_completion", "remaining_investment"]].to_dataframe()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
 
