@@ -156,5 +156,8 @@ def test_lazy_public_names() -> None:
     assert rm.sweep.__module__ == "resourcemodel.sweeps.runner"
     assert callable(rm.load_sweep) and callable(rm.analyses.explain)
     assert callable(rm.brief)
+    # ``import resourcemodel`` alone reaches the pathway and portfolio packages.
+    assert {"pathway", "portfolio"} <= set(dir(rm))
+    assert callable(rm.portfolio.schedule) and callable(rm.pathway.run_pathway)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = rm.nothing  # type: ignore[attr-defined]

@@ -51,6 +51,8 @@ _LAZY = {
     "analyses": ("resourcemodel.analyses", None),
     "PathwayModel": ("resourcemodel.pathway.model", "PathwayModel"),
     "load_sweep": ("resourcemodel.sweeps", "load_sweep"),
+    "pathway": ("resourcemodel.pathway", None),
+    "portfolio": ("resourcemodel.portfolio", None),
     "sweep": ("resourcemodel.sweeps", "sweep"),
 }
 
@@ -95,6 +97,8 @@ __all__ = [
     "load_inputs",
     "load_results",
     "load_sweep",
+    "pathway",
+    "portfolio",
     "run",
     "save",
     "solve",
