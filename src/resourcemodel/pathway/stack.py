@@ -10,6 +10,9 @@ adds, for every candidate (plant, measure), build columns and linking rows:
 - ``build-link[plant, measure, year]``: ``adoption[year] - max_adoption * sum of the builds
   alive in year <= 0``. A build decided in ``k`` is alive in ``j`` when
   ``y_k + lead_time <= y_j < y_k + lead_time + lifetime``.
+- ``build-window[plant, measure, year]``: the builds decided in ``[y_k, y_k + lifetime)``
+  sum to at most 1 (no second build while the first is in service); likewise
+  ``build-capacity-window[source, year]``.
 
 Costs (PyPSA's "Type II" accounting): a candidate's adoption costs nothing in the year
 programs; instead each unit of build is charged its annuity in every modelled year it is
@@ -189,7 +192,26 @@ def stack(
         rup = np.concatenate([rup, np.zeros(nc * nj)])
         variables["build"] = builds.block(bcol, "build", "share of max_adoption")
         constraints["build-link"] = builds.link_block(lrow, "fraction")
+        a, rlo, rup = _add_windows(
+            a, rlo, rup, constraints, "build-window", builds.window_block, bcol, decide, builds.life
+        )
     a, extra = _add_capacity_builds(a, variables, constraints, inputs, pathway, include, fixed)
+    if extra is not None:
+        blk = variables["build_capacity"]
+        life = np.array([c.lifetime for c in pathway.candidates if c.source])
+        s_idx = extra[-1]
+        a, rlo, rup = _add_windows(
+            a,
+            rlo,
+            rup,
+            constraints,
+            "build-capacity-window",
+            lambda rows: _capacity_window_block(blk, s_idx, rows),
+            blk.index[s_idx],
+            decide,
+            life,
+        )
+        extra = extra[:-1]
     charge_capacity = np.zeros((0, len(include)))
     capacity = np.zeros(0)
     if extra is not None:
@@ -332,7 +354,54 @@ def _add_capacity_builds(
     )
     per_source = np.zeros(len(sources))
     per_source[s_idx] = amount
-    return a, (lo, up, integ, charge, per_source)
+    return a, (lo, up, integ, charge, per_source, s_idx)
+
+
+def _add_windows(
+    a: Any,
+    rlo: np.ndarray,
+    rup: np.ndarray,
+    constraints: dict[str, Block],
+    name: str,
+    make_block: Any,
+    col: np.ndarray,
+    decide: np.ndarray,
+    life: np.ndarray,
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """Add ``name[..., year]``: the builds of a lifetime window sum to at most 1.
+
+    ``col[candidate, decision year]`` holds the build columns (-1: none). The row of
+    (candidate, ``y_k``) sums the builds decided in ``[y_k, y_k + lifetime)``: builds whose
+    service overlaps that of a build decided in ``y_k`` (same lead time), so no more than
+    the whole measure or capacity is ever alive at once, and no build is repeated while
+    the first is still in service. Only windows holding two builds or more get a row (a
+    single build is bounded by 1 already). Without the rule a relaxation could split a
+    build over several overlapping years and, with integer builds, build twice.
+    """
+    present = col >= 0
+    yk = decide[None, :, None]
+    yk2 = decide[None, None, :]
+    inside = (yk <= yk2) & (yk2 < yk + life[:, None, None])
+    inside &= present[:, :, None] & present[:, None, :]  # [candidate, window start, build]
+    keep = present & (inside.sum(axis=2) >= 2)
+    m0 = a.shape[0]
+    nrow = int(keep.sum())
+    row = np.full(keep.shape, -1, dtype=np.int64)
+    row[keep] = m0 + np.arange(nrow)
+    ci, ki, k2 = np.nonzero(inside & keep[:, :, None])
+    window: Any = sp.csr_matrix(
+        (np.ones(len(ci)), (row[ci, ki] - m0, col[ci, k2])), shape=(nrow, a.shape[1])
+    )
+    constraints[name] = make_block(row)
+    a = sp.vstack([a, window], format="csr")
+    return a, np.concatenate([rlo, np.full(nrow, -np.inf)]), np.concatenate([rup, np.ones(nrow)])
+
+
+def _capacity_window_block(blk: Block, s_idx: np.ndarray, rows: np.ndarray) -> Block:
+    """Return the ``build-capacity-window[source, year]`` block (window start year)."""
+    index = np.full(blk.index.shape, -1, dtype=np.int64)
+    index[s_idx] = rows
+    return Block("build-capacity-window", blk.dims, blk.coords, index, "share of the capacity")
 
 
 def _stack_blocks(
@@ -404,6 +473,7 @@ class _Builds:
         ).reshape(-1)
         self.max_adoption = np.nan_to_num(ds["max_adoption"].values, nan=0.0)[self.p, self.m]
         self.integer = np.array([c.integer for c in cands], dtype=bool).reshape(-1)
+        self.life = life
         online = decide[None, :] + lead[:, None]  # [candidate, decision year]
         yj = modelled[None, None, :]
         self.alive = (online[:, :, None] <= yj) & (yj < online[:, :, None] + life[:, None, None])
@@ -415,6 +485,10 @@ class _Builds:
         index[self.p, self.m] = cols
         coords = {"plant": self.plants, "measure": self.measures, "year": self.decide}
         return Block(name, ("plant", "measure", "year"), coords, index, unit)
+
+    def window_block(self, rows: np.ndarray) -> Block:
+        """Return the ``build-window[plant, measure, year]`` block (window start year)."""
+        return self.block(rows, "build-window", "share of max_adoption")
 
     def link_block(self, rows: np.ndarray, unit: str) -> Block:
         nj = rows.shape[1]
