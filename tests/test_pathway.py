@@ -271,6 +271,7 @@ def test_a_build_is_not_repeated_while_in_service(tmp_path: Path) -> None:
     assert res.attrs["objective"] == pytest.approx(100 + 100 / 1.1 + 100 / 1.21, rel=1e-9)
     build = res["build"].sel(plant="mill", measure="recycling")
     np.testing.assert_allclose(build.values, [1.0, 0.0, 1.0], atol=1e-9)
+    assert res.attrs["mip_gap"] <= 1e-4
     pathway = load_pathway(path)
     inputs, lps = prepare(pathway)
     full = stack(lps, inputs, pathway)

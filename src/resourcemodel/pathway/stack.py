@@ -26,7 +26,7 @@ candidates is the single-year program itself (tested, objective and results).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -66,6 +66,9 @@ class PathwayProgram:
     charge : numpy.ndarray
         ``[build, year]``: USD charged in each modelled year per unit of each build column
         (0 where not alive), before the objective weight.
+    lifetime : dict of str to numpy.ndarray
+        By build family, the candidates' lifetimes (years) shaped like the family's block
+        without its year dim (``nan`` where no candidate).
     """
 
     lp: LinearProgram
@@ -78,6 +81,7 @@ class PathwayProgram:
     charge: np.ndarray
     charge_capacity: np.ndarray
     capacity: np.ndarray
+    lifetime: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def annuity(capital_cost: float, rate: float, lifetime: float) -> float:
@@ -147,6 +151,7 @@ def stack(
     decide = years[: include[-1] + 1]
     builds = _Builds(inputs[include[0]], pathway, decide, years[include])
     charge = np.zeros((0, len(include)))
+    lifetime: dict[str, np.ndarray] = {}
     if builds.count:
         adopt = variables["adoption"].index  # [year, plant, measure]
         cols = adopt[:, builds.p, builds.m]  # [year, candidate]
@@ -191,6 +196,8 @@ def stack(
         rlo = np.concatenate([rlo, np.full(nc * nj, -np.inf)])
         rup = np.concatenate([rup, np.zeros(nc * nj)])
         variables["build"] = builds.block(bcol, "build", "share of max_adoption")
+        lifetime["build"] = np.full(variables["build"].index.shape[:-1], np.nan)
+        lifetime["build"][builds.p, builds.m] = builds.life
         constraints["build-link"] = builds.link_block(lrow, "fraction")
         a, rlo, rup = _add_windows(
             a, rlo, rup, constraints, "build-window", builds.window_block, bcol, decide, builds.life
@@ -200,6 +207,8 @@ def stack(
         blk = variables["build_capacity"]
         life = np.array([c.lifetime for c in pathway.candidates if c.source])
         s_idx = extra[-1]
+        lifetime["build_capacity"] = np.full(blk.index.shape[:-1], np.nan)
+        lifetime["build_capacity"][s_idx] = life
         a, rlo, rup = _add_windows(
             a,
             rlo,
@@ -247,6 +256,7 @@ def stack(
         charge,
         charge_capacity,
         capacity,
+        lifetime,
     )
 
 
