@@ -106,7 +106,8 @@ def solve_pathway(
                 window[decided] = values[..., start:k][decided]
         fixed = {name: np.nan_to_num(arr, nan=0.0) for name, arr in fixed.items()}
     pp = stack(year_lps, inputs, pathway, fixed=fixed)
-    if pp.lp.is_mip and isinstance(solver, HighsBackend):
+    free = pp.lp.integrality & (pp.lp.col_lower < pp.lp.col_upper)
+    if free.any() and isinstance(solver, HighsBackend):
         result, start_info = _solve_mip(solver, pp)
         info["mip_start"] = start_info
         info["steps"].append(
