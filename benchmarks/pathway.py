@@ -157,7 +157,9 @@ def main() -> None:
         out["myopic_s"], out["myopic_paired_lp_s"], out["myopic_final_s"] = my_s, lp_s, final_s
         out["myopic_over_lp"], out["myopic_load"] = ratio, load
     for key, value in out.items():
-        print(f"{key:>20}: {value:.3f}" if isinstance(value, float) else f"{key:>20}: {value}")
+        text = f"{value:.3g}" if isinstance(value, float) and abs(value) < 0.01 else None
+        text = text or (f"{value:.3f}" if isinstance(value, float) else str(value))
+        print(f"{key:>20}: {text}")
     if args.json:
         args.json.write_text(json.dumps(out, indent=2, default=str), encoding="utf-8")
 
