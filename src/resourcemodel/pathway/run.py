@@ -24,16 +24,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from resourcemodel.backends import SolveResult, get_backend
 from resourcemodel.backends.base import Ranging
+from resourcemodel.backends.highs import HighsBackend, to_highs_lp
 from resourcemodel.formulation import Options, build
 from resourcemodel.pathway.spec import FORESIGHTS, Pathway, load_pathway
 from resourcemodel.pathway.stack import PathwayProgram, stack
 from resourcemodel.pathway.years import year_inputs
+from resourcemodel.program import Block, LinearProgram
 from resourcemodel.results import assemble
 
 
@@ -64,6 +67,7 @@ def solve_pathway(
     solver = get_backend(backend, **solver_options)
     info: dict[str, Any] = {"foresight": foresight, "steps": []}
     fixed: dict[str, np.ndarray] | None = None
+    warm: _Warm | None = None
     if foresight == "myopic" and pathway.candidates:
         n = len(pathway.years)
         full = stack(year_lps, inputs, pathway)
@@ -72,12 +76,17 @@ def solve_pathway(
             for name in _BUILDS
             if name in full.lp.variables
         }
+        # The steps need no ranging; with HiGHS their bases start the final solve.
+        step_solver = solver
+        if isinstance(solver, HighsBackend):
+            step_solver = get_backend(backend, **{**solver_options, "ranging": False})
+            warm = _Warm(step_solver, pathway)  # type: ignore[arg-type]
         for start in range(0, n, pathway.block):
             include = list(range(start, min(start + pathway.view, n)))
             for arr in fixed.values():
                 arr[..., :start] = np.nan_to_num(arr[..., :start], nan=0.0)
             step = stack(year_lps, inputs, pathway, include=include, fixed=fixed)
-            result = solver.solve(step.lp)
+            result = warm.solve(step) if warm is not None else step_solver.solve(step.lp)
             info["steps"].append(
                 {
                     "years": [int(y) for y in step.years],
@@ -97,7 +106,20 @@ def solve_pathway(
                 window[decided] = values[..., start:k][decided]
         fixed = {name: np.nan_to_num(arr, nan=0.0) for name, arr in fixed.items()}
     pp = stack(year_lps, inputs, pathway, fixed=fixed)
-    result = solver.solve(pp.lp)
+    free = pp.lp.integrality & (pp.lp.col_lower < pp.lp.col_upper)
+    if free.any() and isinstance(solver, HighsBackend):
+        result, start_info = _solve_mip(solver, pp)
+        info["mip_start"] = start_info
+        info["steps"].append(
+            {
+                "years": [int(y) for y in pp.years],
+                "status": str(result.status),
+                "seconds": result.runtime,
+            }
+        )
+        return pp, result, info
+    # With HiGHS, every year starts from the basis of the step that decided it.
+    result = warm.solve(pp, solver) if warm is not None else solver.solve(pp.lp)  # type: ignore[arg-type]
     info["steps"].append(
         {
             "years": [int(y) for y in pp.years],
@@ -110,6 +132,213 @@ def solve_pathway(
 
 #: Build families fixed from one myopic step to the next.
 _BUILDS = ("build", "build_capacity")
+#: The rows that tie them to the years.
+_BUILD_ROWS = ("build-link", "build-window", "build-capacity-window")
+
+
+_LOWER, _BASIC, _UPPER, _ZERO = 0, 1, 2, 3  # highspy.HighsBasisStatus values
+_STATUSES = [highspy.HighsBasisStatus(v) for v in range(5)]
+
+
+class _Warm:
+    """Start the final myopic program (every build fixed) from the steps' bases.
+
+    With the builds fixed, the final program is the years side by side, and each year's
+    optimal basis is nearly the one of the step that decided it. The steps' bases are kept
+    by label: each year's columns and rows (laid out as in the year's own program) from
+    the step that decided it, and the build columns and rows by (candidate, year). HiGHS
+    takes the assembled basis as an *alien* basis and repairs the count of basic variables
+    and any singularity, so a poor guess costs iterations, never correctness. Fixed
+    columns start nonbasic; nonbasic statuses are moved to a finite bound.
+
+    The steps themselves start cold: measured on the Isfahan pathway (20 years, steps of
+    two years), a step from the last step's basis took 0.18 s against 0.16 s cold,
+    because a basis given to HiGHS skips its presolve, which removes the fixed builds.
+    """
+
+    def __init__(self, solver: HighsBackend, pathway: Pathway) -> None:
+        self.solver = solver
+        self.block = pathway.block
+        self.years = np.array(pathway.years)
+        self.decided: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Build families by label: family -> status array, year dim over pathway years.
+        self.builds: dict[str, np.ndarray] = {}
+
+    def solve(self, pp: PathwayProgram, solver: HighsBackend | None = None) -> SolveResult:
+        """Solve a step ``pp`` cold and keep its basis or, given ``solver``, the final warm."""
+        final = solver is not None
+        solver = solver or self.solver
+        lp = pp.lp
+        start = time.perf_counter()
+        h = solver._new(lp)
+        h.passModel(to_highs_lp(lp))
+        if final and self.decided:
+            col, row = self._guess(pp)
+            basis = highspy.HighsBasis()
+            basis.col_status = [_STATUSES[v] for v in col]
+            basis.row_status = [_STATUSES[v] for v in row]
+            basis.alien = True
+            basis.valid = True
+            h.setBasis(basis)
+        result = solver.solve_loaded(h, lp, start)
+        if result.status.is_ok and not final:
+            self._keep(pp, h.getBasis())
+        return result
+
+    def _extra(self, lp: LinearProgram) -> list[tuple[str, Block, bool]]:
+        """Return the blocks outside the year programs: (name, block, is a column block)."""
+        out = [(n, b, True) for n, b in lp.variables.items() if n in _BUILDS]
+        return out + [(n, b, False) for n, b in lp.constraints.items() if n in _BUILD_ROWS]
+
+    def _keep(self, pp: PathwayProgram, basis: highspy.HighsBasis) -> None:
+        col = np.array([int(v) for v in basis.col_status], dtype=np.int8)
+        row = np.array([int(v) for v in basis.row_status], dtype=np.int8)
+        for i, j in enumerate(pp.include[: self.block]):
+            cs, ce = pp.col_start[i], pp.col_start[i + 1]
+            rs, re = pp.row_start[i], pp.row_start[i + 1]
+            self.decided.setdefault(j, (col[cs:ce].copy(), row[rs:re].copy()))
+        deciding = pp.years[: self.block]
+        for name, blk, is_col in self._extra(pp.lp):
+            status = col if is_col else row
+            years = blk.coords["year"]
+            pos = np.searchsorted(self.years, years)
+            store = self.builds.setdefault(
+                name, np.full((*blk.index.shape[:-1], len(self.years)), -1, dtype=np.int8)
+            )
+            # Statuses of the step deciding the year win; others fill what is not known.
+            here = np.nonzero(blk.index >= 0)
+            at = (*here[:-1], pos[here[-1]])
+            take = np.isin(years[here[-1]], deciding) | (store[at] < 0)
+            store[tuple(a[take] for a in at)] = status[blk.index[here][take]]
+
+    def _guess(self, pp: PathwayProgram) -> tuple[np.ndarray, np.ndarray]:
+        lp = pp.lp
+        m, n = lp.shape
+        col = np.full(n, _LOWER, dtype=np.int8)
+        row = np.full(m, _BASIC, dtype=np.int8)
+        for i, j in enumerate(pp.include):
+            if j in self.decided:
+                c, r = self.decided[j]
+                col[pp.col_start[i] : pp.col_start[i + 1]] = c
+                row[pp.row_start[i] : pp.row_start[i + 1]] = r
+        for name, blk, is_col in self._extra(lp):
+            store = self.builds.get(name)
+            if store is None:
+                continue
+            pos = np.searchsorted(self.years, blk.coords["year"])
+            guess = store[..., pos]
+            here = (blk.index >= 0) & (guess >= 0)
+            (col if is_col else row)[blk.index[here]] = guess[here]
+        return _fit(col, lp.col_lower, lp.col_upper), _fit(row, lp.row_lower, lp.row_upper)
+
+
+#: Thresholds tried when rounding the relaxation's builds for a MIP start.
+MIP_START_THRESHOLDS = (0.2, 0.35, 0.5, 0.65)
+#: Relative gap at which a pathway with integer builds stops (HiGHS's default, stated).
+MIP_REL_GAP = 1e-4
+
+
+def _solve_mip(solver: HighsBackend, pp: PathwayProgram) -> tuple[SolveResult, dict[str, Any]]:
+    """Solve a pathway with integer builds, HiGHS started from a rounded relaxation.
+
+    The relaxation (the LP with builds continuous) is solved first; its builds are rounded
+    (:func:`_round_builds`) at each of :data:`MIP_START_THRESHOLDS`, the LP re-solved warm
+    with the rounded builds fixed, and the cheapest feasible plan handed to HiGHS as its
+    first incumbent (``setSolution``). The MIP itself runs with the backend's options,
+    ``mip_rel_gap`` :data:`MIP_REL_GAP` unless given. Returns the result and the facts of
+    the start: the relaxation's objective (a bound), the start's objective and seconds.
+    """
+    start = time.perf_counter()
+    lp = pp.lp
+    relax = to_highs_lp(lp)
+    relax.integrality_ = []
+    h = solver._new(lp)
+    h.passModel(relax)
+    h.run()
+    facts: dict[str, Any] = {"relaxation": float("nan"), "start": float("nan")}
+    best: np.ndarray | None = None
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        facts["relaxation"] = lp.objective_sign * float(h.getInfo().objective_function_value)
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+        cols = np.flatnonzero(lp.integrality).astype(np.int32)
+        lo, up = lp.col_lower[cols], lp.col_upper[cols]
+        best_value = np.inf
+        for threshold in MIP_START_THRESHOLDS:
+            value = _round_builds(pp, x, threshold)[cols]
+            h.changeColsBounds(len(cols), cols, value, value)
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                objective = float(h.getInfo().objective_function_value)
+                if objective < best_value:
+                    best_value = objective
+                    best = np.asarray(h.getSolution().col_value, dtype=float)
+            h.changeColsBounds(len(cols), cols, lo, up)
+        facts["start"] = lp.objective_sign * best_value if best is not None else float("nan")
+    facts["seconds"] = time.perf_counter() - start
+    m = solver._new(lp)
+    if "mip_rel_gap" not in solver.options:
+        m.setOptionValue("mip_rel_gap", MIP_REL_GAP)
+    m.passModel(to_highs_lp(lp))
+    if best is not None:
+        incumbent = highspy.HighsSolution()
+        incumbent.col_value = list(best)
+        incumbent.value_valid = True
+        m.setSolution(incumbent)
+    result = solver.solve_loaded(m, lp, start)
+    return result, facts
+
+
+def _round_builds(pp: PathwayProgram, x: np.ndarray, threshold: float) -> np.ndarray:
+    """Return ``x`` with every integer build rounded to 0 or 1, one build per lifetime window.
+
+    In decision-year order, a candidate is built whole in the first year with some build
+    whose lifetime window (the builds it would overlap) holds at least ``threshold`` of
+    the measure, unless a build made earlier is still in its window; then the window is
+    closed to further builds (the ``build-window`` rule).
+    """
+    out = x.copy()
+    for name in _BUILDS:
+        if name not in pp.lp.variables:
+            continue
+        blk = pp.lp.variables[name]
+        years = blk.coords["year"]
+        index = blk.index.reshape(-1, len(years))  # [candidate, decision year]
+        life = pp.lifetime[name].reshape(-1)
+        keep = np.asarray((index >= 0).any(axis=1), dtype=bool)
+        keep[keep] = pp.lp.integrality[index[keep].max(axis=1)]
+        index, life = index[keep], life[keep]
+        if not len(index):
+            continue
+        value = np.where(index >= 0, x[index], 0.0)
+        inside = (years[None, :, None] <= years[None, None, :]) & (
+            years[None, None, :] < years[None, :, None] + life[:, None, None]
+        )
+        window = (inside * value[:, None, :]).sum(axis=2)  # [candidate, window start]
+        built = np.zeros(value.shape)
+        free_from = np.full(len(index), -np.inf)
+        for k, year in enumerate(years):
+            take = (index[:, k] >= 0) & (value[:, k] > 1e-6) & (window[:, k] >= threshold)
+            take &= year >= free_from
+            built[take, k] = 1.0
+            free_from[take] = year + life[take]
+        present = index >= 0
+        out[index[present]] = built[present]
+    return out
+
+
+def _fit(status: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Return ``status`` with nonbasic statuses moved to a finite bound (fixed: nonbasic)."""
+    out = status.copy()
+    out[(lower == upper) & (out == _BASIC)] = _LOWER
+    nonbasic = out != _BASIC
+    lo, up = np.isfinite(lower), np.isfinite(upper)
+    want_up = out == _UPPER
+    out[nonbasic] = np.where(
+        want_up[nonbasic] & up[nonbasic],
+        _UPPER,
+        np.where(lo[nonbasic], _LOWER, np.where(up[nonbasic], _UPPER, _ZERO)),
+    )
+    return out
 
 
 def _year_result(pp: PathwayProgram, result: SolveResult, j: int) -> tuple[Any, SolveResult]:
@@ -255,6 +484,9 @@ def assemble_pathway(
             "solve_seconds": float(result.runtime),
         }
     )
+    if pp.lp.is_mip:
+        ds.attrs["mip_bound"] = float(result.mip_bound)
+        ds.attrs["mip_gap"] = float(result.mip_gap)
     return ds
 
 
@@ -287,5 +519,7 @@ def run_pathway(
     ds = assemble_pathway(pp, result, inputs, pathway, card)
     ds.attrs["foresight"] = info["foresight"]
     ds.attrs["solve_steps"] = json.dumps(info["steps"])
+    if "mip_start" in info:
+        ds.attrs["mip_start"] = json.dumps(info["mip_start"])
     ds.attrs["wall_seconds"] = time.perf_counter() - start
     return ds

@@ -10,6 +10,9 @@ adds, for every candidate (plant, measure), build columns and linking rows:
 - ``build-link[plant, measure, year]``: ``adoption[year] - max_adoption * sum of the builds
   alive in year <= 0``. A build decided in ``k`` is alive in ``j`` when
   ``y_k + lead_time <= y_j < y_k + lead_time + lifetime``.
+- ``build-window[plant, measure, year]``: the builds decided in ``[y_k, y_k + lifetime)``
+  sum to at most 1 (no second build while the first is in service); likewise
+  ``build-capacity-window[source, year]``.
 
 Costs (PyPSA's "Type II" accounting): a candidate's adoption costs nothing in the year
 programs; instead each unit of build is charged its annuity in every modelled year it is
@@ -23,7 +26,7 @@ candidates is the single-year program itself (tested, objective and results).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -63,6 +66,9 @@ class PathwayProgram:
     charge : numpy.ndarray
         ``[build, year]``: USD charged in each modelled year per unit of each build column
         (0 where not alive), before the objective weight.
+    lifetime : dict of str to numpy.ndarray
+        By build family, the candidates' lifetimes (years) shaped like the family's block
+        without its year dim (``nan`` where no candidate).
     """
 
     lp: LinearProgram
@@ -75,6 +81,7 @@ class PathwayProgram:
     charge: np.ndarray
     charge_capacity: np.ndarray
     capacity: np.ndarray
+    lifetime: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def annuity(capital_cost: float, rate: float, lifetime: float) -> float:
@@ -144,6 +151,7 @@ def stack(
     decide = years[: include[-1] + 1]
     builds = _Builds(inputs[include[0]], pathway, decide, years[include])
     charge = np.zeros((0, len(include)))
+    lifetime: dict[str, np.ndarray] = {}
     if builds.count:
         adopt = variables["adoption"].index  # [year, plant, measure]
         cols = adopt[:, builds.p, builds.m]  # [year, candidate]
@@ -188,8 +196,31 @@ def stack(
         rlo = np.concatenate([rlo, np.full(nc * nj, -np.inf)])
         rup = np.concatenate([rup, np.zeros(nc * nj)])
         variables["build"] = builds.block(bcol, "build", "share of max_adoption")
+        lifetime["build"] = np.full(variables["build"].index.shape[:-1], np.nan)
+        lifetime["build"][builds.p, builds.m] = builds.life
         constraints["build-link"] = builds.link_block(lrow, "fraction")
+        a, rlo, rup = _add_windows(
+            a, rlo, rup, constraints, "build-window", builds.window_block, bcol, decide, builds.life
+        )
     a, extra = _add_capacity_builds(a, variables, constraints, inputs, pathway, include, fixed)
+    if extra is not None:
+        blk = variables["build_capacity"]
+        life = np.array([c.lifetime for c in pathway.candidates if c.source])
+        s_idx = extra[-1]
+        lifetime["build_capacity"] = np.full(blk.index.shape[:-1], np.nan)
+        lifetime["build_capacity"][s_idx] = life
+        a, rlo, rup = _add_windows(
+            a,
+            rlo,
+            rup,
+            constraints,
+            "build-capacity-window",
+            lambda rows: _capacity_window_block(blk, s_idx, rows),
+            blk.index[s_idx],
+            decide,
+            life,
+        )
+        extra = extra[:-1]
     charge_capacity = np.zeros((0, len(include)))
     capacity = np.zeros(0)
     if extra is not None:
@@ -225,6 +256,7 @@ def stack(
         charge,
         charge_capacity,
         capacity,
+        lifetime,
     )
 
 
@@ -332,7 +364,54 @@ def _add_capacity_builds(
     )
     per_source = np.zeros(len(sources))
     per_source[s_idx] = amount
-    return a, (lo, up, integ, charge, per_source)
+    return a, (lo, up, integ, charge, per_source, s_idx)
+
+
+def _add_windows(
+    a: Any,
+    rlo: np.ndarray,
+    rup: np.ndarray,
+    constraints: dict[str, Block],
+    name: str,
+    make_block: Any,
+    col: np.ndarray,
+    decide: np.ndarray,
+    life: np.ndarray,
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """Add ``name[..., year]``: the builds of a lifetime window sum to at most 1.
+
+    ``col[candidate, decision year]`` holds the build columns (-1: none). The row of
+    (candidate, ``y_k``) sums the builds decided in ``[y_k, y_k + lifetime)``: builds whose
+    service overlaps that of a build decided in ``y_k`` (same lead time), so no more than
+    the whole measure or capacity is ever alive at once, and no build is repeated while
+    the first is still in service. Only windows holding two builds or more get a row (a
+    single build is bounded by 1 already). Without the rule a relaxation could split a
+    build over several overlapping years and, with integer builds, build twice.
+    """
+    present = col >= 0
+    yk = decide[None, :, None]
+    yk2 = decide[None, None, :]
+    inside = (yk <= yk2) & (yk2 < yk + life[:, None, None])
+    inside &= present[:, :, None] & present[:, None, :]  # [candidate, window start, build]
+    keep = present & (inside.sum(axis=2) >= 2)
+    m0 = a.shape[0]
+    nrow = int(keep.sum())
+    row = np.full(keep.shape, -1, dtype=np.int64)
+    row[keep] = m0 + np.arange(nrow)
+    ci, ki, k2 = np.nonzero(inside & keep[:, :, None])
+    window: Any = sp.csr_matrix(
+        (np.ones(len(ci)), (row[ci, ki] - m0, col[ci, k2])), shape=(nrow, a.shape[1])
+    )
+    constraints[name] = make_block(row)
+    a = sp.vstack([a, window], format="csr")
+    return a, np.concatenate([rlo, np.full(nrow, -np.inf)]), np.concatenate([rup, np.ones(nrow)])
+
+
+def _capacity_window_block(blk: Block, s_idx: np.ndarray, rows: np.ndarray) -> Block:
+    """Return the ``build-capacity-window[source, year]`` block (window start year)."""
+    index = np.full(blk.index.shape, -1, dtype=np.int64)
+    index[s_idx] = rows
+    return Block("build-capacity-window", blk.dims, blk.coords, index, "share of the capacity")
 
 
 def _stack_blocks(
@@ -404,6 +483,7 @@ class _Builds:
         ).reshape(-1)
         self.max_adoption = np.nan_to_num(ds["max_adoption"].values, nan=0.0)[self.p, self.m]
         self.integer = np.array([c.integer for c in cands], dtype=bool).reshape(-1)
+        self.life = life
         online = decide[None, :] + lead[:, None]  # [candidate, decision year]
         yj = modelled[None, None, :]
         self.alive = (online[:, :, None] <= yj) & (yj < online[:, :, None] + life[:, None, None])
@@ -415,6 +495,10 @@ class _Builds:
         index[self.p, self.m] = cols
         coords = {"plant": self.plants, "measure": self.measures, "year": self.decide}
         return Block(name, ("plant", "measure", "year"), coords, index, unit)
+
+    def window_block(self, rows: np.ndarray) -> Block:
+        """Return the ``build-window[plant, measure, year]`` block (window start year)."""
+        return self.block(rows, "build-window", "share of max_adoption")
 
     def link_block(self, rows: np.ndarray, unit: str) -> Block:
         nj = rows.shape[1]
