@@ -198,7 +198,7 @@ def test_cli_writes_a_brief_with_the_section_and_the_front(
 
 def test_county_names_from_the_shipped_layer() -> None:
     assert section.county_name("aran_and_bidgol", "en") == "Aran and Bidgol"
-    assert section.county_name("aran_bidgol", "fa") == "آران و بیدگل"  # synthetic register's id
+    assert section.county_name("aran_bidgol", "fa") == "آران و بیدگل"  # short form
     assert section.county_name("shahin_shahr", "en").startswith("Shahin Shahr")
     assert section.county_name("north", "en") == "north"  # not a county of the layer: its id
 

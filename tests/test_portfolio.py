@@ -302,3 +302,29 @@ def test_projects_never_draw_on_a_source_closed_to_new_draw() -> None:
     frame = synthetic_register(3, seed=1).assign(source_water="groundwater")
     with pytest.raises(ValidationError, match="closed to new draw"):
         setting(Path(__file__).parents[1] / "scenarios" / "baseline.toml", a_register(frame))
+
+
+def test_county_ids_are_checked_against_the_county_layer() -> None:
+    inputs, _, _ = rm.pipeline.load(Path(__file__).parents[1] / "scenarios" / "baseline.toml")
+    frame = synthetic_register(3, seed=0)
+    # Every synthetic county is an id of the shipped layer (the brief names and maps them).
+    full = synthetic_register(2000, seed=0)
+    from resourcemodel.portfolio.register import layer_counties
+
+    assert set(full["county"]) <= set(layer_counties())
+    frame["county"] = ["aran_bidgol", "kashan", "falavarjan"]
+    with pytest.raises(ValidationError) as err:
+        register_from_frame(frame, inputs, file="projects.csv")
+    text = str(err.value)
+    assert (
+        "'projects.csv' line 2, column 'county': county 'aran_bidgol' is not a county of the "
+        "county layer" in text
+    )
+    assert "did you mean 'aran_and_bidgol'?" in text
+    assert "line 4, column 'county': county 'falavarjan'" in text
+    assert "'falaverjan'" in text
+    assert "line 3" not in text  # kashan is an id of the layer
+    # A case whose plants carry no county ids of the layer (the hand example) is not checked.
+    hand = rm.load_inputs(CASE)
+    reg = read_register(REGISTER, hand)
+    assert reg.sizes["project"] == 3
