@@ -264,7 +264,8 @@ def test_front_by_hand() -> None:
 
     0 m3: nothing. 175 m3: p3 (50 m3, gain 2,400) and A on the other 125 m3 (62.5 t x
     25 = 1,562.5): 3,962.5. 350 m3: p1 and p3 (250 m3, 3,800 + 2,400) and A on 100 m3
-    (1,250): 7,450. 700 m3: the unconstrained 11,825.
+    (1,250): 7,450. 700 m3: the unconstrained 11,825. The scenario without projects: A on
+    all 700 m3 (350 t x 25 = 8,750 USD); both axes are mill A's and the projects' together.
     """
     from resourcemodel.portfolio import front
     from resourcemodel.portfolio.plots import plot_front
@@ -274,8 +275,11 @@ def test_front_by_hand() -> None:
     np.testing.assert_allclose(f["objective"][[0, 1, 2, 4]], [0, 3962.5, 7450, 11825], atol=1e-3)
     assert list(f["completed"].values) == [0, 1, 2, 2, 2]
     assert np.all(np.diff(f["objective"].values) >= -1e-6)
+    assert f.attrs["base_freshwater"] == pytest.approx(700)
+    assert f.attrs["base_objective"] == pytest.approx(8750)
     ax = plot_front(f)
     assert ax.get_lines()[0].get_xydata().shape == (5, 2)
+    assert ax.get_lines()[1].get_xydata().tolist() == [[700 / 1e6, 8750 / 1e6]]
 
 
 def test_partial_capacity_under_a_water_cap() -> None:

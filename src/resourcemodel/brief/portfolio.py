@@ -220,6 +220,18 @@ def front_figure(front: xr.Dataset, lang: str) -> mpl.figure.Figure:
     jobs = front.attrs.get("unit") == "job"
     y = front["objective"].values[ok].astype(float)
     ax.plot(drawn * wfactor, y if jobs else y * 1e-6, marker="o", ms=3, lw=1.3, color="#2471a3")
+    if "base_objective" in front.attrs:
+        base = float(front.attrs["base_objective"])
+        ax.plot(
+            float(front.attrs["base_freshwater"]) * wfactor,
+            base if jobs else base * 1e-6,
+            marker="s",
+            ms=4,
+            ls="none",
+            color="#222222",
+            label=text("pf_front_base", lang),
+        )
+        ax.legend(loc="lower right", fontsize=6.5)
     ax.set_xlabel(text("pf_front_x", lang, unit=unit_name(wunit, lang)), fontsize=7)
     ax.set_ylabel(text("pf_front_y_jobs" if jobs else "pf_front_y", lang), fontsize=7)
     ax.set_title(text("pf_front_title", lang), fontsize=8)

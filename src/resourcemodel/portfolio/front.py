@@ -4,6 +4,16 @@ One program (:func:`~resourcemodel.portfolio.select.build_program`) is solved fo
 sequence of caps on the ``portfolio-freshwater`` row, the province's and the projects'
 draw of the ``of`` resource together: from the draw of the unconstrained optimum down to
 the least draw the province can manage with no project completed.
+
+Both axes are the province's, not the portfolio's alone: ``freshwater`` is the draw of
+the existing plants and the completed projects together, ``objective`` the value added of
+plants and projects (net of the projects' annualised investment). The left end is
+therefore the province's value added when its plants are cut back to their least draw
+(on the Isfahan baseline about 0 Mm3 of freshwater and 2,600 MUSD a year: the plants
+that need no freshwater), not a portfolio. ``attrs["base_freshwater"]`` and
+``attrs["base_objective"]`` are the scenario without projects (its own optimum): what
+the projects add at a cap is ``objective`` minus the objective without projects at that
+cap, and at the scenario's own draw they add only by displacing existing output.
 """
 
 from __future__ import annotations
@@ -59,7 +69,8 @@ def front(
         Over ``point``: ``freshwater_cap`` and ``freshwater`` (the unit of ``of``),
         ``objective`` (USD or jobs; NaN where infeasible or not solved in time),
         ``completed`` (number of projects), ``status``; ``selected[point, project]``.
-        ``attrs``: ``objective``, ``unit``, ``runtime`` (s), ``synthetic``.
+        ``attrs``: ``objective``, ``unit``, ``runtime`` (s), ``synthetic``,
+        ``base_objective`` and ``base_freshwater`` (the scenario without projects).
     """
     start = time.perf_counter()
     rules = rules or Rules()
@@ -105,11 +116,32 @@ def front(
             drawn[k] = float((lp.A[row] @ np.nan_to_num(result.x))[0])
             chosen[k] = np.nan_to_num(result.x[prog.u]) > 0.5
     unit = "job" if objective == "jobs" else "USD"
+    base_x = np.nan_to_num(s.result.x)
+    base_objective = -float(lp.c[: prog.n0] @ base_x + lp.c0)
+    base_draw = float((lp.A[row, : prog.n0] @ base_x)[0])
     ds = xr.Dataset(
         {
             "freshwater_cap": ("point", caps, {"units": s.selection.unit}),
-            "freshwater": ("point", drawn, {"units": s.selection.unit}),
-            "objective": ("point", objective_v, {"units": unit}),
+            "freshwater": (
+                "point",
+                drawn,
+                {
+                    "units": s.selection.unit,
+                    "long_name": f"{s.selection.name} drawn by the existing plants and the "
+                    "completed projects",
+                },
+            ),
+            "objective": (
+                "point",
+                objective_v,
+                {
+                    "units": unit,
+                    "long_name": "jobs of plants and projects"
+                    if objective == "jobs"
+                    else "value added of plants and projects, net of the projects' "
+                    "annualised investment",
+                },
+            ),
             "completed": ("point", chosen.sum(axis=1)),
             "status": ("point", status.astype(str)),
             "selected": (("point", "project"), chosen),
@@ -124,5 +156,7 @@ def front(
         runtime=time.perf_counter() - start,
         synthetic=int(s.register.attrs.get("synthetic", 0)),
         mip_rel_gap=mip_rel_gap,
+        base_objective=base_objective,
+        base_freshwater=base_draw,
     )
     return ds
