@@ -39,7 +39,7 @@ import pytest
 import xarray as xr
 
 import resourcemodel as rm
-from resourcemodel.exceptions import ValidationError
+from resourcemodel.exceptions import InputError, ValidationError
 from resourcemodel.portfolio import (
     Rules,
     read_register,
@@ -297,6 +297,33 @@ def test_partial_capacity_under_a_water_cap() -> None:
     assert p.freshwater == pytest.approx(175)
     whole = select_portfolio(CASE, REGISTER, rules=Rules(freshwater_cap=175), **HAND)
     assert whole.objective == pytest.approx(3962.5)
+
+
+def test_exact_contributions_by_hand() -> None:
+    """River water drawn capped at 250 m3 (mill A and the projects together), whole projects.
+
+    p1 + p3 take 250 m3 (gains 3,800 + 2,400 = 6,200) and A gets nothing; the other choices:
+    p3 + A on 200 m3 (2,400 + 100 t x 25 = 4,900), p1 + A on 50 m3 (3,800 + 625 = 4,425),
+    A alone 3,125. Exact contributions, the other project kept and A re-optimised: p1
+    6,200 - 4,900 = 1,300, p3 6,200 - 4,425 = 1,775. (At the fixed-choice duals the cap is
+    degenerate, A at zero output, so the marginal figures depend on the dual picked.)
+    Without the cap A stays the marginal user: again 11,825 - 10,525 = 1,300 for p1 and
+    11,825 - 10,050 = 1,775 for p3.
+    """
+    rules = Rules(freshwater_cap=250)
+    p = select_portfolio(CASE, REGISTER, rules=rules, contributions="exact", **HAND)
+    assert p.objective == pytest.approx(6200)
+    assert p.selected == ["p1", "p3"]
+    got = p.projects["contribution"].to_series()
+    assert got["p1"] == pytest.approx(1300) and got["p3"] == pytest.approx(1775)
+    assert np.isnan(got["p2"])  # not selected: not computed
+    assert "exact, without it: 1,775" in p.text()
+    free = select_portfolio(CASE, REGISTER, contributions="exact", contributions_top=1, **HAND)
+    got = free.projects["contribution"].to_series()
+    assert got["p3"] == pytest.approx(1775)  # the larger net value (1,775 > 1,300)
+    assert np.isnan(got["p1"])  # beyond the top 1
+    with pytest.raises(InputError, match="contributions must be one of"):
+        select_portfolio(CASE, REGISTER, contributions="all", **HAND)
 
 
 def test_completion_year(tmp_path: Path) -> None:

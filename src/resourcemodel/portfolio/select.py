@@ -53,6 +53,7 @@ from resourcemodel.analyses.common import (
 )
 from resourcemodel.exceptions import InputError
 from resourcemodel.portfolio.columns import FAMILIES, factored_columns, family_rows
+from resourcemodel.portfolio.contributions import CONTRIBUTIONS, exact_contributions
 from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME, Setting, setting
 from resourcemodel.portfolio.start import Start, relaxation_start, set_start
 from resourcemodel.program import LinearProgram
@@ -110,7 +111,8 @@ class Portfolio:
         Per project: ``selected``, ``share``, ``gain``, ``value``, ``annuity``,
         ``scarcity_charge``, ``net_value`` (contribution at the fixed-binary duals),
         ``reason`` and ``why_not`` (text), ``cap`` (the cap with the largest charge),
-        ``cap_charge``, ``more_needed`` and ``more_needed_unit``, ``caps_to_admit``.
+        ``cap_charge``, ``more_needed`` and ``more_needed_unit``, ``caps_to_admit``; with
+        ``contributions="exact"`` also ``contribution`` (objective lost without it).
     objective : float
         The MILP's objective (``objective_unit``).
     relaxation_bound : float
@@ -324,6 +326,8 @@ def select_portfolio(
     of: str = "freshwater",
     prepared: Setting | None = None,
     start: bool = True,
+    contributions: str = "marginal",
+    contributions_top: int | None = None,
 ) -> Portfolio:
     """Select the projects to complete under the caps and rules.
 
@@ -355,6 +359,13 @@ def select_portfolio(
         With HiGHS, start the MILP from a solution built from its LP relaxation
         (:mod:`resourcemodel.portfolio.start`): the 5,430-project benchmark with rules
         then closes its 1e-4 gap at the root node. ``False``: HiGHS alone.
+    contributions : {"marginal", "exact"}
+        ``exact`` adds ``contribution`` to :attr:`Portfolio.projects`: for each selected
+        project, the objective lost without it, the other choices kept and the province
+        LP re-solved (one warm LP each; :mod:`resourcemodel.portfolio.contributions`).
+        ``marginal`` (default): ``net_value`` only, priced at the duals.
+    contributions_top : int, optional
+        With ``exact``, only the selected projects with the largest ``net_value``, this many.
 
     Returns
     -------
@@ -382,6 +393,8 @@ def select_portfolio(
         timing=timing,
         objective=objective,
         start=start,
+        contributions=contributions,
+        contributions_top=contributions_top,
     )
 
 
@@ -409,14 +422,20 @@ def solve_program(
     objective: str = "value_added",
     relaxation: bool = True,
     start: bool = True,
+    contributions: str = "marginal",
+    contributions_top: int | None = None,
 ) -> Portfolio:
     """Solve a built portfolio program (and its LP relaxation) and explain the choice.
 
     With ``start`` (HiGHS only) the MILP starts from a solution built from the relaxation
     (:func:`~resourcemodel.portfolio.start.relaxation_start`); HiGHS's own bound still
-    proves the gap.
+    proves the gap. ``contributions``: see :func:`select_portfolio`.
     """
     from resourcemodel.analyses.common import results_of
+
+    if contributions not in CONTRIBUTIONS:
+        msg = f"contributions must be one of {list(CONTRIBUTIONS)}, got {contributions!r}."
+        raise InputError(msg)
 
     timing = {} if timing is None else timing
     lp = prog.lp
@@ -464,6 +483,23 @@ def solve_program(
     t0 = time.perf_counter()
     projects, marginal = explain(s, prog, result, rules)
     timing["explain"] = time.perf_counter() - t0
+    if contributions == "exact":
+        t0 = time.perf_counter()
+        chosen = np.flatnonzero(projects["selected"].values)
+        chosen = chosen[np.argsort(-projects["net_value"].values[chosen], kind="stable")]
+        if contributions_top is not None:
+            chosen = chosen[: max(int(contributions_top), 0)]
+        exact = exact_contributions(lp, prog.u, np.nan_to_num(result.x), chosen)
+        projects["contribution"] = (
+            "project",
+            exact,
+            {
+                "units": "objective unit",
+                "description": "Objective lost without the project, the other choices kept "
+                "and the province LP re-solved (exact; nan where not computed).",
+            },
+        )
+        timing["contributions"] = time.perf_counter() - t0
     base_obj = -(lp.c[: prog.n0] @ np.nan_to_num(s.result.x) + lp.c0)
     fresh = float((lp.A[prog.freshwater_row] @ np.nan_to_num(result.x))[0])
     res = results_of(s.case, s.lp, result)
@@ -684,10 +720,16 @@ def _text(p: Portfolio, top: int) -> str:
     ]
     order = np.argsort(-d["net_value"].values)
     lines.append("  Largest contributions (selected):")
+    exact = d["contribution"].values if "contribution" in d else None
     for i in [j for j in order if sel[j]][:top]:
+        more = (
+            f" (exact, without it: {exact[i]:,.0f})"
+            if exact is not None and np.isfinite(exact[i])
+            else ""
+        )
         lines.append(
             f"    {d['project'].values[i]} {d['project_name'].values[i]}: "
-            f"{d['net_value'].values[i]:,.0f} {unit}"
+            f"{d['net_value'].values[i]:,.0f} {unit}{more}"
         )
     if p.marginal:
         i = int(np.flatnonzero(d["project"].values == p.marginal)[0])
