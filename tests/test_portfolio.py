@@ -248,6 +248,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "portfolio.csv"
     argv = ["portfolio", str(CASE), str(REGISTER), "--budget", "0.0025", "--of", "water"]
     argv += ["--discount-rate", "0", "--lifetime", "10", "--out", str(out)]
+    argv += ["--contributions", "exact"]
     assert main(argv) == 0
     text = capsys.readouterr().out
     assert "1 of 3 projects completed" in text
@@ -255,6 +256,8 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "source-cap[river, year] +300 m3" in text
     table = pd.read_csv(out)
     assert table.loc[table["selected"], "project"].tolist() == ["p3"]
+    # Without p3 mill A gets all 700 m3: 8,750; with it 10,525.
+    assert table.set_index("project").loc["p3", "contribution"] == pytest.approx(1775)
     assert main(["portfolio", str(CASE), str(REGISTER), "--county-quota", "north"]) == 2
     assert "expects NAME=VALUE" in capsys.readouterr().err
 
