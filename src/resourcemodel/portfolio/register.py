@@ -8,6 +8,7 @@ column                     needed    meaning
 =========================  ========  ==========================================================
 ``id``                     yes       unique label
 ``name``                   yes       planner-facing name
+``name_fa``                no        its name in Persian (Persian brief); Persian script
 ``sector``                 yes       ``steel``, ``cement``... (see :data:`SECTOR_DEFAULTS`)
 ``progress``               yes       physical progress, % (0-100)
 ``capacity``               yes       output at full capacity, in ``capacity_unit``
@@ -72,6 +73,7 @@ REQUIRED = (
 
 #: Optional columns (besides ``use_<resource>`` and ``source_<resource>``).
 OPTIONAL = (
+    "name_fa",
     "county",
     "plain",
     "completion_year",
@@ -434,6 +436,12 @@ def register_from_frame(
             problems.append(
                 f"{where(int(i), 'requires')}: no project with id {requires[i]!r} in the register."
             )
+    for i, name_fa in enumerate(frame["name_fa"].tolist()):
+        if name_fa and not any("\u0600" <= ch <= "\u06ff" for ch in name_fa):
+            problems.append(
+                f"{where(i, 'name_fa')}: {name_fa!r} has no Persian letter; give the name in "
+                "Persian script or leave the cell empty."
+            )
     layer = case_counties(inputs)
     if layer is not None:
         known_counties = set(layer)
@@ -493,6 +501,7 @@ def register_from_frame(
             "period": inputs["period"].values,
             "pollutant": inputs["pollutant"].values,
             "project_name": ("project", frame["name"].to_numpy(dtype=str)),
+            "project_name_fa": ("project", frame["name_fa"].to_numpy(dtype=str)),
             "sector": ("project", sectors.astype(str)),
             "county": ("project", frame["county"].to_numpy(dtype=str)),
             "plain": ("project", frame["plain"].to_numpy(dtype=str)),

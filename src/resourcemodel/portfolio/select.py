@@ -697,7 +697,7 @@ def explain(
         },
         coords={"project": ids, "family": list(FAMILIES)},
     )
-    for name in ("project_name", "sector", "county", "jobs", "lat", "lon"):
+    for name in ("project_name", "project_name_fa", "sector", "county", "jobs", "lat", "lon"):
         ds = ds.assign_coords({name: ("project", reg[name].values)})
     ds["net_value"].attrs["description"] = (
         "Gain minus the charges of the caps and pooled products it enters, at the duals of "
