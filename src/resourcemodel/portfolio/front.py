@@ -27,9 +27,11 @@ import xarray as xr
 
 from resourcemodel.analyses.common import replace
 from resourcemodel.portfolio.screen import DISCOUNT_RATE, LIFETIME, Setting, setting
-from resourcemodel.portfolio.select import Rules, _solve, build_program
+from resourcemodel.portfolio.select import Rules, _solve, build_program, solve_milp
 
 if TYPE_CHECKING:
+    from resourcemodel.backends import SolveResult
+    from resourcemodel.program import LinearProgram
     from resourcemodel.scenario import Scenario
 
 
@@ -48,6 +50,7 @@ def front(
     time_limit: float | None = None,
     of: str = "freshwater",
     prepared: Setting | None = None,
+    start: bool = True,
 ) -> xr.Dataset:
     """Return the portfolio's objective for ``points`` caps on the freshwater drawn.
 
@@ -60,7 +63,7 @@ def front(
         Relative gap of each MILP (default 1e-3: the front is a picture).
     scenario, register, objective, job_value, rules, discount_rate, lifetime, backend
         As :func:`~resourcemodel.portfolio.select.select_portfolio`.
-    time_limit, of, prepared
+    time_limit, of, prepared, start
         As :func:`~resourcemodel.portfolio.select.select_portfolio`.
 
     Returns
@@ -72,14 +75,27 @@ def front(
         ``attrs``: ``objective``, ``unit``, ``runtime`` (s), ``synthetic``,
         ``base_objective`` and ``base_freshwater`` (the scenario without projects).
     """
-    start = time.perf_counter()
+    began = time.perf_counter()
     rules = rules or Rules()
     s = prepared or setting(
         scenario, register, backend=backend, discount_rate=discount_rate, lifetime=lifetime, of=of
     )
     prog = build_program(s, rules, objective=objective, job_value=job_value)
     lp, row = prog.lp, prog.freshwater_row
-    first = _solve(lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap)
+    columns = np.unique(np.r_[prog.f, prog.u])
+
+    def milp(program: LinearProgram) -> SolveResult:
+        return solve_milp(
+            program,
+            columns,
+            backend=backend,
+            mip_rel_gap=mip_rel_gap,
+            time_limit=time_limit,
+            relaxation=False,
+            start=start,
+        )[0]
+
+    first = milp(lp)
     most = float((lp.A[row] @ np.nan_to_num(first.x))[0])
     # Least draw: no project, the province minimising the draw (an LP).
     c = np.zeros(lp.shape[1])
@@ -99,17 +115,7 @@ def front(
     for k, cap in enumerate(caps):
         rup = lp.row_upper.copy()
         rup[row] = cap * (1 + 1e-9) + 1e-6
-        result = (
-            first
-            if k == points - 1
-            else _solve(
-                replace(lp, row_upper=rup),
-                backend,
-                mip_rel_gap=mip_rel_gap,
-                time_limit=time_limit,
-                gap=mip_rel_gap,
-            )
-        )
+        result = first if k == points - 1 else milp(replace(lp, row_upper=rup))
         status[k] = str(result.status)
         if result.status.is_ok:
             objective_v[k] = result.objective
@@ -153,7 +159,7 @@ def front(
         unit=unit,
         of=s.selection.name,
         scenario=s.case.name,
-        runtime=time.perf_counter() - start,
+        runtime=time.perf_counter() - began,
         synthetic=int(s.register.attrs.get("synthetic", 0)),
         mip_rel_gap=mip_rel_gap,
         base_objective=base_objective,

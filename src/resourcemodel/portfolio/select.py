@@ -410,6 +410,62 @@ def _solve(lp: LinearProgram, backend: str, **options: object) -> SolveResult:
     return run(lp, backend, **options)
 
 
+def solve_milp(
+    lp: LinearProgram,
+    columns: np.ndarray,
+    *,
+    backend: str = "highs",
+    mip_rel_gap: float = 1e-4,
+    time_limit: float | None = None,
+    relaxation: bool = True,
+    start: bool = True,
+    timing: dict[str, float] | None = None,
+) -> tuple[SolveResult, float]:
+    """Solve a portfolio MILP; return its result and the LP relaxation's objective.
+
+    With ``start`` and HiGHS, the MILP starts from
+    :func:`~resourcemodel.portfolio.start.relaxation_start` (``columns``: the project
+    columns); the relaxation is then solved whatever ``relaxation`` says. Its objective is
+    ``nan`` when it is not solved.
+    """
+    timing = {} if timing is None else timing
+    bound = np.nan
+    begin: Start | None = None
+    use_start = start and backend == "highs"
+    if relaxation or use_start:
+        t0 = time.perf_counter()
+        relaxed = replace(lp, integrality=np.zeros_like(lp.integrality))
+        r = _solve(relaxed, backend)
+        bound = float(r.objective) if r.status.is_ok else np.nan
+        timing["relaxation"] = time.perf_counter() - t0
+        if use_start and r.status.is_ok:
+            t0 = time.perf_counter()
+            begin = relaxation_start(
+                lp,
+                columns,
+                np.nan_to_num(r.x),
+                np.nan_to_num(r.row_dual),
+                float(lp.c @ np.nan_to_num(r.x) + lp.c0),
+                mip_rel_gap=mip_rel_gap,
+            )
+            timing["start"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if begin is not None:
+        from resourcemodel.backends.highs import HighsModel
+
+        model = HighsModel(lp, mip_rel_gap=mip_rel_gap)
+        if time_limit is not None:
+            model.h.setOptionValue("time_limit", float(time_limit))
+        set_start(model.h, lp, begin.x)
+        result = model.solve()
+    else:
+        result = _solve(
+            lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap
+        )
+    timing["milp"] = time.perf_counter() - t0
+    return result, bound
+
+
 def solve_program(
     s: Setting,
     prog: _Program,
@@ -439,41 +495,16 @@ def solve_program(
 
     timing = {} if timing is None else timing
     lp = prog.lp
-    bound = np.nan
-    begin: Start | None = None
-    use_start = start and backend == "highs"
-    if relaxation or use_start:
-        t0 = time.perf_counter()
-        relaxed = replace(lp, integrality=np.zeros_like(lp.integrality))
-        r = _solve(relaxed, backend)
-        bound = float(r.objective) if r.status.is_ok else np.nan
-        timing["relaxation"] = time.perf_counter() - t0
-        if use_start and r.status.is_ok:
-            t0 = time.perf_counter()
-            columns = np.unique(np.r_[prog.f, prog.u])
-            begin = relaxation_start(
-                lp,
-                columns,
-                np.nan_to_num(r.x),
-                np.nan_to_num(r.row_dual),
-                float(lp.c @ np.nan_to_num(r.x) + lp.c0),
-                mip_rel_gap=mip_rel_gap,
-            )
-            timing["start"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    if begin is not None:
-        from resourcemodel.backends.highs import HighsModel
-
-        model = HighsModel(lp, mip_rel_gap=mip_rel_gap)
-        if time_limit is not None:
-            model.h.setOptionValue("time_limit", float(time_limit))
-        set_start(model.h, lp, begin.x)
-        result = model.solve()
-    else:
-        result = _solve(
-            lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit, gap=mip_rel_gap
-        )
-    timing["milp"] = time.perf_counter() - t0
+    result, bound = solve_milp(
+        lp,
+        np.unique(np.r_[prog.f, prog.u]),
+        backend=backend,
+        mip_rel_gap=mip_rel_gap,
+        time_limit=time_limit,
+        relaxation=relaxation,
+        start=start,
+        timing=timing,
+    )
     if not result.status.is_ok:
         from resourcemodel.exceptions import InfeasibleError
 
