@@ -198,7 +198,7 @@ def test_cli_writes_a_brief_with_the_section_and_the_front(
 
 def test_county_names_from_the_shipped_layer() -> None:
     assert section.county_name("aran_and_bidgol", "en") == "Aran and Bidgol"
-    assert section.county_name("aran_bidgol", "fa") == "آران و بیدگل"  # synthetic register's id
+    assert section.county_name("aran_bidgol", "fa") == "آران و بیدگل"  # short form
     assert section.county_name("shahin_shahr", "en").startswith("Shahin Shahr")
     assert section.county_name("north", "en") == "north"  # not a county of the layer: its id
 
@@ -212,3 +212,28 @@ def test_every_reason_a_selection_gives_is_worded() -> None:
     assert {"caps", "budget", "no_margin"} <= reasons
     missing = {r for r in reasons - {"selected"} if f"pf_reason_{r}" not in i18n.STRINGS}
     assert not missing
+
+
+def test_sector_names_and_persian_project_names(tmp_path: Path) -> None:
+    frame = pd.read_csv(REGISTER, dtype=str, keep_default_na=False)
+    frame["name_fa"] = ["آسیاب خشک", "", "آسیاب کوچک کم‌آب"]
+    path = tmp_path / "register.csv"
+    frame.to_csv(path, index=False)
+    p = select_portfolio(CASE, path, **HAND)
+    en, _ = section.table(p.projects, "en")
+    fa, _ = section.table(p.projects, "fa")
+    assert [r[0] for r in en.rows] == ["p3 Small frugal mill", "p1 Dry mill"]
+    assert [r[0] for r in fa.rows] == ["p3 آسیاب کوچک کم‌آب", "p1 آسیاب خشک"]
+    assert [r[1] for r in en.rows] == ["Steel", "Steel"]
+    assert [r[1] for r in fa.rows] == ["فولاد", "فولاد"]
+    assert section.sector_name("not_a_sector", "fa") == "not_a_sector"  # no name: its id
+    # Without a Persian name the Persian table falls back to the register's name.
+    frame["name_fa"] = ""
+    frame.to_csv(path, index=False)
+    plain = select_portfolio(CASE, path, **HAND)
+    assert section.table(plain.projects, "fa")[0].rows[0][0] == "p3 Small frugal mill"
+    # name_fa must be in Persian script.
+    frame["name_fa"] = ["Dry mill", "", ""]
+    frame.to_csv(path, index=False)
+    with pytest.raises(rm.exceptions.ValidationError, match=r"line 2, column 'name_fa'"):
+        select_portfolio(CASE, path, **HAND)

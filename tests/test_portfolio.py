@@ -39,7 +39,7 @@ import pytest
 import xarray as xr
 
 import resourcemodel as rm
-from resourcemodel.exceptions import ValidationError
+from resourcemodel.exceptions import InputError, ValidationError
 from resourcemodel.portfolio import (
     Rules,
     read_register,
@@ -204,6 +204,42 @@ def test_highs_and_cbc_agree_on_200_synthetic_projects() -> None:
     assert h.objective == pytest.approx(c.objective, rel=2 * gap)
     assert h.relaxation_bound >= max(h.objective, c.objective) - 1e-6 * abs(h.objective)
     assert h.projects["remaining_investment"].values[h.projects["selected"].values].sum() <= 60
+    # HiGHS's own bound proves the gap, with or without the relaxation start.
+    assert h.mip_bound >= h.objective
+    assert (h.mip_bound - h.objective) / abs(h.objective) <= gap
+    alone = select_portfolio(scenario, reg, rules=rules, prepared=s, mip_rel_gap=gap, start=False)
+    assert h.objective == pytest.approx(alone.objective, rel=2 * gap)
+
+
+@pytest.mark.slow
+def test_relaxation_start_is_feasible_and_within_the_bound() -> None:
+    from resourcemodel.analyses.common import replace, run
+    from resourcemodel.portfolio.select import build_program
+    from resourcemodel.portfolio.start import relaxation_start
+
+    reg = a_register(synthetic_register(300, seed=2))
+    scenario = Path(__file__).parents[1] / "scenarios" / "baseline.toml"
+    s = setting(scenario, reg)
+    rules = Rules(budget=80.0, county_quota={"isfahan": 5}, sector_min_share={"steel": 0.1})
+    prog = build_program(s, rules)
+    lp = prog.lp
+    r = run(replace(lp, integrality=np.zeros_like(lp.integrality)), "highs")
+    relaxed = float(lp.c @ r.x + lp.c0)
+    st = relaxation_start(lp, prog.u, r.x, r.row_dual, relaxed, mip_rel_gap=1e-4)
+    assert st is not None
+    x = st.x
+    u = x[prog.u]
+    assert np.all(np.abs(u - np.round(u)) <= 1e-9)  # binaries integral
+    act = lp.A @ x
+    tol = 1e-6 * (1 + np.abs(act))
+    assert np.all(act >= lp.row_lower - tol) and np.all(act <= lp.row_upper + tol)
+    assert np.all(x >= lp.col_lower - 1e-6) and np.all(x <= lp.col_upper + 1e-6)
+    assert st.objective == pytest.approx(float(lp.c @ x + lp.c0))
+    assert st.objective >= relaxed - 1e-6 * abs(relaxed)  # minimised: never below the bound
+    sel = reg["remaining_investment"].values[u > 0.5]
+    assert sel.sum() <= 80.0 + 1e-9
+    steel = reg["sector"].values[u > 0.5] == "steel"
+    assert sel[steel].sum() >= 0.1 * sel.sum() - 1e-9
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -212,6 +248,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "portfolio.csv"
     argv = ["portfolio", str(CASE), str(REGISTER), "--budget", "0.0025", "--of", "water"]
     argv += ["--discount-rate", "0", "--lifetime", "10", "--out", str(out)]
+    argv += ["--contributions", "exact"]
     assert main(argv) == 0
     text = capsys.readouterr().out
     assert "1 of 3 projects completed" in text
@@ -219,6 +256,8 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "source-cap[river, year] +300 m3" in text
     table = pd.read_csv(out)
     assert table.loc[table["selected"], "project"].tolist() == ["p3"]
+    # Without p3 mill A gets all 700 m3: 8,750; with it 10,525.
+    assert table.set_index("project").loc["p3", "contribution"] == pytest.approx(1775)
     assert main(["portfolio", str(CASE), str(REGISTER), "--county-quota", "north"]) == 2
     assert "expects NAME=VALUE" in capsys.readouterr().err
 
@@ -228,7 +267,8 @@ def test_front_by_hand() -> None:
 
     0 m3: nothing. 175 m3: p3 (50 m3, gain 2,400) and A on the other 125 m3 (62.5 t x
     25 = 1,562.5): 3,962.5. 350 m3: p1 and p3 (250 m3, 3,800 + 2,400) and A on 100 m3
-    (1,250): 7,450. 700 m3: the unconstrained 11,825.
+    (1,250): 7,450. 700 m3: the unconstrained 11,825. The scenario without projects: A on
+    all 700 m3 (350 t x 25 = 8,750 USD); both axes are mill A's and the projects' together.
     """
     from resourcemodel.portfolio import front
     from resourcemodel.portfolio.plots import plot_front
@@ -238,8 +278,11 @@ def test_front_by_hand() -> None:
     np.testing.assert_allclose(f["objective"][[0, 1, 2, 4]], [0, 3962.5, 7450, 11825], atol=1e-3)
     assert list(f["completed"].values) == [0, 1, 2, 2, 2]
     assert np.all(np.diff(f["objective"].values) >= -1e-6)
+    assert f.attrs["base_freshwater"] == pytest.approx(700)
+    assert f.attrs["base_objective"] == pytest.approx(8750)
     ax = plot_front(f)
     assert ax.get_lines()[0].get_xydata().shape == (5, 2)
+    assert ax.get_lines()[1].get_xydata().tolist() == [[700 / 1e6, 8750 / 1e6]]
 
 
 def test_partial_capacity_under_a_water_cap() -> None:
@@ -257,6 +300,33 @@ def test_partial_capacity_under_a_water_cap() -> None:
     assert p.freshwater == pytest.approx(175)
     whole = select_portfolio(CASE, REGISTER, rules=Rules(freshwater_cap=175), **HAND)
     assert whole.objective == pytest.approx(3962.5)
+
+
+def test_exact_contributions_by_hand() -> None:
+    """River water drawn capped at 250 m3 (mill A and the projects together), whole projects.
+
+    p1 + p3 take 250 m3 (gains 3,800 + 2,400 = 6,200) and A gets nothing; the other choices:
+    p3 + A on 200 m3 (2,400 + 100 t x 25 = 4,900), p1 + A on 50 m3 (3,800 + 625 = 4,425),
+    A alone 3,125. Exact contributions, the other project kept and A re-optimised: p1
+    6,200 - 4,900 = 1,300, p3 6,200 - 4,425 = 1,775. (At the fixed-choice duals the cap is
+    degenerate, A at zero output, so the marginal figures depend on the dual picked.)
+    Without the cap A stays the marginal user: again 11,825 - 10,525 = 1,300 for p1 and
+    11,825 - 10,050 = 1,775 for p3.
+    """
+    rules = Rules(freshwater_cap=250)
+    p = select_portfolio(CASE, REGISTER, rules=rules, contributions="exact", **HAND)
+    assert p.objective == pytest.approx(6200)
+    assert p.selected == ["p1", "p3"]
+    got = p.projects["contribution"].to_series()
+    assert got["p1"] == pytest.approx(1300) and got["p3"] == pytest.approx(1775)
+    assert np.isnan(got["p2"])  # not selected: not computed
+    assert "exact, without it: 1,775" in p.text()
+    free = select_portfolio(CASE, REGISTER, contributions="exact", contributions_top=1, **HAND)
+    got = free.projects["contribution"].to_series()
+    assert got["p3"] == pytest.approx(1775)  # the larger net value (1,775 > 1,300)
+    assert np.isnan(got["p1"])  # beyond the top 1
+    with pytest.raises(InputError, match="contributions must be one of"):
+        select_portfolio(CASE, REGISTER, contributions="all", **HAND)
 
 
 def test_completion_year(tmp_path: Path) -> None:
@@ -303,3 +373,29 @@ def test_projects_never_draw_on_a_source_closed_to_new_draw() -> None:
     frame = synthetic_register(3, seed=1).assign(source_water="groundwater_isfahan_borkhar")
     with pytest.raises(ValidationError, match="closed to new draw"):
         setting(Path(__file__).parents[1] / "scenarios" / "baseline.toml", a_register(frame))
+
+
+def test_county_ids_are_checked_against_the_county_layer() -> None:
+    inputs, _, _ = rm.pipeline.load(Path(__file__).parents[1] / "scenarios" / "baseline.toml")
+    frame = synthetic_register(3, seed=0)
+    # Every synthetic county is an id of the shipped layer (the brief names and maps them).
+    full = synthetic_register(2000, seed=0)
+    from resourcemodel.portfolio.register import layer_counties
+
+    assert set(full["county"]) <= set(layer_counties())
+    frame["county"] = ["aran_bidgol", "kashan", "falavarjan"]
+    with pytest.raises(ValidationError) as err:
+        register_from_frame(frame, inputs, file="projects.csv")
+    text = str(err.value)
+    assert (
+        "'projects.csv' line 2, column 'county': county 'aran_bidgol' is not a county of the "
+        "county layer" in text
+    )
+    assert "did you mean 'aran_and_bidgol'?" in text
+    assert "line 4, column 'county': county 'falavarjan'" in text
+    assert "'falaverjan'" in text
+    assert "line 3" not in text  # kashan is an id of the layer
+    # A case whose plants carry no county ids of the layer (the hand example) is not checked.
+    hand = rm.load_inputs(CASE)
+    reg = read_register(REGISTER, hand)
+    assert reg.sizes["project"] == 3

@@ -313,6 +313,16 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "pf_col_project": {"en": "Project", "fa": "طرح"},
     "pf_col_sector": {"en": "Sector", "fa": "بخش"},
+    # Sectors of the project register (portfolio/sector_defaults.csv).
+    "sector_steel": {"en": "Steel", "fa": "فولاد"},
+    "sector_cement": {"en": "Cement", "fa": "سیمان"},
+    "sector_chemicals": {"en": "Chemicals", "fa": "مواد شیمیایی"},
+    "sector_food_textile": {"en": "Food and textiles", "fa": "غذایی و نساجی"},
+    "sector_minerals_mining": {"en": "Minerals and mining", "fa": "کانی و معدن"},
+    "sector_manufacturing": {"en": "Manufacturing", "fa": "ساخت و تولید"},
+    "sector_textile": {"en": "Textiles", "fa": "نساجی"},
+    "sector_petrochemicals": {"en": "Petrochemicals", "fa": "پتروشیمی"},
+    "sector_power": {"en": "Power", "fa": "نیروگاه"},
     "pf_col_county": {"en": "County", "fa": "شهرستان"},
     "pf_col_contribution": {"en": "Contribution, MUSD/yr", "fa": "سهم، میلیون دلار در سال"},
     "pf_col_jobs_added": {"en": "Contribution, jobs", "fa": "سهم، شغل"},
@@ -373,12 +383,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "قواعد با هم طرح‌های دیگر را ترجیح می‌دهند",
     },
     "pf_front_title": {
-        "en": "What the portfolio adds for each cap on freshwater drawn",
-        "fa": "افزودهٔ سبد طرح‌ها به ازای هر سقف برداشت آب شیرین",
+        "en": "The province with the best portfolio at each cap on freshwater drawn",
+        "fa": "استان با بهترین سبد طرح‌ها در هر سقف برداشت آب شیرین",
+    },
+    "pf_front_base": {
+        "en": "today's plants, no project",
+        "fa": "کارخانه‌های کنونی، بدون طرح",
     },
     "pf_front_x": {
-        "en": "freshwater drawn by the province and the projects, {unit}/yr",
-        "fa": "آب شیرین برداشتی استان و طرح‌ها، {unit} در سال",
+        "en": "freshwater drawn by existing plants and projects, {unit}/yr",
+        "fa": "آب شیرین برداشتی کارخانه‌های موجود و طرح‌ها، {unit} در سال",
     },
     "pf_front_y": {
         "en": "value added of plants and projects less investment, MUSD/yr",
@@ -387,9 +401,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "pf_front_y_jobs": {"en": "jobs", "fa": "شغل"},
     "pf_front_note": {
         "en": "Each point is the best portfolio when the freshwater drawn by the plants and "
-        "the projects together is capped at that amount ({n} caps).",
+        "the projects together is capped at that amount ({n} caps); both axes are the "
+        "province's, plants and projects together. Left of the square (today's plants, no "
+        "project) the cap also cuts the existing plants' draw.",
         "fa": "هر نقطه بهترین سبد طرح‌هاست وقتی برداشت آب شیرین کارخانه‌ها و طرح‌ها با هم به "
-        "آن مقدار محدود شود ({n} سقف).",
+        "آن مقدار محدود شود ({n} سقف)؛ هر دو محور مربوط به استان است، کارخانه‌ها و طرح‌ها با "
+        "هم. در سمت چپ مربع (کارخانه‌های کنونی، بدون طرح) سقف برداشت کارخانه‌های موجود را هم "
+        "کم می‌کند.",
     },
     "pf_map_title": {
         "en": "Completed projects (dot area: freshwater drawn)",

@@ -103,6 +103,25 @@ def county_name(county: str, lang: str) -> str:
     return str(layer[("name_fa" if lang == "fa" else "name")].iloc[hits[0]])
 
 
+def sector_name(sector: str, lang: str) -> str:
+    """Return a register sector's name (``steel`` -> ``Steel``/``فولاد``), or its id."""
+    from resourcemodel.brief.i18n import STRINGS
+
+    key = f"sector_{sector}"
+    return text(key, lang) if key in STRINGS else sector
+
+
+def project_label(projects: xr.Dataset, i: int, lang: str) -> str:
+    """Return ``id name`` of project ``i``: its ``name_fa`` in Persian when the register has one."""
+    ids = projects["project"].values.astype(str)
+    name = ""
+    if lang == "fa" and "project_name_fa" in projects.coords:
+        name = str(projects["project_name_fa"].values[i])
+    if not name and "project_name" in projects.coords:
+        name = str(projects["project_name"].values[i])
+    return f"{ids[i]} {name}" if name else str(ids[i])
+
+
 def _jobs_objective(projects: xr.Dataset) -> bool:
     return str(projects.attrs.get("objective", "value_added")) == "jobs"
 
@@ -142,16 +161,13 @@ def table(projects: xr.Dataset, lang: str, most: int = MAX_PROJECTS) -> tuple[Ta
         name: projects[name].values.astype(str) if name in projects.coords else None
         for name in ("project_name", "sector", "county")
     }
-    ids = projects["project"].values.astype(str)
     jobs = projects["jobs"].values.astype(float) if "jobs" in projects.coords else None
     inv = projects["remaining_investment"].values.astype(float)
     for i in shown:
-        name = coord["project_name"]
-        label = f"{ids[i]} {name[i]}" if name is not None and name[i] else ids[i]
         out.rows.append(
             [
-                label,
-                str(coord["sector"][i]) if coord["sector"] is not None else "–",
+                project_label(projects, int(i), lang),
+                sector_name(str(coord["sector"][i]), lang) if coord["sector"] is not None else "–",
                 county_name(str(coord["county"][i]), lang) if coord["county"] is not None else "–",
                 number(net[i] if jobs_obj else net[i] * 1e-6, lang),
                 number(water[i] * wfactor, lang),
@@ -220,6 +236,18 @@ def front_figure(front: xr.Dataset, lang: str) -> mpl.figure.Figure:
     jobs = front.attrs.get("unit") == "job"
     y = front["objective"].values[ok].astype(float)
     ax.plot(drawn * wfactor, y if jobs else y * 1e-6, marker="o", ms=3, lw=1.3, color="#2471a3")
+    if "base_objective" in front.attrs:
+        base = float(front.attrs["base_objective"])
+        ax.plot(
+            float(front.attrs["base_freshwater"]) * wfactor,
+            base if jobs else base * 1e-6,
+            marker="s",
+            ms=4,
+            ls="none",
+            color="#222222",
+            label=text("pf_front_base", lang),
+        )
+        ax.legend(loc="lower right", fontsize=6.5)
     ax.set_xlabel(text("pf_front_x", lang, unit=unit_name(wunit, lang)), fontsize=7)
     ax.set_ylabel(text("pf_front_y_jobs" if jobs else "pf_front_y", lang), fontsize=7)
     ax.set_title(text("pf_front_title", lang), fontsize=8)

@@ -52,6 +52,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--gap", type=float, default=1e-4, help="relative MIP gap (default 1e-4)")
     p.add_argument("--time-limit", type=float, default=None, help="seconds")
     p.add_argument("--of", default="freshwater", help="resource reported (default freshwater)")
+    p.add_argument(
+        "--contributions",
+        choices=["marginal", "exact"],
+        default="marginal",
+        help="exact: re-solve without each selected project (one warm LP each)",
+    )
+    p.add_argument(
+        "--no-start",
+        action="store_true",
+        help="HiGHS alone, without the start built from the LP relaxation",
+    )
     p.add_argument("--out", type=Path, default=None, help="write the per-project table (CSV)")
     p.add_argument("--top", type=int, default=10, help="lines per list (default 10)")
     p.add_argument(
@@ -114,6 +125,8 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
         mip_rel_gap=args.gap,
         time_limit=args.time_limit,
         of=args.of,
+        start=not args.no_start,
+        contributions=args.contributions,
     )
     print(p.text(args.top))
     if args.out is not None:

@@ -12,7 +12,10 @@ import xarray as xr
 def plot_front(front: xr.Dataset, *, ax: Any = None) -> Any:
     """Plot the portfolio's objective against the freshwater drawn; return the Axes.
 
-    The x axis is in million m3, the y axis in million USD (or jobs).
+    Both axes are the province's: the x axis the freshwater drawn by the existing plants
+    and the completed projects (million m3), the y axis the value added of both, net of
+    the projects' annualised investment (million USD, or jobs); a square marks the
+    scenario without projects.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 4))
@@ -20,9 +23,26 @@ def plot_front(front: xr.Dataset, *, ax: Any = None) -> Any:
     y = front["objective"].values[ok]
     jobs = front.attrs.get("unit") == "job"
     ax.plot(front["freshwater"].values[ok] / 1e6, y if jobs else y / 1e6, marker="o")
-    ax.set_xlabel(f"{front.attrs.get('of', 'freshwater')} drawn by province and projects (Mm3)")
-    ax.set_ylabel("jobs" if jobs else "value added net of investment (million USD/yr)")
-    title = "Portfolio trade-off front"
+    if "base_objective" in front.attrs:
+        base = float(front.attrs["base_objective"])
+        ax.plot(
+            float(front.attrs["base_freshwater"]) / 1e6,
+            base if jobs else base / 1e6,
+            marker="s",
+            color="k",
+            ls="none",
+            label="scenario without projects",
+        )
+        ax.legend(loc="lower right")
+    ax.set_xlabel(
+        f"{front.attrs.get('of', 'freshwater')} drawn by existing plants and projects (Mm3/yr)"
+    )
+    ax.set_ylabel(
+        "jobs of plants and projects"
+        if jobs
+        else "value added of plants and projects,\nnet of projects' investment (MUSD/yr)"
+    )
+    title = "Province with the best portfolio at each freshwater cap"
     if front.attrs.get("synthetic"):
         title += " (SYNTHETIC register)"
     ax.set_title(title)

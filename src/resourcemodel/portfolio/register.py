@@ -8,13 +8,16 @@ column                     needed    meaning
 =========================  ========  ==========================================================
 ``id``                     yes       unique label
 ``name``                   yes       planner-facing name
+``name_fa``                no        its name in Persian (Persian brief); Persian script
 ``sector``                 yes       ``steel``, ``cement``... (see :data:`SECTOR_DEFAULTS`)
 ``progress``               yes       physical progress, % (0-100)
 ``capacity``               yes       output at full capacity, in ``capacity_unit``
 ``capacity_unit``          yes       a rate of the product (``kt/yr``, ``Mt/yr``, ``GWh/yr``)
 ``remaining_investment``   yes       investment still needed to complete it, million USD
 ``jobs``                   yes       permanent jobs at full capacity
-``county``, ``plain``      no        where it is (quotas by county; water by plain, below)
+``county``, ``plain``      no        where it is (quotas by county; water by plain, below);
+                                     a case whose plants carry county ids of the shipped
+                                     county layer checks ``county`` against that layer
 ``completion_year``        no        expected completion year (reported, screened)
 ``reference_process``      no        a process of the case to copy from (see below)
 ``use_<resource>``         no        own intensity: canonical unit of the resource per
@@ -42,6 +45,9 @@ listing every problem, each naming the file, line and column.
 
 from __future__ import annotations
 
+import difflib
+import functools
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +73,7 @@ REQUIRED = (
 
 #: Optional columns (besides ``use_<resource>`` and ``source_<resource>``).
 OPTIONAL = (
+    "name_fa",
     "county",
     "plain",
     "completion_year",
@@ -85,6 +92,45 @@ SHEET = "projects"
 
 _NUMERIC = ("progress", "capacity", "remaining_investment", "jobs")
 _OPTIONAL_NUMERIC = ("completion_year", "production_cost", "price", "lat", "lon")
+
+
+@functools.cache
+def layer_counties() -> tuple[str, ...]:
+    """Return the county ids of the shipped county layer (``geodata/isfahan_counties.geojson``)."""
+    from importlib import resources
+
+    path = resources.files("resourcemodel") / "geodata" / "isfahan_counties.geojson"
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return tuple(str(f["properties"]["county"]) for f in features)
+
+
+def case_counties(inputs: xr.Dataset) -> tuple[str, ...] | None:
+    """Return the county ids a register of this case must use, or None to skip the check.
+
+    A case uses the shipped county layer when its plants carry counties
+    (``plants.csv``'s ``county`` column, the ``plant_county`` coordinate) and every one
+    given is an id of the layer (the Isfahan case); then a project's ``county`` must be one
+    of the layer's ids too (the brief's map and names, and county quotas, rely on it).
+    """
+    if "plant_county" not in inputs.coords and "plant_county" not in inputs:
+        return None
+    given = {str(c).strip() for c in np.asarray(inputs["plant_county"].values).ravel()}
+    given -= {"", "nan", "None"}
+    layer = layer_counties()
+    if not given or not given <= set(layer):
+        return None
+    return layer
+
+
+def county_problem(county: str, layer: tuple[str, ...]) -> str:
+    """Return the end of the message for a county id not in ``layer`` (with close matches)."""
+    near = [c for c in layer if county == c.replace("_and_", "_") or c.startswith(county + "_")]
+    near += [c for c in difflib.get_close_matches(county, layer, n=3, cutoff=0.6) if c not in near]
+    hint = f"; did you mean {' or '.join(map(repr, near))}?" if near else ""
+    return (
+        f"county {county!r} is not a county of the county layer (geodata/isfahan_counties.geojson)"
+        f"{hint} Its ids: {', '.join(layer)}."
+    )
 
 
 @dataclass(frozen=True)
@@ -390,6 +436,18 @@ def register_from_frame(
             problems.append(
                 f"{where(int(i), 'requires')}: no project with id {requires[i]!r} in the register."
             )
+    for i, name_fa in enumerate(frame["name_fa"].tolist()):
+        if name_fa and not any("\u0600" <= ch <= "\u06ff" for ch in name_fa):
+            problems.append(
+                f"{where(i, 'name_fa')}: {name_fa!r} has no Persian letter; give the name in "
+                "Persian script or leave the cell empty."
+            )
+    layer = case_counties(inputs)
+    if layer is not None:
+        known_counties = set(layer)
+        for i, county in enumerate(frame["county"].tolist()):
+            if county and county not in known_counties:
+                problems.append(f"{where(i, 'county')}: {county_problem(county, layer)}")
     if problems:
         raise ValidationError(problems, during=f"Errors in the project register {file!r}")
     project = xr.DataArray(ids.astype(str), dims="project")
@@ -443,6 +501,7 @@ def register_from_frame(
             "period": inputs["period"].values,
             "pollutant": inputs["pollutant"].values,
             "project_name": ("project", frame["name"].to_numpy(dtype=str)),
+            "project_name_fa": ("project", frame["name_fa"].to_numpy(dtype=str)),
             "sector": ("project", sectors.astype(str)),
             "county": ("project", frame["county"].to_numpy(dtype=str)),
             "plain": ("project", frame["plain"].to_numpy(dtype=str)),

@@ -81,19 +81,20 @@ JOBS_PER_KT = {
     "power": 0.15,
 }
 
-#: Counties of Isfahan province and the approximate coordinates of their seats.
+#: Counties of Isfahan province (ids of the shipped county layer,
+#: ``geodata/isfahan_counties.geojson``) and the approximate coordinates of their seats.
 COUNTIES = {
     "isfahan": (32.65, 51.67),
     "kashan": (33.98, 51.44),
     "najafabad": (32.63, 51.37),
     "khomeyni_shahr": (32.70, 51.52),
-    "shahin_shahr": (32.86, 51.55),
+    "shahin_shahr_and_meymeh": (32.86, 51.55),
     "lenjan": (32.39, 51.38),
     "mobarakeh": (32.35, 51.50),
-    "falavarjan": (32.55, 51.51),
+    "falaverjan": (32.55, 51.51),
     "shahreza": (32.00, 51.87),
     "golpayegan": (33.45, 50.29),
-    "aran_bidgol": (34.06, 51.48),
+    "aran_and_bidgol": (34.06, 51.48),
     "natanz": (33.51, 51.92),
     "ardestan": (33.38, 52.37),
     "nain": (32.86, 53.09),
