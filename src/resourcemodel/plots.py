@@ -493,7 +493,24 @@ def cap_label(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
     names = [
         i18n.display_name(res, str(d), lab, lang) for d, lab in zip(dims, labels, strict=False)
     ]
-    return f"{i18n.join(names, lang)} ({i18n.text('cap_' + cap, lang)})"
+    key = "cap_" + cap
+    element = dict(zip(map(str, dims), labels, strict=False))
+    if cap == "connection_cap" and _decree_limit(res, element):
+        key = "cap_decree_limit"
+    return f"{i18n.join(names, lang)} ({i18n.text(key, lang)})"
+
+
+def _decree_limit(res: xr.Dataset, labels: dict[str, str]) -> bool:
+    """Whether a pro-rata decree wrote this connection cap (its record in the run card)."""
+    import json
+
+    records = json.loads(str(res.attrs.get("scenario_diff", "[]")))
+    return any(
+        r.get("parameter") == "connection_cap"
+        and r.get("labels") == labels
+        and "(pro rata of the draws in" in str(r.get("origin", ""))
+        for r in records
+    )
 
 
 @_localised

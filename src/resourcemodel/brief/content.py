@@ -466,8 +466,8 @@ def cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
         resource = str(res["group_resource"].sel(group=labels[0]).item())
     elif cap == "permit":
         resource = labels[1]
-    else:  # source_cap(_annual): source first; contract: plant, source
-        source = labels[1] if cap == "contract" else labels[0]
+    else:  # source_cap(_annual): source first; contract, connection_cap: plant, source
+        source = labels[1] if cap in ("contract", "connection_cap") else labels[0]
         resource = str(res["source_resource"].sel(source=source).item())
     return display_name(res, "resource", resource, lang)
 
@@ -507,6 +507,17 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
             )
             continue
         upper = float(top["range_upper"])
+        if math.isnan(float(top["range_lower"])):  # a bound (connection cap): no range
+            out.append(
+                text(
+                    "msg_top_cap_no_range",
+                    lang,
+                    subject=top["subject"],
+                    cap=label,
+                    price=quantity(float(top["shadow_price"]), price_unit, lang),
+                )
+            )
+            continue
         out.append(
             text(
                 "msg_top_cap",

@@ -160,6 +160,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "fa": "{subject}: باارزش‌ترین سقف، {cap} است؛ هر واحد بیشتر {price} می‌ارزد، تا "
         "وقتی سقف بین {lower} و {upper} بماند.",
     },
+    "msg_top_cap_no_range": {
+        "en": "{subject}: the most valuable cap is {cap}; one more unit is worth {price}.",
+        "fa": "{subject}: باارزش‌ترین سقف، {cap} است؛ هر واحد بیشتر {price} می‌ارزد.",
+    },
     "msg_top_cap_kink": {
         "en": "{subject}: the most valuable cap is {cap}. It sits at a kink: one more unit "
         "is worth {more}, one unit less costs {less}.",
@@ -503,6 +507,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cap_group_cap_annual": {"en": "annual group cap", "fa": "سقف سالانهٔ گروه"},
     "cap_contract": {"en": "contract", "fa": "قرارداد"},
     "cap_permit": {"en": "permit", "fa": "مجوز"},
+    "cap_connection_cap": {"en": "connection cap", "fa": "سقف اتصال"},
+    "cap_decree_limit": {"en": "plant's limit under the decree", "fa": "سقف واحد در مصوبه"},
     "cap_emission_cap": {"en": "period emission cap", "fa": "سقف دوره‌ای انتشار"},
     "cap_emission_cap_annual": {"en": "annual emission cap", "fa": "سقف سالانهٔ انتشار"},
     # Scenario diff
