@@ -273,13 +273,18 @@ conclusion = (
     f"steel, and {shortfall}. The year costs {head['cost_musd']:,.0f} million USD. "
     f"{len(caps)} caps bind with a positive price; the most valuable is **{top['cap']} "
     f"({top['where']})**: one more {top['price_unit'].removeprefix('USD/')} is worth "
-    f"{top['shadow_price']:,.1f} {top['price_unit']} while the cap lies between "
-    f"{top['range_lower']:.4g} and {top['range_upper']:.4g} {top['unit']}, "
+    f"{top['shadow_price']:,.1f} {top['price_unit']}"
     + (
-        f"so raising it to the top of that range would save "
-        f"{top['value_to_top_of_range_musd']:.2f} million USD/yr."
-        if top["value_to_top_of_range_musd"] > 0.005
-        else "so the price holds for a cut of the cap, not for a rise."
+        " (a plant's connection cap: its range is not computed)."
+        if np.isnan(top["range_lower"])
+        else f" while the cap lies between {top['range_lower']:.4g} and "
+        f"{top['range_upper']:.4g} {top['unit']}, "
+        + (
+            f"so raising it to the top of that range would save "
+            f"{top['value_to_top_of_range_musd']:.2f} million USD/yr."
+            if top["value_to_top_of_range_musd"] > 0.005
+            else "so the price holds for a cut of the cap, not for a rise."
+        )
     )
     + f" The plants emit {emitted['CO2'] / 1e6:.1f} Mt of CO2 and {emitted['SO2'] / 1e3:.1f} kt "
     f"of SO2 ({int((smog > 0).sum())} months burn mazut); their output supports "
@@ -289,13 +294,16 @@ display(Markdown(conclusion))
 
 # %%
 # Checks that hold for any scenario: no source draws more than its cap, and every price
-# stated holds over a range that contains the cap (so the last column is >= 0).
+# stated with a range holds over a range that contains the cap (so the last column is >= 0;
+# connection caps, bounds on a plant's draw, have no range: NaN).
 used, limit = res["source_cap_use"], res["source_cap_limit"]
 assert bool(((used <= limit * (1 + 1e-6) + 1e-6) | limit.isnull()).all())
 tol = 1e-6 * caps["limit"].abs()
+ranged = caps["range_lower"].notna()
 assert (
     (caps["range_lower"] <= caps["limit"] + tol) & (caps["limit"] - tol <= caps["range_upper"])
-).all(), caps
+)[ranged].all(), caps
+assert (caps.loc[~ranged, "cap"] == "connection_cap").all(), caps
 assert (caps["value_to_top_of_range_musd"].dropna() >= -1e-9).all()
 # SO2 is the mazut drawn times its factor (3.5% sulphur: 1.733 kg/GJ), month by month.
 mazut = res["resource_supplied"].sel(resource="fuel_oil").sum("plant").to_pandas()

@@ -258,3 +258,70 @@ def test_most_valuable_caps_leave_out_a_cap_worth_nothing() -> None:
     tops = report.top_caps(res)
     assert (tops["shadow_price"] > 1e-9).all()
     assert "0 USD/MWh" not in report.top_caps_text(res)
+
+
+def test_price_of_the_decree_by_hand(backend: str, tmp_path: Path) -> None:
+    """The per-plant limits' value, from the column duals of the supply bounds.
+
+    The summer river cap raised to 1,000 m3 before the 30% pro-rata cut (cut cap 700 m3):
+    the reference still draws A 400 m3 and B 200 m3 (both plants full), so the limits are
+    A 280 m3 and B 140 m3, and the cut cap is slack (420 < 700 m3): the limits alone bind.
+    One more m3 for A makes 1/4 t of steel (its demand is not met): 400 USD/t / 4 m3/t =
+    100 USD/m3 of value added; for B 1/2 t of cement: 60 USD/t / 2 m3/t = 30 USD/m3.
+    Winter is not cut: no limit (NaN), and no price.
+    """
+    body = '[[change]]\nparameter = "source_cap"\nwhere = { period = "summer" }\n'
+    body += 'set = 1000\nunit = "m3"\n' + CUT.format(rule="pro_rata")
+    res = rm.run(_scenario(tmp_path, "slack-cap", body), backend=backend)
+    price = res["connection_cap_shadow_price"].sel(source="river")
+    assert price.sel(period="summer").values.tolist() == pytest.approx([100.0, 30.0], rel=1e-9)
+    assert np.isnan(price.sel(period="winter").values).all()
+    assert res["connection_cap_limit"].sel(source="river", period="summer").values.tolist() == (
+        pytest.approx([280.0, 140.0])
+    )
+    assert res["connection_cap_binding"].sel(source="river", period="summer").values.all()
+    assert float(res["source_cap_shadow_price"].sel(source="river", period="summer")) == 0.0
+    assert res["connection_cap_shadow_price"].attrs["units"] == "USD/{source.resource}"
+
+
+def test_price_of_the_decree_at_a_degenerate_optimum(backend: str) -> None:
+    """In ``summer-cut-pro-rata`` the limits (280 + 140 m3) fill the cut cap (420 m3) exactly:
+    the value of a m3 at each plant (A 100, B 30 USD/m3: its ``resource_value``) is split
+    between the cap and the plant's limit. Any split the solver picks must add up (the
+    reduced cost of the supply column), and the cap's share is at most B's 30 USD/m3."""
+    res = rm.run(SCENARIOS / "summer-cut-pro-rata.toml", backend=backend)
+    limit = res["connection_cap_shadow_price"].sel(source="river", period="summer")
+    cap = float(res["source_cap_shadow_price"].sel(source="river", period="summer"))
+    value = res["resource_value"].sel(resource="water", period="summer")
+    assert value.values.tolist() == pytest.approx([100.0, 30.0], rel=1e-9)
+    assert (limit.values + cap).tolist() == pytest.approx([100.0, 30.0], rel=1e-9)
+    assert 0.0 <= cap <= 30.0 + 1e-9
+
+
+def test_the_decree_is_priced_in_the_report_and_brief() -> None:
+    """``summer-grid-10-decree``: the steel and cement plants' grid limits bind in Tir and
+    Mordad with a price (the grid cap itself is worth nothing at the margin); the most
+    valuable cap on electricity is a plant's limit, and the brief's caps table names it.
+    HiGHS and PuLP/CBC give the same prices."""
+    from resourcemodel import report
+    from resourcemodel.brief.content import caps_table, key_figures, messages
+
+    path = ROOT / "scenarios" / "summer-grid-10-decree.toml"
+    res = rm.run(path)
+    other = rm.run(path, backend="pulp")
+    where = {"source": "grid_electricity", "period": ["tir", "mordad"]}
+    binding = res["connection_cap_binding"].sel(where).values
+    assert binding.sum() >= 4
+    a = res["connection_cap_shadow_price"].sel(where).values[binding]
+    b = other["connection_cap_shadow_price"].sel(where).values[binding]
+    assert (a > 1.0).any()
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    tops = report.top_caps(res)
+    top = tops[tops["resource"] == "electricity"].iloc[0]
+    assert top["cap"] == "connection_cap" and top["where"].split(", ")[1] == "grid_electricity"
+    assert top["shadow_price"] == pytest.approx(float(a.max()))
+    assert f"electricity: connection_cap[{top['where']}]" in report.top_caps_text(res)
+    table = caps_table(res, "en")
+    assert any("(plant's limit under the decree)" in str(row[0]) for row in table.rows)
+    said = messages([res], key_figures([res], "en"), "en")
+    assert any("limit under the decree" in m and "MWh" in m for m in said)

@@ -162,3 +162,54 @@ def test_mistakes_are_named(scenarios: Path) -> None:
             name="X",
             out=SCENARIOS / "overlays" / "new_steel_plant",
         )
+
+
+SCALED_B = """name = "b-frugal"
+data = "two_plants"
+
+[[change]]
+parameter = "production_cost"
+where = {{ process = "*" }}
+scale = 1.1
+
+[[change]]
+parameter = "intensity"
+where = {{ process = "b_mill" }}
+scale = 0.5
+{extra}"""
+
+
+def test_the_scenarios_changes_reach_the_copy(tmp_path: Path) -> None:
+    """``two_plants``: B's mill uses 1 m3/t; the scenario halves it for ``b_mill`` by name
+    (0.5 m3/t) and raises every process's cost by 10%. The copy C takes B's 0.5 m3/t (the
+    change names B's process, so it would not act on C's), and the 10% once: the change on
+    every process acts on C's mill when the new scenario runs, so its cost is B's."""
+    path = tmp_path / "b-frugal.toml"
+    path.write_text(SCALED_B.format(extra=""))
+    made = new_plant(path, "b", "400 t/yr", plant="c", name="Plant C", out=tmp_path / "c")
+    base = _inputs(path)
+    ds = _inputs(made.scenario)
+    assert float(base["intensity"].sel(process="b_mill", resource="water")) == 0.5
+    assert float(ds["intensity"].sel(process="c_mill", resource="water")) == pytest.approx(0.5)
+    cost = ds["production_cost"]
+    assert float(cost.sel(process="c_mill")) == pytest.approx(float(cost.sel(process="b_mill")))
+    assert float(cost.sel(process="b_mill")) == pytest.approx(
+        1.1
+        * float(
+            rm.load_inputs(rm.examples.path("two_plants"))["production_cost"].sel(process="b_mill")
+        )
+    )
+    assert made.scale == pytest.approx(2.0)
+    assert "intensity" in (tmp_path / "c" / "README.md").read_text()
+
+
+def test_a_change_that_cannot_be_copied_is_refused(tmp_path: Path) -> None:
+    """A change on every process (costs +10%) then one naming B's mill (set): C would get
+    the set value and then the 10% again. Refused, naming the change; nothing is written."""
+    extra = '\n[[change]]\nparameter = "production_cost"\nwhere = { process = "b_mill" }\n'
+    extra += 'set = 30\nunit = "USD/t"\n'
+    path = tmp_path / "b-set.toml"
+    path.write_text(SCALED_B.format(extra=extra))
+    with pytest.raises(InputError, match=r"\[\[change\]\] #3.*production_cost acts on b only"):
+        new_plant(path, "b", "400 t/yr", plant="c", name="Plant C", out=tmp_path / "c")
+    assert not list((tmp_path / "c").glob("*.csv"))

@@ -25,6 +25,7 @@ import xarray as xr
 from resourcemodel.exceptions import ResourceModelError
 from resourcemodel.io import save, write_with
 from resourcemodel.results import unit_of
+from resourcemodel.units import SPELLED_OUT
 
 FORMATS = ("csv", "xlsx", "netcdf")
 RUN_CARD = "run_card"
@@ -268,13 +269,7 @@ WORKBOOK_SHEETS = (
 #: Binding caps shown on the Summary sheet: the union of each scenario's most valuable ones.
 SUMMARY_CAPS = 5
 #: Unit symbols spelled out for a reader.
-_UNIT_TEXT = {
-    "Mm3": "million m3",
-    "bcm": "billion m3",
-    "kUSD": "thousand USD",
-    "MUSD": "million USD",
-    "BUSD": "billion USD",
-}
+_UNIT_TEXT = SPELLED_OUT
 _MONEY = {"cost": "Cost (production, supply, measures)", "value added": "Value added"}
 _MONEY["sales lost"] = "Sales lost to unmet demand"
 #: Summary section of emissions and jobs: each row gets its own unit (CO2 in Mt, SO2 in kt).
@@ -321,7 +316,7 @@ def _canonical(unit: str) -> tuple[str, float]:
 
 
 def _name(res: xr.Dataset, dim: str, label: str) -> str:
-    from resourcemodel.brief.i18n import display_name
+    from resourcemodel.labels import display_name
 
     return display_name(res, dim, label, "en")
 
@@ -363,7 +358,7 @@ def _summary_section(res: xr.Dataset, label: str) -> tuple[str, str]:
     if label in res["source"].values:
         return "Water by source (per year)", _name(res, "source", label)
     if label in [name for name, _, _ in report.impact_totals(res)]:
-        from resourcemodel.brief.i18n import text
+        from resourcemodel.labels import text
 
         jobs = {"jobs": "row_jobs", "jobs of unmet demand": "row_jobs_unmet"}
         row = (
@@ -401,7 +396,7 @@ def _cap_rows(res: xr.Dataset) -> list[tuple[str, dict[str, str], str]]:
 
 
 def _cap_title(res: xr.Dataset, family: str, labels: dict[str, str]) -> str:
-    from resourcemodel.brief.i18n import text
+    from resourcemodel.labels import text
 
     where = ", ".join(_name(res, dim, label) for dim, label in labels.items())
     return f"{where} ({text(f'cap_{family}', 'en')})"
@@ -559,7 +554,7 @@ def _measures(res: xr.Dataset) -> pd.DataFrame:
 
 
 def _binding(res: xr.Dataset) -> pd.DataFrame:
-    from resourcemodel.brief.i18n import text
+    from resourcemodel.labels import text
     from resourcemodel.report import binding_caps
 
     caps = binding_caps(res)
@@ -637,7 +632,7 @@ _CARD_ITEMS = {
 
 def _card_text(key: str, value: object) -> str:
     """Return a run-card value as text a reader understands (no JSON)."""
-    from resourcemodel.brief.i18n import number
+    from resourcemodel.labels import number
 
     value = _decoded(value) if key != "description" else value
     if key == "cost_totals_usd" and isinstance(value, dict):

@@ -27,6 +27,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
@@ -35,6 +36,9 @@ from resourcemodel import io as rio
 from resourcemodel import validate
 from resourcemodel.exceptions import InputError
 from resourcemodel.schema import PARAMETERS
+
+if TYPE_CHECKING:
+    from resourcemodel.scenario import Change, Scenario
 
 #: Parameters indexed by process, copied per unit (capacity is scaled apart).
 PER_UNIT = (
@@ -122,7 +126,11 @@ def new_plant(
     case : str or Path
         A scenario file (the new scenario ``extends`` it) or a case folder or workbook (the
         new scenario names it as ``data``). Its case and overlays give the reference
-        plant; the scenario's changes are not copied.
+        plant, and its changes too: a change that acts on the reference plant and will not
+        act on the new one when the new scenario runs (it names the reference's processes,
+        say) is copied into the overlay's values; one that acts on both (every process, a
+        sector) is left to act again at run time. A change that acts on the two in
+        different places, or in an order that cannot be copied, is refused.
     like : str
         The reference plant.
     capacity : str
@@ -149,6 +157,12 @@ def new_plant(
     -------
     NewPlant
 
+    Raises
+    ------
+    InputError
+        If a change of ``case``'s scenario cannot be carried over to the new plant (nothing
+        is written then), or for a wrong argument.
+
     Examples
     --------
     >>> import tempfile, resourcemodel as rm
@@ -173,23 +187,34 @@ def new_plant(
     if out.exists() and any(out.glob("*.csv")):
         msg = f"{str(out)!r} already holds tables; give another --out or empty the folder."
         raise InputError(msg)
-    builder = _Builder(ds, like, plant, market)
-    ref = builder.scaling_process(process)
-    amount, unit = parse_quantity(capacity)
-    canonical = f"{builder.product_unit(str(ds['process_product'].sel(process=ref).item()))}/yr"
+    builder, scale = _build(ds, like, plant, market, process, capacity)
+    written = _write(builder.tables(scale, name, name_fa, rights, capacity, builder.ref), out)
     try:
-        new_capacity = amount * validate.unit_factor(unit, canonical)
-    except validate.UNIT_ERRORS as err:
-        msg = f"--capacity {capacity!r}: not a capacity of {ref!r} (in {canonical}): {err}."
-        raise InputError(msg) from err
-    old = float(ds["capacity"].sel(process=ref))
-    if not old > 0:
-        raise InputError(f"process {ref!r} of {like!r} has no capacity to scale from.")
-    scale = new_capacity / old
-    tables = builder.tables(scale, name, name_fa, rights, capacity, ref)
-    for file, rows in tables.items():
-        rio.write_text(out / file, _csv(rows))
-    rio.write_text(out / "README.md", builder.readme(name, capacity, ref, scale, rights))
+        spec = _scenario(scenario_file)
+        kept = _reference_changes(spec, out, builder) if spec else ()
+    except Exception:
+        for path in written:  # nothing half-made is left behind
+            path.unlink()
+        raise
+    if kept:
+        from dataclasses import replace
+
+        from resourcemodel.scenario import apply_changes
+
+        assert spec is not None  # kept comes from a scenario
+        changed, _ = apply_changes(ds, replace(spec, changes=kept))
+        builder, scale = _build(changed, like, plant, market, process, capacity)
+        tables = builder.tables(scale, name, name_fa, rights, capacity, builder.ref)
+        for path in set(written) - set(_write(tables, out)):
+            path.unlink()
+    readme = builder.readme(name, capacity, builder.ref, scale, rights)
+    if kept:
+        readme += (
+            f"\nThe values copied from {like} include these changes of {case.name}, which act "
+            f"on {like} only (changes that act on every plant act on {plant} too when the "
+            "scenario runs):\n\n" + "".join(f"- {c.origin}: {c.parameter}\n" for c in kept)
+        )
+    rio.write_text(out / "README.md", readme)
     target = Path(scenario_out) if scenario_out else _default_scenario(case, out, plant)
     rio.write_text(
         target,
@@ -200,6 +225,98 @@ def new_plant(
     return NewPlant(
         out, target, scale, builder.new_process, builder.new_product, list(builder.dropped)
     )
+
+
+def _build(
+    ds: xr.Dataset, like: str, plant: str, market: str, process: str | None, capacity: str
+) -> tuple[_Builder, float]:
+    """Return the overlay's builder on ``ds`` and the scale of the new plant."""
+    builder = _Builder(ds, like, plant, market)
+    ref = builder.ref = builder.scaling_process(process)
+    amount, unit = parse_quantity(capacity)
+    canonical = f"{builder.product_unit(str(ds['process_product'].sel(process=ref).item()))}/yr"
+    try:
+        new_capacity = amount * validate.unit_factor(unit, canonical)
+    except validate.UNIT_ERRORS as err:
+        msg = f"--capacity {capacity!r}: not a capacity of {ref!r} (in {canonical}): {err}."
+        raise InputError(msg) from err
+    old = float(ds["capacity"].sel(process=ref))
+    if not old > 0:
+        raise InputError(f"process {ref!r} of {like!r} has no capacity to scale from.")
+    return builder, new_capacity / old
+
+
+def _write(tables: dict[str, list[dict[str, str]]], out: Path) -> list[Path]:
+    """Write the overlay's tables; return their paths."""
+    for file, rows in tables.items():
+        rio.write_text(out / file, _csv(rows))
+    return [out / file for file in tables]
+
+
+def _scenario(scenario_file: Path | None) -> Scenario | None:
+    if scenario_file is None:
+        return None
+    from resourcemodel.scenario import load_scenario
+
+    return load_scenario(scenario_file)
+
+
+#: Parameters the overlay copies from the reference plant (scaled or not).
+COPIED = ("capacity", *PER_UNIT, *PLANT_SCALED, *PLANT_COPIED, *RIGHTS, *PRODUCT_COPIED)
+
+
+def _reference_changes(spec: Scenario, out: Path, builder: _Builder) -> tuple[Change, ...]:
+    """Return the scenario's changes to copy into the overlay (see :func:`new_plant`).
+
+    Each change of a copied parameter is located on the case with the overlay written from
+    the unchanged values: where it selects the reference plant's elements and none of the
+    new plant's, its effect is copied (returned); where it selects the same elements of
+    both, it acts on both when the new scenario runs (not returned).
+
+    Raises
+    ------
+    InputError
+        If a change selects the two plants' elements differently, or a change acting on
+        both comes before one to copy on the same parameter (the order could not be kept).
+    """
+    import warnings
+
+    from resourcemodel.exceptions import InputWarning
+    from resourcemodel.scenario import locate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        probe = validate.load_inputs(spec.data, overlays=(*spec.overlays, out))
+    both: set[str] = set()
+    copied: list[Change] = []
+    for change in spec.changes:
+        if change.parameter not in COPIED:
+            continue
+        mask, _ = locate(probe, change)
+        ref, new = builder.elements(probe[change.parameter].copy(data=mask))
+        if not ref.any() and not new.any():
+            continue
+        if np.array_equal(ref, new):
+            both.add(change.parameter)
+            continue
+        if new.any():
+            msg = (
+                f"{change.origin}: this change of {change.parameter} acts on {builder.like} "
+                f"and on the new plant {builder.plant} in different places, so the new plant "
+                "cannot be a copy of the reference in this scenario; make the new plant from "
+                "a scenario without it (or the case folder) and add the change to the new "
+                "scenario."
+            )
+            raise InputError(msg)
+        if change.parameter in both:
+            msg = (
+                f"{change.origin}: this change of {change.parameter} acts on {builder.like} "
+                "only, after another that acts on every plant: the new plant cannot get "
+                "the same values in that order; make it from a scenario without them."
+            )
+            raise InputError(msg)
+        copied.append(change)
+    return tuple(copied)
 
 
 def _reference_inputs(case: Path) -> xr.Dataset:
@@ -265,6 +382,7 @@ class _Builder:
         self.like = like
         self.plant = plant
         self.market = market
+        self.ref = ""
         self.dropped: list[str] = []
         self.provenance = _provenance_index(ds)
         processes = ds["process"].values[ds["process_plant"].values == like]
@@ -295,6 +413,22 @@ class _Builder:
         self.product_of = {v: k for k, v in self.new_product.items()}
 
     # -- helpers ---------------------------------------------------------------------
+    def elements(self, values: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``values`` at the reference plant's elements and at the new plant's.
+
+        Both in the same order: the reference's processes, products of its own market and
+        the plant itself, each against the new plant's copy; other labels as they are.
+        """
+        ref: dict[str, list[str]] = {"plant": [self.like]}
+        new: dict[str, list[str]] = {"plant": [self.plant]}
+        ref["process"], new["process"] = list(self.new_process.values()), list(self.new_process)
+        if self.new_product and values.name in PRODUCT_COPIED:
+            ref["product"], new["product"] = list(self.new_product.values()), list(self.new_product)
+        dims = [d for d in ref if d in values.dims]
+        a = values.sel({d: ref[d] for d in dims}).values
+        b = values.sel({d: new[d] for d in dims}).values
+        return np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+
     def product_unit(self, product: str) -> str:
         return str(self.ds["product_unit"].sel(product=product).item())
 

@@ -34,8 +34,9 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
+from resourcemodel import labels as i18n
 from resourcemodel import report
-from resourcemodel.brief import i18n
+from resourcemodel.labels import cap_label
 
 Results = xr.Dataset | Sequence[xr.Dataset]
 
@@ -484,16 +485,6 @@ def measures_adopted(results: Results, *, ax: Axes | None = None, lang: str = "e
     ax.set_xlabel(i18n.text("chart_measures_x", lang))
     _number_axis(ax, lang, "x")
     return ax
-
-
-def cap_label(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
-    """Name a cap row of :func:`resourcemodel.report.binding_caps` for a planner."""
-    dims = res[f"{cap}_binding"].dims
-    labels = where.split(", ")
-    names = [
-        i18n.display_name(res, str(d), lab, lang) for d, lab in zip(dims, labels, strict=False)
-    ]
-    return f"{i18n.join(names, lang)} ({i18n.text('cap_' + cap, lang)})"
 
 
 @_localised

@@ -45,8 +45,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, Patch, Wedge
 from pyproj import Transformer
 
+from resourcemodel import labels as i18n
 from resourcemodel import plots, report
-from resourcemodel.brief import i18n
 
 #: Projected CRS the maps are drawn in (UTM zone 39N, metres).
 MAP_CRS = "EPSG:32639"
@@ -967,15 +967,13 @@ def _brief_job(
     def job() -> tuple[Figure, str]:
         import matplotlib.pyplot as plt
 
-        from resourcemodel.brief.content import scenario_name
-
         fig, ax = plt.subplots(figsize=BRIEF_MAP_SIZE, layout="constrained")
         if plant is None:
             water_map(res, ax=ax, lang=lang)
         else:
             project_map(res, plant, baseline=baseline, ax=ax, lang=lang)
         _legend_beside(ax, lang)
-        name = scenario_name(res, lang)
+        name = i18n.scenario_name(res, lang)
         return fig, f"{_t('brief_caption', lang, scenario=name)} {ATTRIBUTION[lang]}."
 
     return job

@@ -14,7 +14,7 @@ import pandas as pd
 import xarray as xr
 
 from resourcemodel import units
-from resourcemodel.results import CAP_FAMILIES, unit_of
+from resourcemodel.results import REPORTED_CAPS, unit_of
 
 #: Display ladders: canonical unit -> units a planner reads, smallest first.
 LADDERS: dict[str, tuple[str, ...]] = {
@@ -92,15 +92,24 @@ def output_table(res: xr.Dataset) -> pd.DataFrame:
 
 
 def binding_caps(res: xr.Dataset, limit: int | None = None) -> pd.DataFrame:
-    """Binding caps with their shadow prices (USD per unit) and valid ranges, largest first."""
+    """Binding caps with their shadow prices (USD per unit) and valid ranges, largest first.
+
+    The row families of :data:`resourcemodel.results.CAP_FAMILIES`, then the caps that are
+    bounds (``connection_cap``: a plant's own limit, and the per-plant limits of a pro-rata
+    decree), whose range is not computed (NaN). Results without a family (files written
+    before it was reported) leave it out.
+    """
     rows = []
-    for name in CAP_FAMILIES.values():
+    for name in REPORTED_CAPS:
+        if f"{name}_binding" not in res:
+            continue
         bind = res[f"{name}_binding"]
         if not bool(bind.any()):
             continue
         price = res[f"{name}_shadow_price"]
-        lo = res[f"{name}_range_lower"]
-        hi = res[f"{name}_range_upper"]
+        nan = xr.full_like(price, np.nan)
+        lo = res.get(f"{name}_range_lower", nan)
+        hi = res.get(f"{name}_range_upper", nan)
         lim = res[f"{name}_limit"]
         for idx in np.argwhere(bind.values):
             labels = {str(d): str(bind[d].values[i]) for d, i in zip(bind.dims, idx, strict=True)}
@@ -411,7 +420,7 @@ def cap_resource(res: xr.Dataset, cap: str, where: str) -> str:
         return str(res["group_resource"].sel(group=labels[0]).item())
     if cap == "permit":
         return labels[1]
-    source = labels[1] if cap == "contract" else labels[0]
+    source = labels[1] if cap in ("contract", "connection_cap") else labels[0]
     return str(res["source_resource"].sel(source=source).item())
 
 

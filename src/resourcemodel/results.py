@@ -42,6 +42,19 @@ CAP_FAMILIES = {
     "emission-cap-annual": "emission_cap_annual",
 }
 
+#: Caps that are bounds on a variable, not rows: the name of each and its variable. Their
+#: shadow prices come from the column duals (reduced costs); no ranging is computed.
+BOUND_CAPS = {"connection_cap": "supply"}
+
+#: Every cap reported with a shadow price: the row families, then the bounds.
+REPORTED_CAPS = (*CAP_FAMILIES.values(), *BOUND_CAPS)
+
+#: Why bound caps have no range (the ``note`` of their shadow price's attrs).
+BOUND_RANGE_MISSING = (
+    "A bound on the supply variable: its value is the column dual (reduced cost); the "
+    "interval of the cap over which it holds is not computed (no <cap>_range_lower/_upper)."
+)
+
 #: Relative tolerance for calling a cap binding.
 BINDING_RTOL = 1e-7
 
@@ -286,6 +299,7 @@ def assemble(
             block, hi, unit, f"Highest {desc} for which the shadow price holds."
         )
 
+    out.update(_bound_caps(lp, result))
     out.update(
         impacts(
             inputs,
@@ -472,6 +486,49 @@ def impact_card(ds: xr.Dataset) -> dict[str, str | float]:
         card["jobs_total"] = float(ds["jobs"].sum())
         card["jobs_unmet_total"] = float(ds["jobs_unmet"].sum())
     return card
+
+
+def _bound_caps(lp: LinearProgram, result: SolveResult) -> dict[str, _Var]:
+    """Limit, binding and shadow price of the caps written as variable bounds.
+
+    ``connection_cap`` (a plant's own limit on a source, and the per-plant limits of a
+    pro-rata decree) is the upper bound of ``supply``. Where the bound binds, the value of
+    one more unit of it is minus the column's reduced cost (the program minimises, so a
+    binding upper bound has a reduced cost ``<= 0``), the same convention as the rows'
+    shadow prices; where it does not bind it is 0. A variable at a bound of 0 that is also
+    its lower bound may have either sign: only the upper bound's share (``>= 0``) counts.
+    NaN where there is no cap (not connected, or no ``connection_cap``).
+    """
+    out: dict[str, _Var] = {}
+    ok = result.status.is_ok
+    for name, variable in BOUND_CAPS.items():
+        block = lp.variables[variable]
+        upper = block.gather(lp.col_upper)
+        limit = np.where(np.isfinite(upper), upper, np.nan)
+        capped = np.isfinite(limit)
+        value = block.gather(result.x)
+        binding = capped & (value >= limit - BINDING_RTOL * (1 + np.abs(np.nan_to_num(limit))))
+        reduced = block.gather(result.col_dual)
+        price = np.where(binding, np.clip(-reduced, 0.0, None), 0.0) + 0.0
+        price = np.where(np.abs(price) < 1e-12, 0.0, price) if ok else np.full_like(price, np.nan)
+        price = np.where(capped, price, np.nan)
+        unit = block.unit
+        desc = name.replace("_", " ")
+        out[f"{name}_limit"] = _da(block, limit, unit, f"Limit of the {desc} (NaN: none).")
+        out[f"{name}_binding"] = _da(
+            block, binding if ok else np.zeros_like(binding), "", f"Whether the {desc} binds."
+        )
+        out[f"{name}_shadow_price"] = _Var(
+            block.dims,
+            price,
+            {
+                "units": f"USD/{unit}",
+                "description": f"Value of one more unit of the {desc} (decrease of cost or "
+                "increase of value added), from the column dual of the bound; >= 0.",
+                "note": BOUND_RANGE_MISSING,
+            },
+        )
+    return out
 
 
 def _positions(labels: np.ndarray, universe: np.ndarray) -> np.ndarray:

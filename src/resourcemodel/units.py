@@ -23,6 +23,16 @@ from typing import Any
 
 import pint
 
+#: Planner units spelled out for a reader (``Mm3`` is a megametre cubed to a physicist):
+#: one place for exports, sweep charts and briefs.
+SPELLED_OUT = {
+    "Mm3": "million m3",
+    "bcm": "billion m3",
+    "kUSD": "thousand USD",
+    "MUSD": "million USD",
+    "BUSD": "billion USD",
+}
+
 #: Days in the model's year: annual capacities, costs and caps are spread over periods by
 #: ``duration / DAYS_PER_YEAR``, and ``year``/``yr``/``a`` in the unit registry is this long.
 DAYS_PER_YEAR = 365

@@ -186,7 +186,7 @@ def brief(
     ...
     resourcemodel.brief.BriefError: A 'pdf' brief is a file: give out=PATH.
     """
-    from resourcemodel.brief import i18n
+    from resourcemodel import labels as i18n
 
     try:
         i18n.check_language(lang)

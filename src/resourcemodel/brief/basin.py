@@ -13,8 +13,8 @@ import numpy as np
 import xarray as xr
 
 from resourcemodel import report
-from resourcemodel.brief.content import Table, is_optimal, scenario_name
-from resourcemodel.brief.i18n import display_name, number, percent, text, unit_name
+from resourcemodel.brief.content import Table, is_optimal
+from resourcemodel.labels import display_name, number, percent, scenario_name, text, unit_name
 
 
 def has_basin(res: xr.Dataset) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from resourcemodel import report
-from resourcemodel.brief.i18n import display_name, join, number, percent, text
+from resourcemodel.labels import display_name, join, number, percent, text
 
 #: Confidence labels that make a figure uncertain.
 WEAK = ("estimate", "assumption")

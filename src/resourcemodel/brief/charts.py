@@ -105,7 +105,7 @@ def make_charts(items: list[xr.Dataset], lang: str, kind: str = "svg") -> list[C
     list of Chart
     """
     from resourcemodel.brief import drawings
-    from resourcemodel.brief.i18n import number, text
+    from resourcemodel.labels import number, text
 
     optimal = [r for r in items if is_optimal(r)]
     if not optimal:
@@ -181,7 +181,7 @@ def _short_periods(ax: object, res: xr.Dataset, lang: str) -> None:
     label periods by their full names, so the brief shortens them after drawing.
     """
     from resourcemodel.brief.drawings import _periods
-    from resourcemodel.brief.i18n import display_name
+    from resourcemodel.labels import display_name
 
     full = [display_name(res, "period", str(p), lang) for p in res.period.values]
     ticks = ax.get_xticklabels()  # type: ignore[attr-defined]

@@ -20,14 +20,16 @@ import xarray as xr
 
 from resourcemodel import report, units
 from resourcemodel.brief import caveats
-from resourcemodel.brief.i18n import (
+from resourcemodel.labels import (
     LRI,
     PDI,
+    cap_label,
     display_name,
     join,
     number,
     percent,
     quantity,
+    scenario_name,
     text,
     unit_name,
 )
@@ -77,19 +79,6 @@ class FigureRow:
 def is_optimal(res: xr.Dataset) -> bool:
     """Whether the results hold an optimal solution."""
     return str(res.attrs.get("status", "")) == "optimal"
-
-
-def scenario_name(res: xr.Dataset, lang: str = "") -> str:
-    """Return the scenario's title in ``lang`` from the run card, else its name.
-
-    A scenario file may carry ``title`` and ``title_fa``; Persian falls back to the English
-    title, and both to the file's ``name``.
-    """
-    name = str(res.attrs.get("scenario", "")) or "?"
-    title = str(res.attrs.get("title", "") or name)
-    if lang == "fa":
-        return str(res.attrs.get("title_fa", "") or title)
-    return title if lang else name
 
 
 def scenario_summary(res: xr.Dataset, lang: str, limit: int = 200) -> str:
@@ -466,8 +455,8 @@ def cap_subject(res: xr.Dataset, cap: str, where: str, lang: str) -> str:
         resource = str(res["group_resource"].sel(group=labels[0]).item())
     elif cap == "permit":
         resource = labels[1]
-    else:  # source_cap(_annual): source first; contract: plant, source
-        source = labels[1] if cap == "contract" else labels[0]
+    else:  # source_cap(_annual): source first; contract, connection_cap: plant, source
+        source = labels[1] if cap in ("contract", "connection_cap") else labels[0]
         resource = str(res["source_resource"].sel(source=source).item())
     return display_name(res, "resource", resource, lang)
 
@@ -480,8 +469,6 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
     binds). Caps of zero (a source that does not exist in those months) are left out. The
     last line counts the binding caps.
     """
-    from resourcemodel.plots import cap_label
-
     tops = report.top_caps(res)
     if tops.empty:
         return [text("msg_no_binding", lang)]
@@ -507,6 +494,17 @@ def _cap_message(res: xr.Dataset, lang: str, most: int = 3) -> list[str]:
             )
             continue
         upper = float(top["range_upper"])
+        if math.isnan(float(top["range_lower"])):  # a bound (connection cap): no range
+            out.append(
+                text(
+                    "msg_top_cap_no_range",
+                    lang,
+                    subject=top["subject"],
+                    cap=label,
+                    price=quantity(float(top["shadow_price"]), price_unit, lang),
+                )
+            )
+            continue
         out.append(
             text(
                 "msg_top_cap",
@@ -613,8 +611,6 @@ def messages(items: list[xr.Dataset], rows: list[FigureRow], lang: str) -> list[
 
 def _caps_short(res: xr.Dataset, lang: str, most: int = 2) -> str:
     """One sentence: the most valuable cap on each resource (water first), price only."""
-    from resourcemodel.plots import cap_label
-
     tops = report.top_caps(res)
     if tops.empty:
         return text("msg_no_binding", lang)
@@ -693,8 +689,6 @@ def _money_change(new: float, old: float, lang: str) -> str:
 
 def caps_table(res: xr.Dataset, lang: str) -> Table:
     """Binding caps of one scenario, most valuable first, with limits and ranges."""
-    from resourcemodel.plots import cap_label
-
     table = Table(
         [
             text("col_cap", lang),
@@ -1055,7 +1049,7 @@ def _options(res: xr.Dataset, lang: str) -> str:
 
 
 def _created(res: xr.Dataset, lang: str) -> str:
-    from resourcemodel.brief.i18n import date, digits
+    from resourcemodel.labels import date, digits
 
     raw = str(res.attrs.get("created", ""))
     if not raw:

@@ -15,8 +15,8 @@ import xarray as xr
 from resourcemodel import report
 from resourcemodel.brief import content
 from resourcemodel.brief.charts import Chart, make_charts
-from resourcemodel.brief.content import Table, is_optimal, scenario_name
-from resourcemodel.brief.i18n import date, display_name, join, number, text
+from resourcemodel.brief.content import Table, is_optimal
+from resourcemodel.labels import cap_label, date, display_name, join, number, scenario_name, text
 
 #: Caps per scenario in the comparison's table of binding caps.
 CAPS_PER_SCENARIO = 3
@@ -175,7 +175,6 @@ def _caps_blocks(items: list[xr.Dataset], chart: Chart | None, lang: str) -> lis
             return []
         table = content.caps_table(items[0], lang)
         return [Block(heading, chart=chart, table=table if table.rows else None)]
-    from resourcemodel.plots import cap_label
 
     folded = [_folded_caps(res) if is_optimal(res) else {} for res in items]
     keys: list[tuple[str, str]] = []

@@ -1,7 +1,7 @@
 """The brief's own charts: the headline, water against the cap it limits, measures by cost.
 
 Each function draws on a new figure and returns it; every string on it comes from the
-translation table or the data's names (:mod:`resourcemodel.brief.i18n`), so a Persian
+translation table or the data's names (:mod:`resourcemodel.labels`), so a Persian
 chart holds no English word. Legends sit below the axes, never over the data.
 """
 
@@ -21,8 +21,16 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from resourcemodel import report
-from resourcemodel.brief.content import is_optimal, scenario_name
-from resourcemodel.brief.i18n import display_name, join, number, quantity, text, unit_name
+from resourcemodel.brief.content import is_optimal
+from resourcemodel.labels import (
+    display_name,
+    join,
+    number,
+    quantity,
+    scenario_name,
+    text,
+    unit_name,
+)
 
 #: The baseline is grey; the other scenarios take tab10's colours in order.
 BASE_COLOR = "#7f8c8d"
@@ -217,7 +225,7 @@ def headline(items: list[xr.Dataset], lang: str) -> Figure:
 
 def group_members(items: list[xr.Dataset], group: str) -> list[str] | None:
     """Return the sources of a source group, read back from the first results that tell."""
-    from resourcemodel.brief.i18n import group_members as members_of
+    from resourcemodel.labels import group_members as members_of
 
     for res in items:
         found = members_of(res, group)

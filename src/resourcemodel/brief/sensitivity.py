@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from resourcemodel import report
 from resourcemodel.brief.content import Table
-from resourcemodel.brief.i18n import display_name, join, number, quantity, text, unit_name
+from resourcemodel.labels import display_name, join, number, quantity, text, unit_name
 
 #: Steps of a cost curve listed in its table before "N more".
 MAX_STEPS = 6

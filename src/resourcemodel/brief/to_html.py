@@ -15,7 +15,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from resourcemodel.brief.document import Document
-from resourcemodel.brief.i18n import text
+from resourcemodel.labels import text
 
 FONT_FILES = {"normal": "Vazirmatn-Regular.ttf", "bold": "Vazirmatn-Bold.ttf"}
 

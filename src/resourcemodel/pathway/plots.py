@@ -13,7 +13,7 @@ Each chart is drawn from a table computed here from the pathway's results
 
 Every chart takes ``lang`` (``"en"`` or ``"fa"``): Persian titles, axis labels, names
 (``plant_name_fa``...), Persian digits and the vendored Vazirmatn font, from the brief's
-translation table (:mod:`resourcemodel.brief.i18n`).
+translation table (:mod:`resourcemodel.labels`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from resourcemodel.brief import i18n
+from resourcemodel import labels as i18n
 from resourcemodel.plots import _localised
 
 #: Builds smaller than this share of a measure's full adoption are left out of the plan.
@@ -68,7 +68,7 @@ def _names(ds: xr.Dataset, dim: str, labels: pd.Series, lang: str | None = None)
     """Return the names of ``labels`` of ``dim`` (the labels where the results carry none).
 
     With ``lang`` the planner-facing names of the brief
-    (:func:`resourcemodel.brief.i18n.display_name`), Persian from ``<dim>_name_fa``.
+    (:func:`resourcemodel.labels.display_name`), Persian from ``<dim>_name_fa``.
     """
     if lang is not None:
         return np.array([i18n.display_name(ds, dim, str(label), lang) for label in labels])

@@ -17,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from resourcemodel.sweeps.analysis import _outcome, response, tornado
+from resourcemodel.units import SPELLED_OUT
 
 
 def _axes(ax: Any, figsize: tuple[float, float] = (7, 4)) -> Any:
@@ -29,13 +30,7 @@ def _axes(ax: Any, figsize: tuple[float, float] = (7, 4)) -> Any:
 
 
 #: Planner units spelled out on chart axes.
-SPELLED = {
-    "Mm3": "million m3",
-    "bcm": "billion m3",
-    "kUSD": "thousand USD",
-    "MUSD": "million USD",
-    "BUSD": "billion USD",
-}
+SPELLED = SPELLED_OUT
 #: Unit templates of results variables and the coordinate holding each label's unit.
 _TEMPLATES = {
     "{product}": "product",
