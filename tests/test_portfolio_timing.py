@@ -38,6 +38,23 @@ runs in 1404 and 1405; in 1405 only in 1405.
 - Without the tightening and a budget of 0.002 MUSD in 1404 and 0.003 in 1405: p1
   (0.003 MUSD) cannot be completed in 1404, so p3 in 1404 and p1 in 1405:
   17,500 + 2 x 1,775 + 1,460 = 22,510.
+
+Objectives ``jobs`` and ``mix`` (weights 1, discount rate 0: job-years). Mill A has no
+``jobs``, so the jobs objective counts the projects' jobs (p1 50, p2 30, p3 10) in every
+year they run, and A may stop to cede its water (its output is worth nothing there).
+
+- Jobs, river halved in 1405: a project completed runs on, so the set running in 1405
+  contains 1404's and must fit 350 m3: {p1} (320 m3, 50 jobs), {p2, p3} (350 m3, 40),
+  less. p1 in 1404, running both years: 100 job-years (p2 and p3 in 1404: 80). LP
+  relaxation: jobs per m3 are p3 0.2, p1 0.156, p2 0.1, so in 1405 p3 whole (10 jobs on
+  50 m3) and p1 at 300/320 = 0.9375 (46.875), the same already in 1404 (700 m3 is no
+  limit): 2 x 56.875 = 113.75.
+- Jobs, river 700 m3 both years, 0.002 MUSD in 1404: all three fit the water (670 m3);
+  p1 (0.003 MUSD) cannot be completed in 1404, so p2 and p3 in 1404 and p1 in 1405:
+  2 x 40 + 50 = 130.
+- Mix at 10 USD per job-year, river halved: p1 in 1404 16,045 + 10 x 100 = 17,045 beats p3
+  in 1404 16,675 + 10 x 20 = 16,875 (value added alone prefers p3: the job value flips
+  the choice above 630 / 80 = 7.875 USD per job); p2 still loses (-2,850 + 300 a year).
 """
 
 from __future__ import annotations
@@ -102,6 +119,28 @@ def test_tightening_cap_completes_one_now_and_one_never(tmp_path: Path, backend:
     # The objective is the weighted sum of the years' (weights 1 at r = 0).
     assert float((ds["objective_year"] * ds["objective_weight"]).sum()) == pytest.approx(16675)
     assert ds.attrs["relaxation_bound"] == pytest.approx(19412.5)
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_jobs_and_mix_objectives(tmp_path: Path, backend: str) -> None:
+    path = _pathway(tmp_path)
+    jobs = schedule(path, REGISTER, objective="jobs", backend=backend, **HAND)
+    assert jobs.attrs["objective"] == pytest.approx(100)
+    assert jobs.attrs["objective_unit"] == "job"
+    comp = _completion(jobs)
+    assert comp["p1"] == 1404 and np.isnan(comp["p2"]) and np.isnan(comp["p3"])
+    np.testing.assert_allclose(jobs["projects_jobs"], [50, 50])
+    assert jobs.attrs["relaxation_bound"] == pytest.approx(113.75)
+    mix = schedule(path, REGISTER, objective="mix", job_value=10.0, backend=backend, **HAND)
+    assert mix.attrs["objective"] == pytest.approx(17045)
+    comp = _completion(mix)
+    assert comp["p1"] == 1404 and np.isnan(comp["p3"])
+    # Below 7.875 USD per job value added still prefers p3.
+    low = schedule(path, REGISTER, objective="mix", job_value=7.0, backend=backend, **HAND)
+    assert low.attrs["objective"] == pytest.approx(16675 + 7 * 20)
+    assert _completion(low)["p3"] == 1404
+    with pytest.raises(InputError, match="objective must be one of"):
+        schedule(path, REGISTER, objective="water", **HAND)
 
 
 def test_without_tightening_both_in_the_first_year(tmp_path: Path) -> None:
@@ -236,7 +275,11 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "p1 Dry mill: 1405" in text
     table = pd.read_csv(out).set_index("project")
     assert table.loc["p3", "completion"] == 1404 and np.isnan(table.loc["p2", "completion"])
-    assert main([*argv[:-2], "--objective", "jobs"]) == 2
-    assert "drop --objective jobs" in capsys.readouterr().err
+    # Jobs (see the module doc): p2 and p3 in 1404 (0.002 MUSD), p1 in 1405: 130 job-years.
+    assert main([*argv[:-2], "--objective", "jobs"]) == 0
+    text = capsys.readouterr().out
+    assert "3 of 3 projects completed" in text and "objective 130 job (jobs" in text
+    assert main([*argv[:-2], "--partial"]) == 2
+    assert "drop --partial" in capsys.readouterr().err
     assert main(["portfolio", str(path), str(REGISTER), "--of", "water"]) == 0
     assert "add --pathway" in capsys.readouterr().err

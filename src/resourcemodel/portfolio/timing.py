@@ -52,7 +52,7 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
-from resourcemodel.analyses.common import add_columns, add_rows, draw_matrix, replace, run
+from resourcemodel.analyses.common import add_columns, add_rows, draw_matrix, replace
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import Options
 from resourcemodel.pathway.run import prepare as prepare_years
@@ -60,7 +60,7 @@ from resourcemodel.pathway.spec import Pathway, load_pathway
 from resourcemodel.pathway.stack import stack
 from resourcemodel.portfolio.columns import annuity, factored_columns, project_columns
 from resourcemodel.portfolio.screen import LIFETIME, Setting, setting
-from resourcemodel.portfolio.select import Rules
+from resourcemodel.portfolio.select import PORTFOLIO_OBJECTIVES, Rules, solve_milp
 from resourcemodel.program import LinearProgram
 from resourcemodel.units import DAYS_PER_YEAR
 
@@ -87,6 +87,9 @@ def schedule(
     time_limit: float | None = None,
     of: str = "freshwater",
     relaxation: bool = True,
+    objective: str = "value_added",
+    job_value: float = 0.0,
+    start: bool = True,
 ) -> xr.Dataset:
     """Choose which projects to complete and in which representative year of a pathway.
 
@@ -118,6 +121,14 @@ def schedule(
         The resource of the freshwater rule and report.
     relaxation : bool
         Also solve the LP relaxation (``relaxation_bound``).
+    objective : {"value_added", "jobs", "mix"}
+        What to maximise over the horizon, each year weighted by its objective weight (as
+        :func:`~resourcemodel.portfolio.select.select_portfolio`'s, see the module doc).
+    job_value : float
+        USD per job per year in the ``mix`` objective.
+    start : bool
+        With HiGHS, start the MILP from the LP relaxation
+        (:func:`~resourcemodel.portfolio.start.relaxation_start`).
 
     Returns
     -------
@@ -139,6 +150,9 @@ def schedule(
     if rules.partial:
         msg = "partial capacity is not offered with completion years (--pathway): drop it."
         raise InputError(msg)
+    if objective not in PORTFOLIO_OBJECTIVES:
+        msg = f"objective must be one of {list(PORTFOLIO_OBJECTIVES)}, got {objective!r}."
+        raise InputError(msg)
     timing: dict[str, float] = {}
     t0 = time.perf_counter()
     pathway = scenario if isinstance(scenario, Pathway) else load_pathway(scenario)
@@ -151,17 +165,20 @@ def schedule(
     pp = stack(year_lps, inputs, pathway)
     timing["prepare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    prog = _build(s, pp, inputs, year_lps, pathway, rules, year_budget, rate, lifetime)
+    prog = _build(
+        s, pp, inputs, year_lps, pathway, rules, year_budget, rate, lifetime, objective, job_value
+    )
     timing["build"] = time.perf_counter() - t0
-    bound = np.nan
-    if relaxation:
-        t0 = time.perf_counter()
-        relaxed = _solve(replace(prog.lp, integrality=np.zeros_like(prog.lp.integrality)), backend)
-        bound = float(relaxed.objective) if relaxed.status.is_ok else np.nan
-        timing["relaxation"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = _solve(prog.lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
-    timing["milp"] = time.perf_counter() - t0
+    result, bound = solve_milp(
+        prog.lp,
+        prog.xcol[prog.xcol >= 0],
+        backend=backend,
+        mip_rel_gap=mip_rel_gap,
+        time_limit=time_limit,
+        relaxation=relaxation,
+        start=start,
+        timing=timing,
+    )
     if not result.status.is_ok:
         raise InfeasibleError(
             s.case.name,
@@ -171,6 +188,12 @@ def schedule(
     ds = _assemble(s, pp, prog, result, inputs, year_lps, pathway)
     ds.attrs.update(
         relaxation_bound=bound,
+        objective_name={
+            "value_added": "value added",
+            "jobs": "jobs",
+            "mix": "value added + job value",
+        }[objective],
+        objective_unit="job" if objective == "jobs" else "USD",
         discount_rate=rate,
         lifetime=float(lifetime),
         backend=backend,
@@ -199,6 +222,8 @@ def _build(
     year_budget: float | dict[int, float] | None,
     rate: float,
     lifetime: float,
+    objective: str = "value_added",
+    job_value: float = 0.0,
 ) -> _Program:
     """Return the pathway program with the completion binaries, amounts and rules."""
     reg = s.register
@@ -226,9 +251,20 @@ def _build(
     value = np.stack(values, axis=1)  # [P, year]
     freshwater = np.stack(fresh, axis=1)
     # Cost (minimised) of completing p in k: every year alive, weighted.
-    per_year = weights[None, :] * (ann[:, None] * share[None, :] - value)  # [P, j]
-    cost = per_year @ alive.T.astype(float)  # [P, k]
+    jobs = np.asarray(reg["jobs"].values, float)
+    c_va = ann[:, None] * share[None, :] - value  # [P, j]
+    c_jobs = np.broadcast_to(-jobs[:, None], value.shape)
     base = pp.lp
+    province_jobs = _jobs_costs(pp, inputs, year_lps, share)
+    if objective == "value_added":
+        per_year = c_va
+    elif objective == "jobs":
+        per_year = c_jobs
+        base = replace(base, c=province_jobs, c0=0.0)
+    else:
+        per_year = c_va + job_value * c_jobs
+        base = replace(base, c=base.c + job_value * province_jobs)
+    cost = (weights[None, :] * per_year) @ alive.T.astype(float)  # [P, k]
     m0, n0 = base.shape
     # Aggregate amounts w_j: columns in each year's rows.
     g_blocks, k_start = [], [0]
@@ -356,6 +392,25 @@ def _build(
     return _Program(prog, xcol, alive, data)
 
 
+def _jobs_costs(
+    pp: PathwayProgram, inputs: list[xr.Dataset], year_lps: list[LinearProgram], share: np.ndarray
+) -> np.ndarray:
+    """Return the stacked program's minimised jobs objective: minus each year's weighted jobs.
+
+    As :func:`~resourcemodel.portfolio.select.build_program`: a process's ``jobs`` per
+    unit of output per year on its production, each year times its objective weight; every
+    other column (sources, the pathway's builds) costs nothing.
+    """
+    c = np.zeros(pp.lp.shape[1])
+    for j, (ds, lp) in enumerate(zip(inputs, year_lps, strict=True)):
+        x = lp.variables["production"].index
+        per_job = np.nan_to_num(np.asarray(ds["jobs"].values, float)) / share[j]
+        c[x.ravel() + pp.col_start[j]] = (
+            -pp.weights[j] * np.broadcast_to(per_job[:, None], x.shape).ravel()
+        )
+    return c
+
+
 def _year_limits(year_budget: float | dict[int, float], years: np.ndarray) -> np.ndarray:
     """Return the budget of each representative year (``inf`` where none is given)."""
     if not isinstance(year_budget, dict):
@@ -369,13 +424,6 @@ def _year_limits(year_budget: float | dict[int, float], years: np.ndarray) -> np
         )
         raise InputError(msg)
     return np.array([float(year_budget.get(int(y), np.inf)) for y in years])
-
-
-def _solve(lp: LinearProgram, backend: str, **options: Any) -> SolveResult:
-    options = {k: v for k, v in options.items() if v is not None}
-    if backend != "highs" and "mip_rel_gap" in options:
-        options["options"] = [f"ratioGap {options.pop('mip_rel_gap')}"]
-    return run(lp, backend, **options)
 
 
 def _assemble(
@@ -447,7 +495,6 @@ def _assemble(
     ds.attrs.update(
         scenario=s.case.name,
         objective=float(result.objective),
-        objective_unit="USD",
         mip_bound=float(result.mip_bound),
         mip_gap=float(result.mip_gap),
         status=str(result.status),
@@ -466,8 +513,10 @@ def schedule_text(ds: xr.Dataset, top: int = 10) -> str:
         f"Portfolio over the pathway of {ds.attrs.get('scenario', '')!r}: "
         f"{int(done.sum())} of {done.size} projects completed, "
         f"{float(ds['remaining_investment'].values[done].sum()):,.4g} MUSD remaining investment.",
-        f"  objective {ds.attrs['objective']:,.0f} USD (discounted); LP relaxation bound "
-        f"{ds.attrs.get('relaxation_bound', np.nan):,.0f}; MIP gap {ds.attrs['mip_gap']:.2e}",
+        f"  objective {ds.attrs['objective']:,.0f} {ds.attrs.get('objective_unit', 'USD')} "
+        f"({ds.attrs.get('objective_name', 'value added')}, discounted); "
+        f"LP relaxation bound {ds.attrs.get('relaxation_bound', np.nan):,.0f}; "
+        f"MIP gap {ds.attrs['mip_gap']:.2e}",
         "  year   completed   MUSD   value added (USD/yr)   freshwater   projects' jobs",
     ]
     unit = ds["freshwater"].attrs.get("units", "")
