@@ -55,6 +55,14 @@ year they run, and A may stop to cede its water (its output is worth nothing the
 - Mix at 10 USD per job-year, river halved: p1 in 1404 16,045 + 10 x 100 = 17,045 beats p3
   in 1404 16,675 + 10 x 20 = 16,875 (value added alone prefers p3: the job value flips
   the choice above 630 / 80 = 7.875 USD per job); p2 still loses (-2,850 + 300 a year).
+
+"Why not" (value added, river halved, p3 in 1404): with p3 fixed, A is marginal in both
+years, so the river is worth 12.5 USD/m3 in each (weights 1). p2 completed in 1405 gains
+1,000 - 100 = 900 and is charged 300 m3 x 12.5 = 3,750: net -2,850 (in 1404: twice that),
+so its best year is 1405 and the river in 1405 keeps it out (admitted with 300 m3 more). p1
+in 1404 gains 2 x 5,460 = 10,920, charged 2 x 320 x 12.5 = 8,000: net 2,920 >= 0, yet it
+is out: whole it takes 320 of the 350 m3 of 1405 (91 %), which the price holds for only
+at the margin (A and p3 cannot cede it) -- reported as ``not_marginal``.
 """
 
 from __future__ import annotations
@@ -141,6 +149,26 @@ def test_jobs_and_mix_objectives(tmp_path: Path, backend: str) -> None:
     assert _completion(low)["p3"] == 1404
     with pytest.raises(InputError, match="objective must be one of"):
         schedule(path, REGISTER, objective="water", **HAND)
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_why_not(tmp_path: Path, backend: str) -> None:
+    ds = schedule(_pathway(tmp_path), REGISTER, backend=backend, **HAND)
+    reason = dict(zip(ds["project"].values, ds["reason"].values, strict=True))
+    assert reason == {"p1": "not_marginal", "p2": "caps", "p3": "completed"}
+    np.testing.assert_allclose(ds["net_value_by_year"].sel(project="p2"), [-5700, -2850], rtol=1e-6)
+    p2 = ds.sel(project="p2")
+    assert int(p2["best_year"]) == 1405
+    assert float(p2["gain"]) == pytest.approx(900)
+    assert float(p2["scarcity_charge"]) == pytest.approx(3750)
+    assert str(p2["cap"].values) == "source-cap[river, year] in 1405"
+    assert "+300 m3" in str(p2["caps_to_admit"].values)
+    p1 = ds.sel(project="p1")
+    assert int(p1["best_year"]) == 1404
+    assert float(p1["net_value"]) == pytest.approx(2920)
+    assert "91% of source-cap[river, year] in 1405 (320 m3)" in str(p1["why_not"].values)
+    # The completed project's net at its year: 2 x (2,500 - 100) - 2 x 50 x 12.5 = 3,550.
+    assert float(ds["net_value"].sel(project="p3")) == pytest.approx(3550)
 
 
 def test_without_tightening_both_in_the_first_year(tmp_path: Path) -> None:
@@ -275,6 +303,7 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "p1 Dry mill: 1405" in text
     table = pd.read_csv(out).set_index("project")
     assert table.loc["p3", "completion"] == 1404 and np.isnan(table.loc["p2", "completion"])
+    assert table.loc["p2", "reason"] == "caps" and "Never completed" in text
     # Jobs (see the module doc): p2 and p3 in 1404 (0.002 MUSD), p1 in 1405: 130 job-years.
     assert main([*argv[:-2], "--objective", "jobs"]) == 0
     text = capsys.readouterr().out

@@ -205,7 +205,9 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     )
     print(schedule_text(ds, args.top))
     if args.out is not None:
-        table = ds[["completion", "expected_completion", "remaining_investment"]].to_dataframe()
+        columns = ["completion", "expected_completion", "remaining_investment", "best_year"]
+        columns += ["net_value", "reason", "why_not"]
+        table = ds[columns].to_dataframe()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out)
         print(f"wrote {args.out}", file=sys.stderr)

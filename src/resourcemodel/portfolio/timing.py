@@ -43,7 +43,7 @@ projects' draw <= the cap in every modelled year). Partial capacity is not offer
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +61,7 @@ from resourcemodel.pathway.stack import stack
 from resourcemodel.portfolio.columns import annuity, factored_columns, project_columns
 from resourcemodel.portfolio.screen import LIFETIME, Setting, setting
 from resourcemodel.portfolio.select import PORTFOLIO_OBJECTIVES, Rules, solve_milp
+from resourcemodel.portfolio.timing_why import why_not
 from resourcemodel.program import LinearProgram
 from resourcemodel.units import DAYS_PER_YEAR
 
@@ -186,6 +187,8 @@ def schedule(
             "Relax the portfolio rules (budgets, quotas, shares) or the pathway's caps.",
         )
     ds = _assemble(s, pp, prog, result, inputs, year_lps, pathway)
+    unit = "job" if objective == "jobs" else "USD"
+    ds = ds.merge(why_not(s, pp, prog, result, year_lps, rules, unit))
     ds.attrs.update(
         relaxation_bound=bound,
         objective_name={
@@ -193,7 +196,7 @@ def schedule(
             "jobs": "jobs",
             "mix": "value added + job value",
         }[objective],
-        objective_unit="job" if objective == "jobs" else "USD",
+        objective_unit=unit,
         discount_rate=rate,
         lifetime=float(lifetime),
         backend=backend,
@@ -210,6 +213,7 @@ class _Program:
     xcol: np.ndarray  # [project, year]: column of x (-1: no such completion)
     alive: np.ndarray  # [decision year, modelled year]
     data: dict[str, np.ndarray]
+    matrices: list[sp.csr_matrix] = field(default_factory=list)  # [year]: projects' columns
 
 
 def _build(
@@ -240,11 +244,12 @@ def _build(
         present &= years[None, :] <= rules.complete_by
     inv = np.asarray(reg["remaining_investment"].values, float)
     ann = annuity(inv, rate, lifetime)  # USD per year alive
-    values, fresh, gb = [], [], []
+    values, fresh, gb, matrices = [], [], [], []
     sel = s.selection
     for j in range(nyr):
         pcol = project_columns(year_lps[j], inputs[j], reg, s.columns.source)
         values.append(pcol.value)
+        matrices.append(pcol.matrix.tocsr())
         w = np.where(s.columns.source >= 0, sel.weights[np.maximum(s.columns.source, 0)], 0.0)
         fresh.append((pcol.use.sum(-1) * w).sum(-1))
         gb.append(factored_columns(year_lps[j], inputs[j], reg, s.columns.source))
@@ -388,8 +393,9 @@ def _build(
         "annuity": ann,
         "share": share,
         "present": present,
+        "cost": cost,
     }
-    return _Program(prog, xcol, alive, data)
+    return _Program(prog, xcol, alive, data, matrices)
 
 
 def _jobs_costs(
@@ -536,4 +542,10 @@ def schedule_text(ds: xr.Dataset, top: int = 10) -> str:
         )
     if done.sum() > top:
         lines.append(f"    ... {int(done.sum()) - top} more")
+    if "why_not" in ds and (~done).any():
+        out = np.flatnonzero(~done)
+        net = np.nan_to_num(ds["net_value"].values[out], nan=-np.inf)
+        lines.append("  Never completed, nearest first (why not, at the duals):")
+        for i in out[np.argsort(-net, kind="stable")][:top]:
+            lines.append(f"    {ds['project'].values[i]}: {ds['why_not'].values[i]}")
     return "\n".join(lines)
