@@ -10,7 +10,7 @@ from the LP relaxation (``--start``). No target (issue #18 sets none for "when")
 
 Usage::
 
-    python benchmarks/portfolio_timing.py [--projects 500] [--seed 0] [--gap 1e-4] [--start both]
+    python benchmarks/portfolio_timing.py [--projects 500] [--seed 0] [--gap 1e-4] [--start both] [--form producing]
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ def main() -> None:
         default="both",
         help="MIP start from the LP relaxation: each case with and without (both), or one",
     )
+    parser.add_argument(
+        "--form",
+        choices=["producing", "completion"],
+        default="producing",
+        help="binaries of the program: producing v[p, year] or completion x[p, year]",
+    )
     args = parser.parse_args()
     starts = {"both": (True, False), "on": (True,), "off": (False,)}[args.start]
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -67,6 +73,7 @@ def main() -> None:
             mip_rel_gap=args.gap,
             time_limit=args.time_limit,
             start=start,
+            form=args.form,
         )
         parts = ", ".join(
             f"{k.removeprefix('seconds_')} {v:.2f}"
@@ -80,7 +87,7 @@ def main() -> None:
         )
         print(
             f"{args.projects} projects x {ds.sizes['year']} years, {label}, "
-            f"start {'on' if start else 'off'}: "
+            f"{args.form}, start {'on' if start else 'off'}: "
             f"{time.perf_counter() - t:.2f} s wall, {time.process_time() - cpu:.2f} s CPU "
             f"({parts}); {ds.attrs['lp_rows']:,} x {ds.attrs['lp_columns']:,}, "
             f"{ds.attrs['binaries']:,} binaries; {ds.attrs['status']}, gap "

@@ -45,6 +45,7 @@ from resourcemodel.program import LinearProgram
 RULE_FAMILIES = (
     "portfolio-share",
     "portfolio-once",
+    "portfolio-producing",
     "portfolio-year-budget",
     "portfolio-budget",
     "portfolio-exclusive",

@@ -91,6 +91,7 @@ def schedule(
     objective: str = "value_added",
     job_value: float = 0.0,
     start: bool = True,
+    form: str = "producing",
 ) -> xr.Dataset:
     """Choose which projects to complete and in which representative year of a pathway.
 
@@ -130,6 +131,9 @@ def schedule(
     start : bool
         With HiGHS, start the MILP from the LP relaxation
         (:func:`~resourcemodel.portfolio.start.relaxation_start`).
+    form : {"producing", "completion"}
+        Solve over the "producing" binaries ``v[p, k]`` (:func:`producing`: the same
+        program in other variables, fewer non-zeros) or the completion binaries ``x[p, k]``.
 
     Returns
     -------
@@ -170,8 +174,9 @@ def schedule(
         s, pp, inputs, year_lps, pathway, rules, year_budget, rate, lifetime, objective, job_value
     )
     timing["build"] = time.perf_counter() - t0
+    lp, to_x = (producing(prog.lp, prog.xcol)) if form == "producing" else (prog.lp, None)
     result, bound = solve_milp(
-        prog.lp,
+        lp,
         prog.xcol[prog.xcol >= 0],
         backend=backend,
         mip_rel_gap=mip_rel_gap,
@@ -180,6 +185,13 @@ def schedule(
         start=start,
         timing=timing,
     )
+    if to_x is not None:
+        result = dc_replace(
+            result,
+            x=to_x @ np.nan_to_num(result.x),
+            row_dual=result.row_dual[: prog.lp.shape[0]],
+            col_dual=np.full(prog.lp.shape[1], np.nan),
+        )
     if not result.status.is_ok:
         raise InfeasibleError(
             s.case.name,
@@ -396,6 +408,49 @@ def _build(
         "cost": cost,
     }
     return _Program(prog, xcol, alive, data, matrices)
+
+
+def producing(lp: LinearProgram, xcol: np.ndarray) -> tuple[LinearProgram, sp.csr_matrix]:
+    """Return the program over "producing" binaries and the map back to the completions.
+
+    ``v[p, k] = sum_{k' <= k} x[p, k']`` (completed by ``y_k``), over the same allowed
+    years; ``x[p, k] = v[p, k] - v[p, k - 1]``, i.e. ``x = T v``, so the program is
+    ``A T``, ``T' c`` with ``v`` in [0, 1] and the rows ``portfolio-producing[p, year]``:
+    ``v[p, k] - v[p, k - 1] >= 0`` (``x >= 0``: once completed, a project stays so). It is
+    the same program (and the same relaxation): ``x`` is integral iff ``v`` is. With a
+    lifetime covering the horizon a project completed in ``y_k`` runs in every later year,
+    so in ``A T`` the column ``v[p, k]`` enters only year ``k``'s amounts, where
+    ``x[p, k]`` enters every later year's: fewer non-zeros.
+
+    Returns
+    -------
+    tuple of LinearProgram and scipy.sparse.csr_matrix
+        The program in ``v`` (the columns of ``x`` hold ``v``; its rows are ``lp``'s, then
+        ``portfolio-producing``) and ``T`` (``x = T @ v`` on all columns).
+    """
+    n = lp.shape[1]
+    prev = np.full_like(xcol, -1)
+    prev[:, 1:] = xcol[:, :-1]
+    pair = (xcol >= 0) & (prev >= 0)
+    cur, before = xcol[pair], prev[pair]
+    t = sp.csr_matrix(
+        (
+            np.r_[np.ones(n), -np.ones(len(cur))],
+            (np.r_[np.arange(n), cur], np.r_[np.arange(n), before]),
+        ),
+        shape=(n, n),
+    )
+    out = replace(lp, A=(lp.A @ t).tocsr(), c=np.asarray(t.T @ lp.c).ravel())
+    out.A.eliminate_zeros()
+    k = len(cur)
+    mono = sp.csr_matrix(
+        (np.r_[np.ones(k), -np.ones(k)], (np.r_[np.arange(k), np.arange(k)], np.r_[cur, before])),
+        shape=(k, n),
+    )
+    p_idx, y_idx = np.nonzero(pair)
+    labels = [f"{p}@{y}" for p, y in zip(p_idx, y_idx, strict=True)]
+    out = add_rows(out, "portfolio-producing", labels, mono, lower=0.0)
+    return out, t
 
 
 def _jobs_costs(
