@@ -10,7 +10,8 @@ from the LP relaxation (``--start``). No target (issue #18 sets none for "when")
 
 Usage::
 
-    python benchmarks/portfolio_timing.py [--projects 500] [--seed 0] [--gap 1e-4] [--start both] [--form producing]
+    python benchmarks/portfolio_timing.py [--projects 500] [--seed 0] [--gap 1e-4]
+        [--start both] [--form producing]
 """
 
 from __future__ import annotations
