@@ -38,6 +38,14 @@ in that representative year: a year standing for five gets the budget of its fiv
 completed projects in a county over the horizon); ``portfolio-sector-share`` (of the
 remaining investment over the horizon); ``portfolio-freshwater[year]`` (province plus
 projects' draw <= the cap in every modelled year). Partial capacity is not offered here.
+
+Objectives as :func:`~resourcemodel.portfolio.select.build_program`'s: ``value_added``
+(above), ``jobs`` (the existing processes' jobs at their output plus the projects' jobs in
+every year they run; nothing else priced) or ``mix`` (value added + ``job_value`` per
+job), each year times its objective weight. The MILP is solved over the "producing"
+binaries (:func:`producing`, the same program) from the LP relaxation's MIP start
+(:func:`~resourcemodel.portfolio.select.solve_milp`); "why not" is
+:mod:`~resourcemodel.portfolio.timing_why`.
 """
 
 from __future__ import annotations
