@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument(
         "--form",
         choices=["producing", "completion"],
-        default="producing",
+        default="completion",
         help="binaries of the program: producing v[p, year] or completion x[p, year]",
     )
     args = parser.parse_args()

@@ -42,8 +42,8 @@ projects' draw <= the cap in every modelled year). Partial capacity is not offer
 Objectives as :func:`~resourcemodel.portfolio.select.build_program`'s: ``value_added``
 (above), ``jobs`` (the existing processes' jobs at their output plus the projects' jobs in
 every year they run; nothing else priced) or ``mix`` (value added + ``job_value`` per
-job), each year times its objective weight. The MILP is solved over the "producing"
-binaries (:func:`producing`, the same program) from the LP relaxation's MIP start
+job), each year times its objective weight. The MILP is solved over ``x`` (or the
+"producing" binaries, :func:`producing`, the same program) from the LP relaxation's start
 (:func:`~resourcemodel.portfolio.select.solve_milp`); "why not" is
 :mod:`~resourcemodel.portfolio.timing_why`.
 """
@@ -99,7 +99,7 @@ def schedule(
     objective: str = "value_added",
     job_value: float = 0.0,
     start: bool = True,
-    form: str = "producing",
+    form: str = "completion",
 ) -> xr.Dataset:
     """Choose which projects to complete and in which representative year of a pathway.
 
@@ -140,8 +140,9 @@ def schedule(
         With HiGHS, start the MILP from the LP relaxation
         (:func:`~resourcemodel.portfolio.start.relaxation_start`).
     form : {"producing", "completion"}
-        Solve over the "producing" binaries ``v[p, k]`` (:func:`producing`: the same
-        program in other variables, fewer non-zeros) or the completion binaries ``x[p, k]``.
+        Solve over the completion binaries ``x[p, k]`` or the "producing" binaries
+        ``v[p, k]`` (:func:`producing`: the same program in other variables, fewer
+        non-zeros; it measured slower on the benchmark, see ``docs/portfolio.md``).
 
     Returns
     -------
