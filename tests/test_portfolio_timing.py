@@ -171,6 +171,16 @@ def test_why_not(tmp_path: Path, backend: str) -> None:
     assert float(ds["net_value"].sel(project="p3")) == pytest.approx(3550)
 
 
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_producing_form_is_the_same_program(tmp_path: Path, backend: str) -> None:
+    # x = T v: the same optimum (16,675: p3 in 1404), relaxation (19,412.5) and why not.
+    ds = schedule(_pathway(tmp_path), REGISTER, backend=backend, form="producing", **HAND)
+    assert ds.attrs["objective"] == pytest.approx(16675)
+    assert ds.attrs["relaxation_bound"] == pytest.approx(19412.5)
+    assert ds["complete"].sel(project="p3").values.tolist() == [1, 0]
+    assert str(ds["reason"].sel(project="p2").values) == "caps"
+
+
 def test_without_tightening_both_in_the_first_year(tmp_path: Path) -> None:
     ds = schedule(_pathway(tmp_path, factor=1.0), REGISTER, **HAND)
     assert ds.attrs["objective"] == pytest.approx(23970)
