@@ -98,7 +98,7 @@ def schedule(
     relaxation: bool = True,
     objective: str = "value_added",
     job_value: float = 0.0,
-    start: bool = True,
+    start: bool = False,
     form: str = "completion",
 ) -> xr.Dataset:
     """Choose which projects to complete and in which representative year of a pathway.
@@ -138,7 +138,8 @@ def schedule(
         USD per job per year in the ``mix`` objective.
     start : bool
         With HiGHS, start the MILP from the LP relaxation
-        (:func:`~resourcemodel.portfolio.start.relaxation_start`).
+        (:func:`~resourcemodel.portfolio.start.relaxation_start`). Off by default: over
+        years it did not measure faster (``docs/portfolio.md``).
     form : {"producing", "completion"}
         Solve over the completion binaries ``x[p, k]`` or the "producing" binaries
         ``v[p, k]`` (:func:`producing`: the same program in other variables, fewer
