@@ -38,6 +38,31 @@ runs in 1404 and 1405; in 1405 only in 1405.
 - Without the tightening and a budget of 0.002 MUSD in 1404 and 0.003 in 1405: p1
   (0.003 MUSD) cannot be completed in 1404, so p3 in 1404 and p1 in 1405:
   17,500 + 2 x 1,775 + 1,460 = 22,510.
+
+Objectives ``jobs`` and ``mix`` (weights 1, discount rate 0: job-years). Mill A has no
+``jobs``, so the jobs objective counts the projects' jobs (p1 50, p2 30, p3 10) in every
+year they run, and A may stop to cede its water (its output is worth nothing there).
+
+- Jobs, river halved in 1405: a project completed runs on, so the set running in 1405
+  contains 1404's and must fit 350 m3: {p1} (320 m3, 50 jobs), {p2, p3} (350 m3, 40),
+  less. p1 in 1404, running both years: 100 job-years (p2 and p3 in 1404: 80). LP
+  relaxation: jobs per m3 are p3 0.2, p1 0.156, p2 0.1, so in 1405 p3 whole (10 jobs on
+  50 m3) and p1 at 300/320 = 0.9375 (46.875), the same already in 1404 (700 m3 is no
+  limit): 2 x 56.875 = 113.75.
+- Jobs, river 700 m3 both years, 0.002 MUSD in 1404: all three fit the water (670 m3);
+  p1 (0.003 MUSD) cannot be completed in 1404, so p2 and p3 in 1404 and p1 in 1405:
+  2 x 40 + 50 = 130.
+- Mix at 10 USD per job-year, river halved: p1 in 1404 16,045 + 10 x 100 = 17,045 beats p3
+  in 1404 16,675 + 10 x 20 = 16,875 (value added alone prefers p3: the job value flips
+  the choice above 630 / 80 = 7.875 USD per job); p2 still loses (-2,850 + 300 a year).
+
+"Why not" (value added, river halved, p3 in 1404): with p3 fixed, A is marginal in both
+years, so the river is worth 12.5 USD/m3 in each (weights 1). p2 completed in 1405 gains
+1,000 - 100 = 900 and is charged 300 m3 x 12.5 = 3,750: net -2,850 (in 1404: twice that),
+so its best year is 1405 and the river in 1405 keeps it out (admitted with 300 m3 more). p1
+in 1404 gains 2 x 5,460 = 10,920, charged 2 x 320 x 12.5 = 8,000: net 2,920 >= 0, yet it
+is out: whole it takes 320 of the 350 m3 of 1405 (91 %), which the price holds for only
+at the margin (A and p3 cannot cede it) -- reported as ``not_marginal``.
 """
 
 from __future__ import annotations
@@ -102,6 +127,61 @@ def test_tightening_cap_completes_one_now_and_one_never(tmp_path: Path, backend:
     # The objective is the weighted sum of the years' (weights 1 at r = 0).
     assert float((ds["objective_year"] * ds["objective_weight"]).sum()) == pytest.approx(16675)
     assert ds.attrs["relaxation_bound"] == pytest.approx(19412.5)
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_jobs_and_mix_objectives(tmp_path: Path, backend: str) -> None:
+    path = _pathway(tmp_path)
+    jobs = schedule(path, REGISTER, objective="jobs", backend=backend, **HAND)
+    assert jobs.attrs["objective"] == pytest.approx(100)
+    assert jobs.attrs["objective_unit"] == "job"
+    comp = _completion(jobs)
+    assert comp["p1"] == 1404 and np.isnan(comp["p2"]) and np.isnan(comp["p3"])
+    np.testing.assert_allclose(jobs["projects_jobs"], [50, 50])
+    assert jobs.attrs["relaxation_bound"] == pytest.approx(113.75)
+    mix = schedule(path, REGISTER, objective="mix", job_value=10.0, backend=backend, **HAND)
+    assert mix.attrs["objective"] == pytest.approx(17045)
+    comp = _completion(mix)
+    assert comp["p1"] == 1404 and np.isnan(comp["p3"])
+    # Below 7.875 USD per job value added still prefers p3.
+    low = schedule(path, REGISTER, objective="mix", job_value=7.0, backend=backend, **HAND)
+    assert low.attrs["objective"] == pytest.approx(16675 + 7 * 20)
+    assert _completion(low)["p3"] == 1404
+    with pytest.raises(InputError, match="objective must be one of"):
+        schedule(path, REGISTER, objective="water", **HAND)
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_why_not(tmp_path: Path, backend: str) -> None:
+    ds = schedule(_pathway(tmp_path), REGISTER, backend=backend, **HAND)
+    reason = dict(zip(ds["project"].values, ds["reason"].values, strict=True))
+    assert reason == {"p1": "not_marginal", "p2": "caps", "p3": "completed"}
+    np.testing.assert_allclose(ds["net_value_by_year"].sel(project="p2"), [-5700, -2850], rtol=1e-6)
+    p2 = ds.sel(project="p2")
+    assert int(p2["best_year"]) == 1405
+    assert float(p2["gain"]) == pytest.approx(900)
+    assert float(p2["scarcity_charge"]) == pytest.approx(3750)
+    assert str(p2["cap"].values) == "source-cap[river, year] in 1405"
+    assert "+300 m3" in str(p2["caps_to_admit"].values)
+    p1 = ds.sel(project="p1")
+    assert int(p1["best_year"]) == 1404
+    assert float(p1["net_value"]) == pytest.approx(2920)
+    assert "91% of source-cap[river, year] in 1405 (320 m3)" in str(p1["why_not"].values)
+    # The completed project's net at its year: 2 x (2,500 - 100) - 2 x 50 x 12.5 = 3,550.
+    assert float(ds["net_value"].sel(project="p3")) == pytest.approx(3550)
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp"])
+def test_producing_form_is_the_same_program(tmp_path: Path, backend: str) -> None:
+    # x = T v: the same optimum (16,675: p3 in 1404), relaxation (19,412.5) and why not;
+    # with the relaxation MIP start (HiGHS; CBC ignores it).
+    ds = schedule(
+        _pathway(tmp_path), REGISTER, backend=backend, form="producing", start=True, **HAND
+    )
+    assert ds.attrs["objective"] == pytest.approx(16675)
+    assert ds.attrs["relaxation_bound"] == pytest.approx(19412.5)
+    assert ds["complete"].sel(project="p3").values.tolist() == [1, 0]
+    assert str(ds["reason"].sel(project="p2").values) == "caps"
 
 
 def test_without_tightening_both_in_the_first_year(tmp_path: Path) -> None:
@@ -236,7 +316,12 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "p1 Dry mill: 1405" in text
     table = pd.read_csv(out).set_index("project")
     assert table.loc["p3", "completion"] == 1404 and np.isnan(table.loc["p2", "completion"])
-    assert main([*argv[:-2], "--objective", "jobs"]) == 2
-    assert "drop --objective jobs" in capsys.readouterr().err
+    assert table.loc["p2", "reason"] == "caps" and "Never completed" in text
+    # Jobs (see the module doc): p2 and p3 in 1404 (0.002 MUSD), p1 in 1405: 130 job-years.
+    assert main([*argv[:-2], "--objective", "jobs"]) == 0
+    text = capsys.readouterr().out
+    assert "3 of 3 projects completed" in text and "objective 130 job (jobs" in text
+    assert main([*argv[:-2], "--partial"]) == 2
+    assert "drop --partial" in capsys.readouterr().err
     assert main(["portfolio", str(path), str(REGISTER), "--of", "water"]) == 0
     assert "add --pathway" in capsys.readouterr().err

@@ -175,17 +175,13 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     unsupported = [
         flag
         for flag, on in (
-            ("--objective " + args.objective, args.objective != "value_added"),
             ("--partial", args.partial),
             ("--brief", args.brief is not None),
         )
         if on
     ]
     if unsupported:
-        msg = (
-            "--pathway chooses by value added, at full capacity, without a brief: drop "
-            f"{', '.join(unsupported)}."
-        )
+        msg = f"--pathway chooses at full capacity, without a brief: drop {', '.join(unsupported)}."
         raise InputError(msg)
     rules = Rules(
         budget=args.budget,
@@ -204,10 +200,14 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         mip_rel_gap=args.gap,
         time_limit=args.time_limit,
         of=args.of,
+        objective=args.objective,
+        job_value=args.job_value,
     )
     print(schedule_text(ds, args.top))
     if args.out is not None:
-        table = ds[["completion", "expected_completion", "remaining_investment"]].to_dataframe()
+        columns = ["completion", "expected_completion", "remaining_investment", "best_year"]
+        columns += ["net_value", "reason", "why_not"]
+        table = ds[columns].to_dataframe()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(args.out)
         print(f"wrote {args.out}", file=sys.stderr)

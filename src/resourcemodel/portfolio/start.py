@@ -44,6 +44,9 @@ from resourcemodel.program import LinearProgram
 #: Row families kept as rows in the projects-only MIP (the rules).
 RULE_FAMILIES = (
     "portfolio-share",
+    "portfolio-once",
+    "portfolio-producing",
+    "portfolio-year-budget",
     "portfolio-budget",
     "portfolio-exclusive",
     "portfolio-requires",

@@ -38,12 +38,20 @@ in that representative year: a year standing for five gets the budget of its fiv
 completed projects in a county over the horizon); ``portfolio-sector-share`` (of the
 remaining investment over the horizon); ``portfolio-freshwater[year]`` (province plus
 projects' draw <= the cap in every modelled year). Partial capacity is not offered here.
+
+Objectives as :func:`~resourcemodel.portfolio.select.build_program`'s: ``value_added``
+(above), ``jobs`` (the existing processes' jobs at their output plus the projects' jobs in
+every year they run; nothing else priced) or ``mix`` (value added + ``job_value`` per
+job), each year times its objective weight. The MILP is solved over ``x`` (or the
+"producing" binaries, :func:`producing`, the same program) from the LP relaxation's start
+(:func:`~resourcemodel.portfolio.select.solve_milp`); "why not" is
+:mod:`~resourcemodel.portfolio.timing_why`.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,7 +60,7 @@ import numpy as np
 import scipy.sparse as sp
 import xarray as xr
 
-from resourcemodel.analyses.common import add_columns, add_rows, draw_matrix, replace, run
+from resourcemodel.analyses.common import add_columns, add_rows, draw_matrix, replace
 from resourcemodel.exceptions import InfeasibleError, InputError
 from resourcemodel.formulation import Options
 from resourcemodel.pathway.run import prepare as prepare_years
@@ -60,7 +68,8 @@ from resourcemodel.pathway.spec import Pathway, load_pathway
 from resourcemodel.pathway.stack import stack
 from resourcemodel.portfolio.columns import annuity, factored_columns, project_columns
 from resourcemodel.portfolio.screen import LIFETIME, Setting, setting
-from resourcemodel.portfolio.select import Rules
+from resourcemodel.portfolio.select import PORTFOLIO_OBJECTIVES, Rules, solve_milp
+from resourcemodel.portfolio.timing_why import why_not
 from resourcemodel.program import LinearProgram
 from resourcemodel.units import DAYS_PER_YEAR
 
@@ -87,6 +96,10 @@ def schedule(
     time_limit: float | None = None,
     of: str = "freshwater",
     relaxation: bool = True,
+    objective: str = "value_added",
+    job_value: float = 0.0,
+    start: bool = False,
+    form: str = "completion",
 ) -> xr.Dataset:
     """Choose which projects to complete and in which representative year of a pathway.
 
@@ -118,6 +131,19 @@ def schedule(
         The resource of the freshwater rule and report.
     relaxation : bool
         Also solve the LP relaxation (``relaxation_bound``).
+    objective : {"value_added", "jobs", "mix"}
+        What to maximise over the horizon, each year weighted by its objective weight (as
+        :func:`~resourcemodel.portfolio.select.select_portfolio`'s, see the module doc).
+    job_value : float
+        USD per job per year in the ``mix`` objective.
+    start : bool
+        With HiGHS, start the MILP from the LP relaxation
+        (:func:`~resourcemodel.portfolio.start.relaxation_start`). Off by default: over
+        years it did not measure faster (``docs/portfolio.md``).
+    form : {"producing", "completion"}
+        Solve over the completion binaries ``x[p, k]`` or the "producing" binaries
+        ``v[p, k]`` (:func:`producing`: the same program in other variables, fewer
+        non-zeros; it measured slower on the benchmark, see ``docs/portfolio.md``).
 
     Returns
     -------
@@ -139,6 +165,9 @@ def schedule(
     if rules.partial:
         msg = "partial capacity is not offered with completion years (--pathway): drop it."
         raise InputError(msg)
+    if objective not in PORTFOLIO_OBJECTIVES:
+        msg = f"objective must be one of {list(PORTFOLIO_OBJECTIVES)}, got {objective!r}."
+        raise InputError(msg)
     timing: dict[str, float] = {}
     t0 = time.perf_counter()
     pathway = scenario if isinstance(scenario, Pathway) else load_pathway(scenario)
@@ -151,17 +180,28 @@ def schedule(
     pp = stack(year_lps, inputs, pathway)
     timing["prepare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    prog = _build(s, pp, inputs, year_lps, pathway, rules, year_budget, rate, lifetime)
+    prog = _build(
+        s, pp, inputs, year_lps, pathway, rules, year_budget, rate, lifetime, objective, job_value
+    )
     timing["build"] = time.perf_counter() - t0
-    bound = np.nan
-    if relaxation:
-        t0 = time.perf_counter()
-        relaxed = _solve(replace(prog.lp, integrality=np.zeros_like(prog.lp.integrality)), backend)
-        bound = float(relaxed.objective) if relaxed.status.is_ok else np.nan
-        timing["relaxation"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = _solve(prog.lp, backend, mip_rel_gap=mip_rel_gap, time_limit=time_limit)
-    timing["milp"] = time.perf_counter() - t0
+    lp, to_x = (producing(prog.lp, prog.xcol)) if form == "producing" else (prog.lp, None)
+    result, bound = solve_milp(
+        lp,
+        prog.xcol[prog.xcol >= 0],
+        backend=backend,
+        mip_rel_gap=mip_rel_gap,
+        time_limit=time_limit,
+        relaxation=relaxation,
+        start=start,
+        timing=timing,
+    )
+    if to_x is not None:
+        result = dc_replace(
+            result,
+            x=to_x @ np.nan_to_num(result.x),
+            row_dual=result.row_dual[: prog.lp.shape[0]],
+            col_dual=np.full(prog.lp.shape[1], np.nan),
+        )
     if not result.status.is_ok:
         raise InfeasibleError(
             s.case.name,
@@ -169,8 +209,16 @@ def schedule(
             "Relax the portfolio rules (budgets, quotas, shares) or the pathway's caps.",
         )
     ds = _assemble(s, pp, prog, result, inputs, year_lps, pathway)
+    unit = "job" if objective == "jobs" else "USD"
+    ds = ds.merge(why_not(s, pp, prog, result, year_lps, rules, unit))
     ds.attrs.update(
         relaxation_bound=bound,
+        objective_name={
+            "value_added": "value added",
+            "jobs": "jobs",
+            "mix": "value added + job value",
+        }[objective],
+        objective_unit=unit,
         discount_rate=rate,
         lifetime=float(lifetime),
         backend=backend,
@@ -187,6 +235,7 @@ class _Program:
     xcol: np.ndarray  # [project, year]: column of x (-1: no such completion)
     alive: np.ndarray  # [decision year, modelled year]
     data: dict[str, np.ndarray]
+    matrices: list[sp.csr_matrix] = field(default_factory=list)  # [year]: projects' columns
 
 
 def _build(
@@ -199,6 +248,8 @@ def _build(
     year_budget: float | dict[int, float] | None,
     rate: float,
     lifetime: float,
+    objective: str = "value_added",
+    job_value: float = 0.0,
 ) -> _Program:
     """Return the pathway program with the completion binaries, amounts and rules."""
     reg = s.register
@@ -215,20 +266,32 @@ def _build(
         present &= years[None, :] <= rules.complete_by
     inv = np.asarray(reg["remaining_investment"].values, float)
     ann = annuity(inv, rate, lifetime)  # USD per year alive
-    values, fresh, gb = [], [], []
+    values, fresh, gb, matrices = [], [], [], []
     sel = s.selection
     for j in range(nyr):
         pcol = project_columns(year_lps[j], inputs[j], reg, s.columns.source)
         values.append(pcol.value)
+        matrices.append(pcol.matrix.tocsr())
         w = np.where(s.columns.source >= 0, sel.weights[np.maximum(s.columns.source, 0)], 0.0)
         fresh.append((pcol.use.sum(-1) * w).sum(-1))
         gb.append(factored_columns(year_lps[j], inputs[j], reg, s.columns.source))
     value = np.stack(values, axis=1)  # [P, year]
     freshwater = np.stack(fresh, axis=1)
     # Cost (minimised) of completing p in k: every year alive, weighted.
-    per_year = weights[None, :] * (ann[:, None] * share[None, :] - value)  # [P, j]
-    cost = per_year @ alive.T.astype(float)  # [P, k]
+    jobs = np.asarray(reg["jobs"].values, float)
+    c_va = ann[:, None] * share[None, :] - value  # [P, j]
+    c_jobs = np.broadcast_to(-jobs[:, None], value.shape)
     base = pp.lp
+    province_jobs = _jobs_costs(pp, inputs, year_lps, share)
+    if objective == "value_added":
+        per_year = c_va
+    elif objective == "jobs":
+        per_year = c_jobs
+        base = replace(base, c=province_jobs, c0=0.0)
+    else:
+        per_year = c_va + job_value * c_jobs
+        base = replace(base, c=base.c + job_value * province_jobs)
+    cost = (weights[None, :] * per_year) @ alive.T.astype(float)  # [P, k]
     m0, n0 = base.shape
     # Aggregate amounts w_j: columns in each year's rows.
     g_blocks, k_start = [], [0]
@@ -352,8 +415,71 @@ def _build(
         "annuity": ann,
         "share": share,
         "present": present,
+        "cost": cost,
     }
-    return _Program(prog, xcol, alive, data)
+    return _Program(prog, xcol, alive, data, matrices)
+
+
+def producing(lp: LinearProgram, xcol: np.ndarray) -> tuple[LinearProgram, sp.csr_matrix]:
+    """Return the program over "producing" binaries and the map back to the completions.
+
+    ``v[p, k] = sum_{k' <= k} x[p, k']`` (completed by ``y_k``), over the same allowed
+    years; ``x[p, k] = v[p, k] - v[p, k - 1]``, i.e. ``x = T v``, so the program is
+    ``A T``, ``T' c`` with ``v`` in [0, 1] and the rows ``portfolio-producing[p, year]``:
+    ``v[p, k] - v[p, k - 1] >= 0`` (``x >= 0``: once completed, a project stays so). It is
+    the same program (and the same relaxation): ``x`` is integral iff ``v`` is. With a
+    lifetime covering the horizon a project completed in ``y_k`` runs in every later year,
+    so in ``A T`` the column ``v[p, k]`` enters only year ``k``'s amounts, where
+    ``x[p, k]`` enters every later year's: fewer non-zeros.
+
+    Returns
+    -------
+    tuple of LinearProgram and scipy.sparse.csr_matrix
+        The program in ``v`` (the columns of ``x`` hold ``v``; its rows are ``lp``'s, then
+        ``portfolio-producing``) and ``T`` (``x = T @ v`` on all columns).
+    """
+    n = lp.shape[1]
+    prev = np.full_like(xcol, -1)
+    prev[:, 1:] = xcol[:, :-1]
+    pair = (xcol >= 0) & (prev >= 0)
+    cur, before = xcol[pair], prev[pair]
+    t = sp.csr_matrix(
+        (
+            np.r_[np.ones(n), -np.ones(len(cur))],
+            (np.r_[np.arange(n), cur], np.r_[np.arange(n), before]),
+        ),
+        shape=(n, n),
+    )
+    out = replace(lp, A=(lp.A @ t).tocsr(), c=np.asarray(t.T @ lp.c).ravel())
+    out.A.eliminate_zeros()
+    k = len(cur)
+    mono = sp.csr_matrix(
+        (np.r_[np.ones(k), -np.ones(k)], (np.r_[np.arange(k), np.arange(k)], np.r_[cur, before])),
+        shape=(k, n),
+    )
+    p_idx, y_idx = np.nonzero(pair)
+    labels = [f"{p}@{y}" for p, y in zip(p_idx, y_idx, strict=True)]
+    out = add_rows(out, "portfolio-producing", labels, mono, lower=0.0)
+    return out, t
+
+
+def _jobs_costs(
+    pp: PathwayProgram, inputs: list[xr.Dataset], year_lps: list[LinearProgram], share: np.ndarray
+) -> np.ndarray:
+    """Return the stacked program's minimised jobs objective: minus each year's weighted jobs.
+
+    As :func:`~resourcemodel.portfolio.select.build_program`: a process's ``jobs`` per
+    unit of output per year on its production, each year times its objective weight; every
+    other column (sources, the pathway's builds) costs nothing.
+    """
+    c = np.zeros(pp.lp.shape[1])
+    for j, (ds, lp) in enumerate(zip(inputs, year_lps, strict=True)):
+        x = lp.variables["production"].index
+        per_job = np.nan_to_num(np.asarray(ds["jobs"].values, float)) / share[j]
+        c[x.ravel() + pp.col_start[j]] = (
+            -pp.weights[j] * np.broadcast_to(per_job[:, None], x.shape).ravel()
+        )
+    return c
 
 
 def _year_limits(year_budget: float | dict[int, float], years: np.ndarray) -> np.ndarray:
@@ -369,13 +495,6 @@ def _year_limits(year_budget: float | dict[int, float], years: np.ndarray) -> np
         )
         raise InputError(msg)
     return np.array([float(year_budget.get(int(y), np.inf)) for y in years])
-
-
-def _solve(lp: LinearProgram, backend: str, **options: Any) -> SolveResult:
-    options = {k: v for k, v in options.items() if v is not None}
-    if backend != "highs" and "mip_rel_gap" in options:
-        options["options"] = [f"ratioGap {options.pop('mip_rel_gap')}"]
-    return run(lp, backend, **options)
 
 
 def _assemble(
@@ -447,7 +566,6 @@ def _assemble(
     ds.attrs.update(
         scenario=s.case.name,
         objective=float(result.objective),
-        objective_unit="USD",
         mip_bound=float(result.mip_bound),
         mip_gap=float(result.mip_gap),
         status=str(result.status),
@@ -466,8 +584,10 @@ def schedule_text(ds: xr.Dataset, top: int = 10) -> str:
         f"Portfolio over the pathway of {ds.attrs.get('scenario', '')!r}: "
         f"{int(done.sum())} of {done.size} projects completed, "
         f"{float(ds['remaining_investment'].values[done].sum()):,.4g} MUSD remaining investment.",
-        f"  objective {ds.attrs['objective']:,.0f} USD (discounted); LP relaxation bound "
-        f"{ds.attrs.get('relaxation_bound', np.nan):,.0f}; MIP gap {ds.attrs['mip_gap']:.2e}",
+        f"  objective {ds.attrs['objective']:,.0f} {ds.attrs.get('objective_unit', 'USD')} "
+        f"({ds.attrs.get('objective_name', 'value added')}, discounted); "
+        f"LP relaxation bound {ds.attrs.get('relaxation_bound', np.nan):,.0f}; "
+        f"MIP gap {ds.attrs['mip_gap']:.2e}",
         "  year   completed   MUSD   value added (USD/yr)   freshwater   projects' jobs",
     ]
     unit = ds["freshwater"].attrs.get("units", "")
@@ -487,4 +607,10 @@ def schedule_text(ds: xr.Dataset, top: int = 10) -> str:
         )
     if done.sum() > top:
         lines.append(f"    ... {int(done.sum()) - top} more")
+    if "why_not" in ds and (~done).any():
+        out = np.flatnonzero(~done)
+        net = np.nan_to_num(ds["net_value"].values[out], nan=-np.inf)
+        lines.append("  Never completed, nearest first (why not, at the duals):")
+        for i in out[np.argsort(-net, kind="stable")][:top]:
+            lines.append(f"    {ds['project'].values[i]}: {ds['why_not'].values[i]}")
     return "\n".join(lines)
