@@ -97,7 +97,11 @@ def test_brief_with_results_adds_the_section(res: xr.Dataset) -> None:
     assert "Cooling-water recycling" in html
     alone = rm.brief(pathway=res)
     assert isinstance(alone, str)
-    assert "Pathway brief: two_years" in alone
+    # The title is the file's, from run_pathway's own run card (not the CLI's).
+    assert "Pathway brief: Two years, one build with a lead time" in alone
+    persian = rm.brief(pathway=res, lang="fa")
+    assert isinstance(persian, str)
+    assert "دو سال، یک سرمایه‌گذاری با زمان ساخت" in persian
 
 
 def test_brief_files_in_every_format(res: xr.Dataset, tmp_path: Path) -> None:

@@ -62,6 +62,22 @@ def test_two_year_example_perfect_foresight_by_hand() -> None:
     assert float(res["cost_measures"].sum()) == 0.0
 
 
+def test_results_carry_the_scenario_texts_in_the_run_card() -> None:
+    """run_pathway's attrs hold the file's name, description, title and summary (both
+    languages) and the chain of files, as rm.run's run card does."""
+    res = run_pathway(TWO_YEARS)
+    spec = load_pathway(TWO_YEARS).scenario
+    assert res.attrs["scenario"] == spec.name == "two_years"
+    assert res.attrs["title"] == "Two years, one build with a lead time"
+    assert res.attrs["title_fa"] == "دو سال، یک سرمایه‌گذاری با زمان ساخت"
+    assert res.attrs["summary"].startswith("The measure_payoff mill over 1404-1405")
+    assert res.attrs["description"] == spec.description != ""
+    assert res.attrs["scenario_chain"] == '["two_years"]'  # names down the chain
+    single = rm.run(TWO_YEARS)
+    for key in ("scenario", "description", "title", "title_fa", "summary", "scenario_chain"):
+        assert res.attrs[key] == single.attrs[key], key
+
+
 def test_totals_add_up_to_the_discounted_objective() -> None:
     """objective = sum over years of weight x (operations + capital charges)."""
     res = run_pathway(TWO_YEARS)

@@ -490,6 +490,23 @@ def assemble_pathway(
     return ds
 
 
+def run_card(pathway: Pathway, backend: str, name: str | None = None) -> dict[str, Any]:
+    """Return the run card of a pathway's results, as :func:`resourcemodel.run` writes it.
+
+    The scenario's name (or ``name``), description, planner texts (``title``, ``summary``
+    and their ``_fa`` versions, ``description_fa``), the chain of files and the backend;
+    briefs take the title from here.
+    """
+    spec = pathway.scenario
+    return {
+        "scenario": name or spec.name,
+        "description": spec.description,
+        **spec.texts,
+        "scenario_chain": list(spec.chain),
+        "backend": backend,
+    }
+
+
 def run_pathway(
     path: str | Path | Pathway,
     backend: str = "highs",
@@ -515,8 +532,7 @@ def run_pathway(
     pp, result, info = solve_pathway(
         pathway, inputs, lps, foresight=foresight, backend=backend, **solver_options
     )
-    card = {"scenario": pathway.scenario.name, "backend": backend}
-    ds = assemble_pathway(pp, result, inputs, pathway, card)
+    ds = assemble_pathway(pp, result, inputs, pathway, run_card(pathway, backend))
     ds.attrs["foresight"] = info["foresight"]
     ds.attrs["solve_steps"] = json.dumps(info["steps"])
     if "mip_start" in info:
