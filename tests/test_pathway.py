@@ -78,6 +78,56 @@ def test_results_carry_the_scenario_texts_in_the_run_card() -> None:
         assert res.attrs[key] == single.attrs[key], key
 
 
+def test_results_carry_the_candidates_data() -> None:
+    """The two-year example's one candidate, mill/recycling: lifetime 10, lead time 1, so
+    the earliest year in service 1404 + 1 = 1405; no capital_cost, so the annuity is the
+    measure_cost 100 USD/yr and the capital cost its present value over 10 years at 10%,
+    100 x (1 - 1.1^-10) / 0.1 = 614.4567 USD. The build's charge is build x annuity."""
+    res = run_pathway(TWO_YEARS)
+    cand = res.sel(candidate="mill/recycling")
+    assert res["candidate"].values.tolist() == ["mill/recycling"]
+    assert cand["candidate_plant"].item() == "mill"
+    assert cand["candidate_measure"].item() == "recycling"
+    assert cand["candidate_lifetime"].item() == 10.0
+    assert cand["candidate_lead_time"].item() == 1.0
+    assert cand["candidate_earliest"].item() == 1405.0
+    assert cand["candidate_annuity"].item() == pytest.approx(100.0)
+    assert cand["candidate_capital_cost"].item() == pytest.approx(614.456711, rel=1e-8)
+    assert not cand["candidate_capital_given"].item()
+    assert not cand["candidate_integer"].item()
+    assert res["candidate_capital_cost"].attrs["units"] == "USD"
+    assert res["candidate_annuity"].attrs["units"] == "USD/yr"
+    assert res["candidate_lead_time"].attrs["units"] == "years"
+    build = res["build"].sel(plant="mill", measure="recycling", year=1404).item()
+    charge = res["capital_charge"].sel(plant="mill", measure="recycling", year=1405).item()
+    assert charge == pytest.approx(build * cand["candidate_annuity"].item(), rel=1e-9)
+
+
+def test_candidate_data_of_a_source_and_a_given_capital_cost(tmp_path: Path) -> None:
+    """A capital_cost given is the candidate's (per whole measure) and its annuity is
+    capital_cost x r / (1 - (1 + r)^-L): 800 x 0.1 / (1 - 1.1^-10) = 130.196 USD/yr; a
+    source candidate reports its capacity and capital."""
+    text = TWO_YEARS.read_text(encoding="utf-8").replace(
+        "lead_time = 1\n", "lead_time = 1\ncapital_cost = 800\nearliest = 1405\n", 1
+    )
+    text += (
+        '\n[[candidate]]\nsource = "river"\ncapacity = 50\ncapital_cost = 1000\n'
+        "lifetime = 5\nlead_time = 0\n"
+    )
+    res = run_pathway(_write(tmp_path, text))
+    mill = res.sel(candidate="mill/recycling")
+    assert mill["candidate_capital_cost"].item() == 800.0
+    assert bool(mill["candidate_capital_given"].item())
+    assert mill["candidate_annuity"].item() == pytest.approx(annuity(800.0, 0.1, 10.0))
+    assert mill["candidate_annuity"].item() == pytest.approx(130.196, abs=1e-3)
+    river = res.sel(candidate="river")
+    assert river["candidate_source"].item() == "river"
+    assert river["candidate_capacity"].item() == 50.0
+    assert river["candidate_capital_cost"].item() == 1000.0
+    assert river["candidate_earliest"].item() == 1404.0  # lead time 0
+    assert np.isnan(mill["candidate_capacity"].item())
+
+
 def test_totals_add_up_to_the_discounted_objective() -> None:
     """objective = sum over years of weight x (operations + capital charges)."""
     res = run_pathway(TWO_YEARS)

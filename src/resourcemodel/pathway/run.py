@@ -34,7 +34,7 @@ from resourcemodel.backends.base import Ranging
 from resourcemodel.backends.highs import HighsBackend, to_highs_lp
 from resourcemodel.formulation import Options, build
 from resourcemodel.pathway.spec import FORESIGHTS, Pathway, load_pathway
-from resourcemodel.pathway.stack import PathwayProgram, stack
+from resourcemodel.pathway.stack import PathwayProgram, candidate_data, stack
 from resourcemodel.pathway.years import year_inputs
 from resourcemodel.program import Block, LinearProgram
 from resourcemodel.results import assemble
@@ -458,6 +458,8 @@ def assemble_pathway(
             {"units": "USD", "description": "Annuities of source capacity alive in the year."},
         )
         capital_year = capital_year + charge.sum(axis=0)
+    if pathway.candidates:
+        ds = xr.merge([ds, candidate_data(inputs[0], pathway)], combine_attrs="override")
     ds["capital_charge_year"] = (
         "year",
         capital_year,
