@@ -94,7 +94,7 @@ def solve_pathway(
                     "seconds": result.runtime,
                 }
             )
-            if not result.status.is_ok:
+            if not result.has_solution:  # a MILP step at its time limit keeps its incumbent
                 return step, result, info
             for name, arr in fixed.items():
                 if name not in step.lp.variables:
