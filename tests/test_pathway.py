@@ -146,6 +146,60 @@ def test_integer_build_takes_the_whole_measure(tmp_path: Path) -> None:
     assert res["build"].sel(plant="mill", measure="recycling", year=1404).item() == 1.0
 
 
+def test_a_variant_inherits_the_pathway_and_changes_a_candidate(tmp_path: Path) -> None:
+    """A file extending the two-year example, with an empty [pathway] and a candidate naming
+    the same plant and measure with integer = true, is the integer example: its years,
+    rate, trajectory and the candidate's lifetime and lead time are the parent's, and the
+    whole measure is built in 1404 and charged 100 USD in 1405: 500 + 100 / 1.1."""
+    (tmp_path / "two_years.toml").write_text(TWO_YEARS.read_text(encoding="utf-8"), "utf-8")
+    child = _write(
+        tmp_path,
+        'name = "lumpy"\nextends = ["two_years"]\n[pathway]\n'
+        '[[candidate]]\nplant = "mill"\nmeasure = "recycling"\ninteger = true\n',
+        "lumpy.toml",
+    )
+    parent, variant = load_pathway(TWO_YEARS), load_pathway(child)
+    assert (variant.years, variant.weights) == (parent.years, parent.weights)
+    assert variant.discount_rate == parent.discount_rate == 0.1
+    assert variant.trajectories == parent.trajectories
+    (cand,) = variant.candidates
+    assert cand.integer and (cand.lifetime, cand.lead_time) == (10.0, 1.0)
+    assert "lumpy.toml, [[candidate]] #1 (changing two_years.toml" in cand.origin
+    res = run_pathway(child)
+    assert res.attrs["objective"] == pytest.approx(500 + 100 / 1.1, rel=1e-9)
+    # A child giving years drops the parent's years and weights.
+    years = _write(tmp_path, 'extends = ["two_years"]\n[pathway]\nyears = [1404]\n', "y.toml")
+    assert load_pathway(years).years == (1404,) and load_pathway(years).weights == (1,)
+
+
+def test_the_shipped_lumpy_variant_is_the_pathway_with_plant_scale_builds_whole() -> None:
+    """scenarios/pathway-1404-1424-lumpy.toml: the shipped pathway, the candidates of
+    plant-scale measures integer, every other key and candidate the parent's."""
+    parent = load_pathway(ROOT / "scenarios/pathway-1404-1424.toml")
+    lumpy = load_pathway(ROOT / "scenarios/pathway-1404-1424-lumpy.toml")
+    assert (lumpy.years, lumpy.weights, lumpy.discount_rate, lumpy.foresight, lumpy.view) == (
+        parent.years,
+        parent.weights,
+        parent.discount_rate,
+        parent.foresight,
+        parent.view,
+    )
+    assert lumpy.trajectories == parent.trajectories
+    assert lumpy.scenario.changes == parent.scenario.changes
+    plant_scale = {"M1", "M4", "M5", "M6", "M7", "M8", "M9", "M12"}
+    assert len(lumpy.candidates) == len(parent.candidates)
+    for a, b in zip(parent.candidates, lumpy.candidates, strict=True):
+        assert (a.plant, a.measure, a.source, a.lifetime, a.capital_cost, a.lead_time) == (
+            b.plant,
+            b.measure,
+            b.source,
+            b.lifetime,
+            b.capital_cost,
+            b.lead_time,
+        )
+        assert b.integer == (b.measure in plant_scale), b.measure
+
+
 def test_myopic_costs_more_than_perfect_on_the_example() -> None:
     """Myopic, one year per step: 1404 sees no year where a build could serve and builds
     nothing; 1405 goes 190 m3 short (19 t, 950 USD): 500 + 950 / 1.1."""
