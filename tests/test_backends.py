@@ -96,6 +96,7 @@ def test_milp_at_the_time_limit_keeps_the_incumbent() -> None:
     assert res.mip_bound <= res.objective + 1e-9
     assert res.mip_gap == pytest.approx((res.objective - res.mip_bound) / res.objective, rel=1e-6)
     assert "not proven optimal" in res.message
+    assert "duals from the LP with integer adoption fixed" in res.message
     assert np.isfinite(res.row_dual).all()  # duals of the LP with the binaries fixed
 
 

@@ -220,21 +220,21 @@ class HighsBackend(Backend):
         if lp.is_mip:
             mip_bound = lp.objective_sign * float(info.mip_dual_bound)
             mip_gap = float(info.mip_gap)
-        if incumbent:
-            meta["message"] = (
-                f"{meta['message']}: the best integer solution found (not proven optimal), "
-                f"objective {lp.objective_sign * objective:.6g}, bound {mip_bound:.6g}, "
-                f"relative gap {mip_gap:.3g}"
-            )
-            warnings.warn(
-                f"HiGHS stopped at its {status.value.replace('_', ' ')} with a feasible "
-                f"integer solution that is not proven optimal: objective "
-                f"{lp.objective_sign * objective:.6g}, best bound {mip_bound:.6g}, relative "
-                f"gap {mip_gap:.3g}. The result is that solution (status "
-                f"{status.value!r}); raise time_limit for a proven optimum.",
-                SolverLimitWarning,
-                stacklevel=2,
-            )
+            if incumbent:
+                meta["message"] = (
+                    f"{meta['message']}: the best integer solution found (not proven optimal), "
+                    f"objective {lp.objective_sign * objective:.6g}, bound {mip_bound:.6g}, "
+                    f"relative gap {mip_gap:.3g}"
+                )
+                warnings.warn(
+                    f"HiGHS stopped at its {status.value.replace('_', ' ')} with a feasible "
+                    f"integer solution that is not proven optimal: objective "
+                    f"{lp.objective_sign * objective:.6g}, best bound {mip_bound:.6g}, relative "
+                    f"gap {mip_gap:.3g}. The result is that solution (status "
+                    f"{status.value!r}); raise time_limit for a proven optimum.",
+                    SolverLimitWarning,
+                    stacklevel=2,
+                )
             h2 = self._new(lp)
             fixed = to_highs_lp(lp)
             fixed.integrality_ = []
