@@ -9,8 +9,8 @@ The shipped ``scenarios/pathway-1404-1424.toml`` with every year 1404-1423 model
 - ``lp``: the HiGHS backend on the stacked LP without ranging (the solve itself);
 - ``lp+ranging``: the backend as a pathway run uses it (ranging and one-sided duals);
 - ``raw highspy``: ``highspy.Highs`` on the same matrix (``to_highs_lp``), default options;
-- ``milp``: the candidates of plant-scale equipment all-or-nothing (:data:`LUMPY`, or the
-  scenario's own ``integer = true`` where it has any), solved as a pathway run does
+- ``milp``: the candidates of ``scenarios/pathway-1404-1424-lumpy.toml`` (plant-scale
+  equipment all-or-nothing, :data:`LUMPY_SCENARIO`), solved as a pathway run does
   (relaxation, rounded start, HiGHS MIP to ``mip_rel_gap`` 1e-4, duals with builds
   fixed), and ``raw highspy`` on the same MILP without the start (``--raw-mip-limit``);
 - ``milp_all``: every candidate all-or-nothing (a stress case), within ``--all-limit``
@@ -45,12 +45,8 @@ from resourcemodel.pathway import Pathway, load_pathway, prepare, solve_pathway,
 ROOT = Path(__file__).resolve().parents[1]
 T = TypeVar("T")
 SCENARIO = ROOT / "scenarios" / "pathway-1404-1424.toml"
-#: Measures built as one unit at a plant: a wastewater network and plant (M1), dry or
-#: hybrid cooling (M4, M5), a ZLD plant (M6), a top-pressure turbine (M7), coke dry
-#: quenching (M8), hot-DRI conveyors (M9), a kiln waste-heat power plant (M12). Motors
-#: and drives (M11), efficiency programmes (M13, M14) and solar PV (M15) come in small
-#: pieces and stay continuous.
-LUMPY = ("M1", "M4", "M5", "M6", "M7", "M8", "M9", "M12")
+#: The shipped variant with the plant-scale measures integer (the reasons are in the file).
+LUMPY_SCENARIO = ROOT / "scenarios" / "pathway-1404-1424-lumpy.toml"
 
 
 def _median(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
@@ -66,15 +62,13 @@ def _median(fn: Callable[[], T], repeat: int) -> tuple[float, T, float]:
 
 
 def lumpy(pathway: Pathway, every: bool = False) -> Pathway:
-    """Return ``pathway`` with its plant-scale candidates (or ``every`` one) integer."""
-    own = any(c.integer for c in pathway.candidates)
-    return dataclasses.replace(
-        pathway,
-        candidates=tuple(
-            dataclasses.replace(c, integer=every or c.integer or (not own and c.measure in LUMPY))
-            for c in pathway.candidates
-        ),
-    )
+    """Return ``pathway`` with the candidates of :data:`LUMPY_SCENARIO` (or ``every`` one
+    all-or-nothing)."""
+    if every:
+        candidates = tuple(dataclasses.replace(c, integer=True) for c in pathway.candidates)
+    else:
+        candidates = load_pathway(LUMPY_SCENARIO).candidates
+    return dataclasses.replace(pathway, candidates=candidates)
 
 
 def raw_highspy(lp: Any, time_limit: float | None = None) -> dict[str, Any]:

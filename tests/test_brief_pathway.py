@@ -23,7 +23,7 @@ from resourcemodel.brief import pathway as section
 from resourcemodel.brief.document import build
 from resourcemodel.cli import main
 from resourcemodel.pathway import run_pathway
-from resourcemodel.pathway.plots import build_plan, capacity_plan
+from resourcemodel.pathway.plots import BUILD_TOL, build_plan, capacity_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 TWO_YEARS = ROOT / "src/resourcemodel/examples_data/pathways/two_years.toml"
@@ -53,14 +53,19 @@ def test_headline_is_the_hand_derivation(res: xr.Dataset) -> None:
 
 def test_plan_table_is_the_results(res: xr.Dataset) -> None:
     """One row: recycling at the mill, decided 1404, in service 1405 (lead time 1 year),
-    95% built, charged 95 USD/yr = 9.5e-5 MUSD/yr; the numbers are the results'."""
+    95% built, whole capital cost 0.95 x 614.46 = 583.73 USD (no capital_cost in the file:
+    the present value of 100 USD/yr over 10 years at 10%, 100 x (1 - 1.1^-10) / 0.1),
+    charged 95 USD/yr = 9.5e-5 MUSD/yr; the numbers are the results'."""
     table, more = section.plan_table(res, "en")
     assert more == 0
-    assert table.rows == [["Cooling-water recycling", "Mill", "1404", "1405", "95%", "0.000095"]]
+    assert table.rows == [
+        ["Cooling-water recycling", "Mill", "1404", "1405", "95%", "0.000584", "0.000095"]
+    ]
     built = float(res["build"].sel(plant="mill", measure="recycling", year=1404))
     charge = float(res["capital_charge"].sel(plant="mill", measure="recycling").max())
     assert _plain(table.rows[0][4]) / 100 == pytest.approx(built, rel=1e-3)
-    assert _plain(table.rows[0][5]) == pytest.approx(charge * 1e-6, rel=1e-3)
+    assert _plain(table.rows[0][5]) == pytest.approx(0.95 * 614.4567 * 1e-6, rel=1e-3)
+    assert _plain(table.rows[0][6]) == pytest.approx(charge * 1e-6, rel=1e-3)
     assert float(res["capital_charge"].sel(plant="mill", measure="recycling", year=1404)) == 0.0
 
 
@@ -97,7 +102,11 @@ def test_brief_with_results_adds_the_section(res: xr.Dataset) -> None:
     assert "Cooling-water recycling" in html
     alone = rm.brief(pathway=res)
     assert isinstance(alone, str)
-    assert "Pathway brief: two_years" in alone
+    # The title is the file's, from run_pathway's own run card (not the CLI's).
+    assert "Pathway brief: Two years, one build with a lead time" in alone
+    persian = rm.brief(pathway=res, lang="fa")
+    assert isinstance(persian, str)
+    assert "دو سال، یک سرمایه‌گذاری با زمان ساخت" in persian
 
 
 def test_brief_files_in_every_format(res: xr.Dataset, tmp_path: Path) -> None:
@@ -105,7 +114,8 @@ def test_brief_files_in_every_format(res: xr.Dataset, tmp_path: Path) -> None:
     pdf = rm.brief(pathway=res, lang="fa", format="pdf", out=tmp_path / "pw.pdf")
     assert Path(pdf).read_bytes()[:4] == b"%PDF"
     md = Path(rm.brief(pathway=res, format="md", out=tmp_path / "pw.md"))
-    assert "| Cooling-water recycling | Mill | 1404 | 1405 | 95% | 0.000095 |" in md.read_text()
+    row = "| Cooling-water recycling | Mill | 1404 | 1405 | 95% | 0.000584 | 0.000095 |"
+    assert row in md.read_text()
     assert len(list((tmp_path / "pw_charts").glob("*pathway*.png"))) == 3
 
 
@@ -135,12 +145,27 @@ def test_isfahan_plan_is_the_results() -> None:
     assert more == 0 and len(table.rows) == len(capacity) + len(plan) and len(plan) > 0
     for row, cap in zip(table.rows, capacity.itertuples(), strict=False):
         assert row[0] == f"More capacity at {cap.source}"
-        assert row[2] == str(cap.decided)
-        assert _plain(row[5]) == pytest.approx(cap.charge_musd_per_year, rel=5e-3)
+        assert row[2:4] == [str(cap.decided), str(cap.in_service)]
+        assert _plain(row[5]) == pytest.approx(cap.capital_musd, rel=5e-3)
+        assert _plain(row[6]) == pytest.approx(cap.charge_musd_per_year, rel=5e-3)
     for row, ref in zip(table.rows[len(capacity) :], plan.itertuples(), strict=True):
-        assert row[:3] == [ref.measure, ref.plant, str(ref.decided)]
+        assert row[:4] == [ref.measure, ref.plant, str(ref.decided), str(ref.in_service)]
         assert _plain(row[4]) / 100 == pytest.approx(ref.built_share, rel=5e-3)
-        assert _plain(row[5]) == pytest.approx(ref.charge_musd_per_year, rel=5e-3)
+        assert _plain(row[5]) == pytest.approx(ref.capital_musd, rel=5e-3)
+        assert _plain(row[6]) == pytest.approx(ref.charge_musd_per_year, rel=5e-3)
+    # In service from the data: decided + the candidate's lead time (not a representative
+    # year when the lead time is shorter than the gap: 1404 + 3 = 1407).
+    built = ds["build"].to_series().dropna()
+    lead = ds["candidate_lead_time"]
+    expected = sorted(
+        (int(y), int(y + lead.sel(candidate=f"{p}/{m}")), round(v, 6))
+        for (p, m, y), v in built[built > BUILD_TOL].items()
+    )
+    got = sorted(
+        zip(plan["decided"], plan["in_service"], plan["built_share"].round(6), strict=True)
+    )
+    assert got == expected
+    assert any(y not in ds["year"].values for _, y, _ in got)
     kept, left = section.plan_table(ds, "en")
     assert len(kept.rows) == min(section.MAX_BUILDS, len(capacity) + len(plan))
     assert left == len(capacity) + len(plan) - len(kept.rows)
@@ -160,7 +185,7 @@ def test_isfahan_plan_is_the_results() -> None:
 def test_source_capacity_is_a_row_of_the_plan(tmp_path: Path) -> None:
     """The river enlarged by 200 m3/yr (capital 400 USD, 10 years, r = 10%, one year to
     build; tests/test_pathway.py): 0.95 of it, 190 m3/yr, is decided in 1404 and in service
-    in 1405, charged 0.95 x 65.10 = 61.85 USD/yr."""
+    in 1405, costs 0.95 x 400 = 380 USD of capital, charged 0.95 x 65.10 = 61.85 USD/yr."""
     from resourcemodel.pathway import annuity
 
     text = TWO_YEARS.read_text(encoding="utf-8")
@@ -181,6 +206,7 @@ def test_source_capacity_is_a_row_of_the_plan(tmp_path: Path) -> None:
             "1404",
             "1405",
             "190 m3/yr",
+            i18n.number(380 * 1e-6, "en"),
             i18n.number(charge * 1e-6, "en"),
         ]
     ]

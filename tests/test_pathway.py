@@ -62,6 +62,72 @@ def test_two_year_example_perfect_foresight_by_hand() -> None:
     assert float(res["cost_measures"].sum()) == 0.0
 
 
+def test_results_carry_the_scenario_texts_in_the_run_card() -> None:
+    """run_pathway's attrs hold the file's name, description, title and summary (both
+    languages) and the chain of files, as rm.run's run card does."""
+    res = run_pathway(TWO_YEARS)
+    spec = load_pathway(TWO_YEARS).scenario
+    assert res.attrs["scenario"] == spec.name == "two_years"
+    assert res.attrs["title"] == "Two years, one build with a lead time"
+    assert res.attrs["title_fa"] == "دو سال، یک سرمایه‌گذاری با زمان ساخت"
+    assert res.attrs["summary"].startswith("The measure_payoff mill over 1404-1405")
+    assert res.attrs["description"] == spec.description != ""
+    assert res.attrs["scenario_chain"] == '["two_years"]'  # names down the chain
+    single = rm.run(TWO_YEARS)
+    for key in ("scenario", "description", "title", "title_fa", "summary", "scenario_chain"):
+        assert res.attrs[key] == single.attrs[key], key
+
+
+def test_results_carry_the_candidates_data() -> None:
+    """The two-year example's one candidate, mill/recycling: lifetime 10, lead time 1, so
+    the earliest year in service 1404 + 1 = 1405; no capital_cost, so the annuity is the
+    measure_cost 100 USD/yr and the capital cost its present value over 10 years at 10%,
+    100 x (1 - 1.1^-10) / 0.1 = 614.4567 USD. The build's charge is build x annuity."""
+    res = run_pathway(TWO_YEARS)
+    cand = res.sel(candidate="mill/recycling")
+    assert res["candidate"].values.tolist() == ["mill/recycling"]
+    assert cand["candidate_plant"].item() == "mill"
+    assert cand["candidate_measure"].item() == "recycling"
+    assert cand["candidate_lifetime"].item() == 10.0
+    assert cand["candidate_lead_time"].item() == 1.0
+    assert cand["candidate_earliest"].item() == 1405.0
+    assert cand["candidate_annuity"].item() == pytest.approx(100.0)
+    assert cand["candidate_capital_cost"].item() == pytest.approx(614.456711, rel=1e-8)
+    assert not cand["candidate_capital_given"].item()
+    assert not cand["candidate_integer"].item()
+    assert res["candidate_capital_cost"].attrs["units"] == "USD"
+    assert res["candidate_annuity"].attrs["units"] == "USD/yr"
+    assert res["candidate_lead_time"].attrs["units"] == "years"
+    build = res["build"].sel(plant="mill", measure="recycling", year=1404).item()
+    charge = res["capital_charge"].sel(plant="mill", measure="recycling", year=1405).item()
+    assert charge == pytest.approx(build * cand["candidate_annuity"].item(), rel=1e-9)
+
+
+def test_candidate_data_of_a_source_and_a_given_capital_cost(tmp_path: Path) -> None:
+    """A capital_cost given is the candidate's (per whole measure) and its annuity is
+    capital_cost x r / (1 - (1 + r)^-L): 800 x 0.1 / (1 - 1.1^-10) = 130.196 USD/yr; a
+    source candidate reports its capacity and capital."""
+    text = TWO_YEARS.read_text(encoding="utf-8").replace(
+        "lead_time = 1\n", "lead_time = 1\ncapital_cost = 800\nearliest = 1405\n", 1
+    )
+    text += (
+        '\n[[candidate]]\nsource = "river"\ncapacity = 50\ncapital_cost = 1000\n'
+        "lifetime = 5\nlead_time = 0\n"
+    )
+    res = run_pathway(_write(tmp_path, text))
+    mill = res.sel(candidate="mill/recycling")
+    assert mill["candidate_capital_cost"].item() == 800.0
+    assert bool(mill["candidate_capital_given"].item())
+    assert mill["candidate_annuity"].item() == pytest.approx(annuity(800.0, 0.1, 10.0))
+    assert mill["candidate_annuity"].item() == pytest.approx(130.196, abs=1e-3)
+    river = res.sel(candidate="river")
+    assert river["candidate_source"].item() == "river"
+    assert river["candidate_capacity"].item() == 50.0
+    assert river["candidate_capital_cost"].item() == 1000.0
+    assert river["candidate_earliest"].item() == 1404.0  # lead time 0
+    assert np.isnan(mill["candidate_capacity"].item())
+
+
 def test_totals_add_up_to_the_discounted_objective() -> None:
     """objective = sum over years of weight x (operations + capital charges)."""
     res = run_pathway(TWO_YEARS)
@@ -78,6 +144,60 @@ def test_integer_build_takes_the_whole_measure(tmp_path: Path) -> None:
     res = run_pathway(_write(tmp_path, text))
     assert res.attrs["objective"] == pytest.approx(500 + 100 / 1.1, rel=1e-9)
     assert res["build"].sel(plant="mill", measure="recycling", year=1404).item() == 1.0
+
+
+def test_a_variant_inherits_the_pathway_and_changes_a_candidate(tmp_path: Path) -> None:
+    """A file extending the two-year example, with an empty [pathway] and a candidate naming
+    the same plant and measure with integer = true, is the integer example: its years,
+    rate, trajectory and the candidate's lifetime and lead time are the parent's, and the
+    whole measure is built in 1404 and charged 100 USD in 1405: 500 + 100 / 1.1."""
+    (tmp_path / "two_years.toml").write_text(TWO_YEARS.read_text(encoding="utf-8"), "utf-8")
+    child = _write(
+        tmp_path,
+        'name = "lumpy"\nextends = ["two_years"]\n[pathway]\n'
+        '[[candidate]]\nplant = "mill"\nmeasure = "recycling"\ninteger = true\n',
+        "lumpy.toml",
+    )
+    parent, variant = load_pathway(TWO_YEARS), load_pathway(child)
+    assert (variant.years, variant.weights) == (parent.years, parent.weights)
+    assert variant.discount_rate == parent.discount_rate == 0.1
+    assert variant.trajectories == parent.trajectories
+    (cand,) = variant.candidates
+    assert cand.integer and (cand.lifetime, cand.lead_time) == (10.0, 1.0)
+    assert "lumpy.toml, [[candidate]] #1 (changing two_years.toml" in cand.origin
+    res = run_pathway(child)
+    assert res.attrs["objective"] == pytest.approx(500 + 100 / 1.1, rel=1e-9)
+    # A child giving years drops the parent's years and weights.
+    years = _write(tmp_path, 'extends = ["two_years"]\n[pathway]\nyears = [1404]\n', "y.toml")
+    assert load_pathway(years).years == (1404,) and load_pathway(years).weights == (1,)
+
+
+def test_the_shipped_lumpy_variant_is_the_pathway_with_plant_scale_builds_whole() -> None:
+    """scenarios/pathway-1404-1424-lumpy.toml: the shipped pathway, the candidates of
+    plant-scale measures integer, every other key and candidate the parent's."""
+    parent = load_pathway(ROOT / "scenarios/pathway-1404-1424.toml")
+    lumpy = load_pathway(ROOT / "scenarios/pathway-1404-1424-lumpy.toml")
+    assert (lumpy.years, lumpy.weights, lumpy.discount_rate, lumpy.foresight, lumpy.view) == (
+        parent.years,
+        parent.weights,
+        parent.discount_rate,
+        parent.foresight,
+        parent.view,
+    )
+    assert lumpy.trajectories == parent.trajectories
+    assert lumpy.scenario.changes == parent.scenario.changes
+    plant_scale = {"M1", "M4", "M5", "M6", "M7", "M8", "M9", "M12"}
+    assert len(lumpy.candidates) == len(parent.candidates)
+    for a, b in zip(parent.candidates, lumpy.candidates, strict=True):
+        assert (a.plant, a.measure, a.source, a.lifetime, a.capital_cost, a.lead_time) == (
+            b.plant,
+            b.measure,
+            b.source,
+            b.lifetime,
+            b.capital_cost,
+            b.lead_time,
+        )
+        assert b.integer == (b.measure in plant_scale), b.measure
 
 
 def test_myopic_costs_more_than_perfect_on_the_example() -> None:

@@ -49,6 +49,9 @@ def test_build_plan_is_the_one_build_of_the_example(res) -> None:
     assert row["decided"] == 1404
     assert row["built_share"] == pytest.approx(0.95)
     assert row["charge_musd_per_year"] == pytest.approx(95e-6)
+    # In service: 1404 + lead time 1; whole capital cost 0.95 x 100 x (1 - 1.1^-10) / 0.1.
+    assert row["in_service"] == 1405
+    assert row["capital_musd"] == pytest.approx(0.95 * 614.456711 * 1e-6, rel=1e-8)
     fig = plot_build_timeline(res)
     offsets = fig.axes[0].collections[0].get_offsets()
     np.testing.assert_allclose(np.asarray(offsets), [[1404.0, 0.0]])

@@ -161,3 +161,29 @@ def test_isfahan_desal_phase_costs_follow_the_review() -> None:
     assert phases["desal_phase2"].capital_cost == pytest.approx(30 * per_unit)
     assert phases["desal_phase3"].capital_cost == pytest.approx(130 * per_unit)
     assert phases["desal_phase2"].capacity + phases["desal_phase3"].capacity == 200 - 40
+
+
+def test_diff_of_a_pathway_file_shows_the_dated_changes_by_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``resourcemodel diff``: the main table is the first year's (1404, the river at its
+    case value 450 m3, so nothing differs), then the dated change with the years it applies
+    in (550 m3 from 1409: 1409 and 1414) and the trajectory's factors by year (linear from
+    1 in 1404 to 0.5 in 1414: 0.75 in 1409)."""
+    from resourcemodel.cli import main
+
+    text = HEAD + WET.replace("YEARS", '"1409.."')
+    text += (
+        '[[trajectory]]\nparameter = "demand"\npath = { 1404 = 1.0, 1414 = 0.5 }\n'
+        'note = "example"\n'
+    )
+    path = _write(tmp_path, text)
+    assert main(["diff", str(path)]) == 0
+    out = capsys.readouterr().out
+    first, dated = out.split("Dated changes")
+    assert "the values below are its first year, 1404" in first
+    assert "No value differs from the case data." in first
+    row = next(line for line in dated.splitlines() if line.startswith("source_cap"))
+    assert row.split()[:5] == ["source_cap[source=river,", "period=year]", "450", "550", "m3"]
+    assert row.endswith("pw.toml, [[change]] #1, in 1409, 1414")
+    assert "demand[]  1404: 1, 1409: 0.75, 1414: 0.5" in dated

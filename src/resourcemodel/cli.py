@@ -440,7 +440,16 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     _, spec, diff = rm.load(args.scenario)
     chain = " -> ".join(spec.chain) if spec else str(args.scenario)
     print(f"Scenario chain: {chain}")
+    if spec is not None and spec.year is not None:
+        print(f"A pathway file: the values below are its first year, {spec.year}.")
     print(format_diff(diff))
+    if spec is not None and spec.year is not None:
+        from resourcemodel.pathway import load_pathway
+        from resourcemodel.pathway.years import dated_diff
+
+        text = dated_diff(load_pathway(args.scenario))
+        if text:
+            print("\n" + text)
     return 0
 
 

@@ -539,20 +539,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "pw_col_decided": {"en": "Decided", "fa": "سال تصمیم"},
     "pw_col_service": {"en": "In service", "fa": "آغاز بهره‌برداری"},
     "pw_col_built": {"en": "Built", "fa": "ساخته‌شده"},
+    "pw_col_capital": {"en": "Capital cost, MUSD", "fa": "هزینهٔ سرمایه‌ای کل، میلیون دلار"},
     "pw_col_charge": {
         "en": "Capital charge, MUSD a year",
         "fa": "هزینهٔ سرمایه‌ای، میلیون دلار در سال",
     },
     "pw_capacity_of": {"en": "More capacity at {source}", "fa": "ظرفیت بیشتر در {source}"},
     "pw_plan_note": {
-        "en": "Years are representative years. Built: share of the measure's full adoption "
-        "(or capacity per year). Capital is charged as an annuity in each year the asset is in "
-        "service; the column gives the highest annual charge of the plant's measure, all its "
-        "builds together, in {unit} a year.",
-        "fa": "سال‌ها سال‌های نماینده‌اند. ساخته‌شده: سهم از پذیرش کامل اقدام (یا ظرفیت در سال). "
-        "هزینهٔ سرمایه‌ای به صورت اقساط سالانه در هر سالی که دارایی در بهره‌برداری است منظور "
-        "می‌شود؛ این ستون بیشترین هزینهٔ سالانهٔ اقدام آن کارخانه، همهٔ ساخت‌ها با هم، به {unit} "
-        "در سال است.",
+        "en": "Decided: a representative year; in service: the decision year plus the lead "
+        "time. Built: share of the measure's full adoption (or capacity per year). Capital "
+        "cost: the build's whole cost in {unit} (where the scenario gives none, the present "
+        "value of the measure's annual cost over its lifetime at the discount rate). Capital "
+        "is charged as an annuity in each year the asset is in service; the last column gives "
+        "the highest annual charge of the plant's measure, all its builds together, in {unit} "
+        "a year.",
+        "fa": "سال تصمیم یک سال نماینده است؛ آغاز بهره‌برداری: سال تصمیم به‌اضافهٔ زمان ساخت. "
+        "ساخته‌شده: سهم از پذیرش کامل اقدام (یا ظرفیت در سال). هزینهٔ سرمایه‌ای کل: هزینهٔ کل "
+        "ساخت به {unit} (جایی که سناریو آن را نمی‌دهد، ارزش فعلی هزینهٔ سالانهٔ اقدام در طول عمر "
+        "آن با نرخ تنزیل). هزینهٔ سرمایه‌ای به صورت اقساط سالانه در هر سالی که دارایی در "
+        "بهره‌برداری است منظور می‌شود؛ ستون آخر بیشترین هزینهٔ سالانهٔ اقدام آن کارخانه، همهٔ "
+        "ساخت‌ها با هم، به {unit} در سال است.",
     },
     "pw_more": {"en": "{n} more builds are not listed.", "fa": "{n} ساخت دیگر فهرست نشده است."},
     "pw_water_note": {

@@ -263,7 +263,10 @@ def load_scenario(path: str | Path, year: int | None = None) -> Scenario:
             ],
             during=f"Errors in scenario file {resolver.label(top)}",
         )
-    year = (own.first_year if year is None else year) if own.pathway else None
+    # A pathway file's first year: its own, else the nearest parent's (a variant that
+    # extends a pathway inherits its years).
+    first = next((f.first_year for f in reversed(files) if f.first_year is not None), None)
+    year = (first if year is None else year) if own.pathway else None
     if dated and year is None:
         msg = f"{resolver.label(top)}, [pathway], years: expected a list of whole years (the "
         raise ScenarioError(msg + "changes with a 'years' selector need the first year).")

@@ -70,9 +70,11 @@ class SolveResult:
     status : TerminationCondition
         How the solve ended.
     objective : float
-        Reported objective (``objective_sign * (c @ x + c0)``), ``nan`` if not optimal.
+        Reported objective (``objective_sign * (c @ x + c0)``), ``nan`` without a solution.
     x : numpy.ndarray
-        Primal values (``nan`` if not optimal).
+        Primal values (``nan`` without a solution). A MILP stopped at a time or iteration
+        limit carries its best integer solution (status ``time_limit``, see
+        :attr:`has_solution`); anything else not optimal has none.
     row_dual, col_dual : numpy.ndarray
         Duals of rows and reduced costs of columns, sign convention in the module doc.
     ranging : Ranging or None
@@ -106,6 +108,11 @@ class SolveResult:
     options: dict[str, object] = field(default_factory=dict)
     mip_bound: float = float("nan")
     mip_gap: float = float("nan")
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether ``x`` holds a solution: optimal, or a MILP's incumbent at a limit."""
+        return bool(self.status.is_ok or (len(self.x) and np.isfinite(self.x).all()))
 
 
 class Backend(abc.ABC):

@@ -3,7 +3,10 @@
 Gives primal values, row duals, reduced costs and the ranging of row bounds, with the
 one-sided duals of binding caps where the optimum is degenerate (see :func:`one_sided_duals`).
 For a MILP (``integer_measures``), the duals come from the LP with the integer variables
-fixed at their optimal values, and the result says so in ``message``.
+fixed at their optimal values, and the result says so in ``message``. A MILP stopped at its
+time (or iteration) limit with a feasible incumbent returns that incumbent with status
+``time_limit``, its objective, the MIP bound and gap, and a :class:`SolverLimitWarning`;
+an LP stopped at a limit, or a MILP without an incumbent, returns no solution.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import functools
 import os
 import sys
 import time
+import warnings
 
 import highspy
 import numpy as np
@@ -204,7 +208,8 @@ class HighsBackend(Backend):
             "message": h.modelStatusToString(h.getModelStatus()),
             "options": dict(self.options),
         }
-        if status is not TerminationCondition.OPTIMAL:
+        incumbent = status in _LIMITS and lp.is_mip and _has_incumbent(h)
+        if status is not TerminationCondition.OPTIMAL and not incumbent:
             return self.empty_result(lp, status, runtime=time.perf_counter() - start, **meta)
         info = h.getInfo()
         sol = h.getSolution()
@@ -215,6 +220,21 @@ class HighsBackend(Backend):
         if lp.is_mip:
             mip_bound = lp.objective_sign * float(info.mip_dual_bound)
             mip_gap = float(info.mip_gap)
+            if incumbent:
+                meta["message"] = (
+                    f"{meta['message']}: the best integer solution found (not proven optimal), "
+                    f"objective {lp.objective_sign * objective:.6g}, bound {mip_bound:.6g}, "
+                    f"relative gap {mip_gap:.3g}"
+                )
+                warnings.warn(
+                    f"HiGHS stopped at its {status.value.replace('_', ' ')} with a feasible "
+                    f"integer solution that is not proven optimal: objective "
+                    f"{lp.objective_sign * objective:.6g}, best bound {mip_bound:.6g}, relative "
+                    f"gap {mip_gap:.3g}. The result is that solution (status "
+                    f"{status.value!r}); raise time_limit for a proven optimum.",
+                    SolverLimitWarning,
+                    stacklevel=2,
+                )
             h2 = self._new(lp)
             fixed = to_highs_lp(lp)
             fixed.integrality_ = []
@@ -260,6 +280,23 @@ class HighsBackend(Backend):
             mip_gap=mip_gap,
             **meta,  # type: ignore[arg-type]
         )
+
+
+#: Statuses at which a MILP's feasible incumbent is returned rather than thrown away.
+_LIMITS = (TerminationCondition.TIME_LIMIT, TerminationCondition.ITERATION_LIMIT)
+
+
+class SolverLimitWarning(UserWarning):
+    """A MILP stopped at a limit; its result is the best solution found, not proven optimal."""
+
+
+def _has_incumbent(h: highspy.Highs) -> bool:
+    """Whether HiGHS holds a feasible primal solution (a MILP's incumbent)."""
+    info = h.getInfo()
+    feasible = int(info.primal_solution_status) == int(
+        highspy.SolutionStatus.kSolutionStatusFeasible
+    )
+    return feasible and bool(h.getSolution().value_valid)
 
 
 def _ranging(h: highspy.Highs) -> Ranging | None:

@@ -3,7 +3,7 @@
 From the results of :func:`resourcemodel.pathway.run_pathway` (a ``year`` dim): a headline
 (freshwater drawn in the last year against the first, the pathway's discounted and
 undiscounted cost, value added and jobs in the last year against the first, the builds),
-the build plan (what, where, decided, in service, how much, annual capital charge) in
+the build plan (what, where, decided, in service, how much, capital cost, annual charge) in
 planner units with "N more" for the rest, and the three pathway charts of
 :mod:`resourcemodel.pathway.plots` (water by source, build timeline, value added and jobs),
 in English or Persian.
@@ -164,10 +164,11 @@ def headline(ds: xr.Dataset, lang: str) -> list[str]:
 def plan_table(ds: xr.Dataset, lang: str, most: int = MAX_BUILDS) -> tuple[Table, int]:
     """Return the build plan (source capacity first, then measures by decision year).
 
-    Columns: what, where (plant; ``–`` for a source), decided, first year in service
-    (representative years), built (share of the full measure, or capacity per year) and
-    the highest annual capital charge (MUSD a year). Returns the table and how many
-    builds are left out.
+    Columns: what, where (plant; ``–`` for a source), decided (a representative year),
+    first year in service (decided plus the candidate's lead time, from the results'
+    candidate data), built (share of the full measure, or capacity per year), the build's
+    whole capital cost (MUSD) and the highest annual capital charge (MUSD a year). Returns
+    the table and how many builds are left out.
     """
     from resourcemodel.pathway.plots import build_plan, capacity_plan
 
@@ -178,10 +179,11 @@ def plan_table(ds: xr.Dataset, lang: str, most: int = MAX_BUILDS) -> tuple[Table
             text("pw_col_decided", lang),
             text("pw_col_service", lang),
             text("pw_col_built", lang),
+            text("pw_col_capital", lang),
             text("pw_col_charge", lang),
         ],
-        numeric=[False, False, True, True, True, True],
-        widths=[30.0, 26.0, 9.0, 9.0, 12.0, 14.0],
+        numeric=[False, False, True, True, True, True, True],
+        widths=[26.0, 22.0, 8.0, 8.0, 12.0, 11.0, 13.0],
     )
     rows: list[list[str]] = []
     for row in capacity_plan(ds, lang).to_dict("records"):
@@ -193,6 +195,7 @@ def plan_table(ds: xr.Dataset, lang: str, most: int = MAX_BUILDS) -> tuple[Table
                 digits(str(row["decided"]), lang),
                 digits(str(row["in_service"]), lang) if row["in_service"] else "–",
                 quantity(float(row["capacity"]) * factor, f"{shown}/yr", lang),
+                _capital(float(row["capital_musd"]), lang),
                 number(float(row["charge_musd_per_year"]), lang),
             ]
         )
@@ -204,11 +207,17 @@ def plan_table(ds: xr.Dataset, lang: str, most: int = MAX_BUILDS) -> tuple[Table
                 digits(str(row["decided"]), lang),
                 digits(str(row["in_service"]), lang) if row["in_service"] else "–",
                 percent(float(row["built_share"]), lang),
+                _capital(float(row["capital_musd"]), lang),
                 number(float(row["charge_musd_per_year"]), lang),
             ]
         )
     out.rows = rows[:most]
     return out, len(rows) - len(out.rows)
+
+
+def _capital(value: float, lang: str) -> str:
+    """Return a capital cost cell, MUSD (``–`` for results saved without candidate data)."""
+    return number(value, lang) if math.isfinite(value) else "–"
 
 
 def heading(ds: xr.Dataset, lang: str) -> str:

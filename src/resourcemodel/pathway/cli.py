@@ -96,9 +96,6 @@ def cmd_pathway(args: argparse.Namespace) -> int:
 
     pathway = load_pathway(args.scenario)
     res = run_pathway(pathway, args.backend, foresight=args.foresight)
-    # The scenario's titles and summaries, for the brief (as resourcemodel.run's run card).
-    spec = pathway.scenario
-    res.attrs.update({"description": spec.description, **spec.texts})
     print(report(res))
     if args.out is not None:
         io.save(res, args.out)

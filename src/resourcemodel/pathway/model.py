@@ -40,7 +40,7 @@ import xarray as xr
 from resourcemodel import validate
 from resourcemodel.exceptions import ScenarioError
 from resourcemodel.formulation import Options, build
-from resourcemodel.pathway.run import assemble_pathway, prepare, solve_pathway
+from resourcemodel.pathway.run import assemble_pathway, prepare, run_card, solve_pathway
 from resourcemodel.pathway.spec import FORESIGHTS, Pathway, load_pathway
 from resourcemodel.scenario import Change, apply_located, locate, parse_change
 
@@ -226,7 +226,7 @@ class PathwayModel:
         pp, result, info = solve_pathway(
             self.pathway, inputs, lps, backend=self.backend, **self.solver_options
         )
-        card = {"scenario": self.name, "backend": self.backend}
+        card = run_card(self.pathway, self.backend, self.name)
         ds = assemble_pathway(pp, result, inputs, self.pathway, card)
         ds.attrs["foresight"] = info["foresight"]
         ds.attrs["solve_steps"] = json.dumps(info["steps"])

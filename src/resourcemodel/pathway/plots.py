@@ -18,6 +18,7 @@ translation table (:mod:`resourcemodel.labels`).
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 import numpy as np
@@ -162,18 +163,52 @@ def _in_service(charge: np.ndarray, decided: int) -> int:
     return int(later[0]) if len(later) else -1
 
 
+def _candidate(ds: xr.Dataset, label: str, name: str) -> float:
+    """Return the candidate data ``candidate_<name>`` of ``label``, ``nan`` without it."""
+    var = f"candidate_{name}"
+    if var not in ds or label not in ds["candidate"].values:
+        return math.nan
+    return float(ds[var].sel(candidate=label))
+
+
+def _service(
+    ds: xr.Dataset, label: str, decided: int, series: np.ndarray, years: np.ndarray
+) -> int:
+    """Return the first year in service of a build decided in ``decided``.
+
+    The decision year plus the candidate's lead time (rounded up: the alive rule); for
+    results without candidate data (saved before it was stored), the first modelled year
+    its charge rises, 0 if none.
+    """
+    lead = _candidate(ds, label, "lead_time")
+    if math.isfinite(lead):
+        return math.ceil(decided + lead - 1e-9)
+    j = _in_service(series, int(np.searchsorted(years, decided)))
+    return int(years[j]) if j >= 0 else 0
+
+
 def build_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
     """Return the build plan: one row per build (plant, measure, decision year).
 
     Columns: ``plant``, ``measure`` (names where the results carry them; the brief's names
     in ``lang`` when given), ``decided`` (representative year of the decision),
-    ``in_service`` (first representative year in which the plant's measure is charged more
-    than before, 0 if none: when this build enters service), ``built_share`` (share of the
-    measure's full adoption built then; an asset rebuilt after its lifetime is a second
-    row) and ``charge_musd_per_year`` (annual capital charge of that plant's measure in the
-    year it is highest, MUSD per year, all its builds alive together).
+    ``in_service`` (the decision year plus the candidate's lead time: the year the build
+    enters service, which need not be a representative year), ``built_share`` (share of
+    the measure's full adoption built then; an asset rebuilt after its lifetime is a second
+    row), ``capital_musd`` (the build's whole capital cost, ``built_share x
+    candidate_capital_cost``, MUSD) and ``charge_musd_per_year`` (annual capital charge of
+    that plant's measure in the year it is highest, MUSD per year, all its builds alive
+    together).
     """
-    columns = ["plant", "measure", "decided", "in_service", "built_share", "charge_musd_per_year"]
+    columns = [
+        "plant",
+        "measure",
+        "decided",
+        "in_service",
+        "built_share",
+        "capital_musd",
+        "charge_musd_per_year",
+    ]
     if "build" not in ds:
         return pd.DataFrame(columns=columns)
     shares = ds["build"].to_series().dropna()
@@ -181,12 +216,14 @@ def build_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
     charge = ds["capital_charge"].max("year").to_series() / MILLION
     keys = pd.MultiIndex.from_frame(built[["plant", "measure"]])
     years = ds["year"].values.astype(int)
-    position = {int(y): j for j, y in enumerate(years)}
-    service = []
-    for p, m, y in zip(built["plant"], built["measure"], built["year"], strict=True):
+    service, capital = [], []
+    for p, m, y, share in zip(
+        built["plant"], built["measure"], built["year"], built["built_share"], strict=True
+    ):
+        label = f"{p}/{m}"
         series = ds["capital_charge"].sel(plant=p, measure=m).values.astype(float)
-        j = _in_service(series, position[int(y)])
-        service.append(int(years[j]) if j >= 0 else 0)
+        service.append(_service(ds, label, int(y), series, years))
+        capital.append(share * _candidate(ds, label, "capital_cost") / MILLION)
     plan = pd.DataFrame(
         {
             "plant": _names(ds, "plant", built["plant"], lang),
@@ -194,6 +231,7 @@ def build_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
             "decided": built["year"].astype(int),
             "in_service": np.array(service, dtype=int),
             "built_share": built["built_share"].astype(float),
+            "capital_musd": np.array(capital, dtype=float),
             "charge_musd_per_year": charge.reindex(keys).to_numpy(dtype=float),
         },
         columns=columns,
@@ -206,16 +244,24 @@ def capacity_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
 
     Columns: ``source`` (name; the brief's name in ``lang`` when given), ``decided``,
     ``in_service`` (as in :func:`build_plan`), ``capacity`` (per year, in the units of
-    ``build_capacity``), ``unit`` and ``charge_musd_per_year`` (the source's highest
-    annual capital charge, MUSD per year).
+    ``build_capacity``), ``unit``, ``capital_musd`` (the build's capital cost, its share
+    of the candidate's capacity times ``candidate_capital_cost``, MUSD) and
+    ``charge_musd_per_year`` (the source's highest annual capital charge, MUSD per year).
     """
-    columns = ["source", "decided", "in_service", "capacity", "unit", "charge_musd_per_year"]
+    columns = [
+        "source",
+        "decided",
+        "in_service",
+        "capacity",
+        "unit",
+        "capital_musd",
+        "charge_musd_per_year",
+    ]
     if "build_capacity" not in ds:
         return pd.DataFrame(columns=columns)
     shares = ds["build_capacity"].to_series().dropna()
     built = shares[shares > BUILD_TOL].rename("capacity").reset_index()
     years = ds["year"].values.astype(int)
-    position = {int(y): j for j, y in enumerate(years)}
     charge = ds["capital_charge_capacity"].max("year").to_series() / MILLION
     units = dict(
         zip(ds["resource"].values, ds["resource_unit"].values, strict=True)
@@ -223,11 +269,13 @@ def capacity_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
         else []
     )
     resource = dict(zip(ds["source"].values, ds["source_resource"].values, strict=True))
-    service = []
-    for s, y in zip(built["source"], built["year"], strict=True):
+    service, capital = [], []
+    for s, y, amount in zip(built["source"], built["year"], built["capacity"], strict=True):
         series = ds["capital_charge_capacity"].sel(source=s).values.astype(float)
-        j = _in_service(series, position[int(y)])
-        service.append(int(years[j]) if j >= 0 else 0)
+        service.append(_service(ds, str(s), int(y), series, years))
+        whole = _candidate(ds, str(s), "capacity")
+        cost = _candidate(ds, str(s), "capital_cost")
+        capital.append(amount / whole * cost / MILLION if whole > 0 else math.nan)
     plan = pd.DataFrame(
         {
             "source": _names(ds, "source", built["source"], lang),
@@ -235,6 +283,7 @@ def capacity_plan(ds: xr.Dataset, lang: str | None = None) -> pd.DataFrame:
             "in_service": np.array(service, dtype=int),
             "capacity": built["capacity"].astype(float),
             "unit": [f"{units.get(resource[s], '')}/yr" for s in built["source"]],
+            "capital_musd": np.array(capital, dtype=float),
             "charge_musd_per_year": charge.reindex(built["source"]).to_numpy(dtype=float),
         },
         columns=columns,

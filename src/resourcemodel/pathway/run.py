@@ -34,7 +34,7 @@ from resourcemodel.backends.base import Ranging
 from resourcemodel.backends.highs import HighsBackend, to_highs_lp
 from resourcemodel.formulation import Options, build
 from resourcemodel.pathway.spec import FORESIGHTS, Pathway, load_pathway
-from resourcemodel.pathway.stack import PathwayProgram, stack
+from resourcemodel.pathway.stack import PathwayProgram, candidate_data, stack
 from resourcemodel.pathway.years import year_inputs
 from resourcemodel.program import Block, LinearProgram
 from resourcemodel.results import assemble
@@ -94,7 +94,7 @@ def solve_pathway(
                     "seconds": result.runtime,
                 }
             )
-            if not result.status.is_ok:
+            if not result.has_solution:  # a MILP step at its time limit keeps its incumbent
                 return step, result, info
             for name, arr in fixed.items():
                 if name not in step.lp.variables:
@@ -458,6 +458,8 @@ def assemble_pathway(
             {"units": "USD", "description": "Annuities of source capacity alive in the year."},
         )
         capital_year = capital_year + charge.sum(axis=0)
+    if pathway.candidates:
+        ds = xr.merge([ds, candidate_data(inputs[0], pathway)], combine_attrs="override")
     ds["capital_charge_year"] = (
         "year",
         capital_year,
@@ -490,6 +492,23 @@ def assemble_pathway(
     return ds
 
 
+def run_card(pathway: Pathway, backend: str, name: str | None = None) -> dict[str, Any]:
+    """Return the run card of a pathway's results, as :func:`resourcemodel.run` writes it.
+
+    The scenario's name (or ``name``), description, planner texts (``title``, ``summary``
+    and their ``_fa`` versions, ``description_fa``), the chain of files and the backend;
+    briefs take the title from here.
+    """
+    spec = pathway.scenario
+    return {
+        "scenario": name or spec.name,
+        "description": spec.description,
+        **spec.texts,
+        "scenario_chain": list(spec.chain),
+        "backend": backend,
+    }
+
+
 def run_pathway(
     path: str | Path | Pathway,
     backend: str = "highs",
@@ -515,8 +534,7 @@ def run_pathway(
     pp, result, info = solve_pathway(
         pathway, inputs, lps, foresight=foresight, backend=backend, **solver_options
     )
-    card = {"scenario": pathway.scenario.name, "backend": backend}
-    ds = assemble_pathway(pp, result, inputs, pathway, card)
+    ds = assemble_pathway(pp, result, inputs, pathway, run_card(pathway, backend))
     ds.attrs["foresight"] = info["foresight"]
     ds.attrs["solve_steps"] = json.dumps(info["steps"])
     if "mip_start" in info:

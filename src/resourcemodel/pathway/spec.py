@@ -36,6 +36,11 @@ A ``[[change]]`` of the file may carry ``years = "1409.."`` (or ``"..1414"``,
 (:mod:`~resourcemodel.pathway.years`). A selector holding none of the representative years
 is an error here.
 
+A file that ``extends`` a pathway file and has a ``[pathway]`` table (empty, or the keys it
+changes) inherits the parent's pathway: its trajectories are added, and a candidate naming
+the same plant and measure (or source) changes the parent's key by key
+(``scenarios/pathway-1404-1424-lumpy.toml`` marks candidates ``integer = true`` so).
+
 Every problem is reported at once, naming the file, the table and its number, and the key.
 """
 
@@ -202,12 +207,10 @@ def load_pathway(path: str | Path) -> Pathway:
     """
     path = Path(path)
     scenario = load_scenario(path)
-    with path.open("rb") as handle:
-        raw = tomllib.load(handle)
     label = path.name
     bad: list[str] = []
-    table = raw.get("pathway")
-    if not isinstance(table, dict):
+    table, trajectory_tables, candidate_tables = _inherited(path)
+    if table is None:
         msg = f"{label}: no [pathway] table; add one with years = [...] to run a pathway."
         raise ScenarioError(msg)
     years, weights = _years(table, label, bad)
@@ -237,14 +240,8 @@ def load_pathway(path: str | Path) -> Pathway:
         for c in scenario.dated
         if not any(c.applies(y) for y in years)
     ]
-    trajectories = [
-        _trajectory(entry, f"{label}, [[trajectory]] #{i}", bad)
-        for i, entry in enumerate(raw.get("trajectory", []), start=1)
-    ]
-    candidates = [
-        _candidate(entry, f"{label}, [[candidate]] #{i}", bad)
-        for i, entry in enumerate(raw.get("candidate", []), start=1)
-    ]
+    trajectories = [_trajectory(entry, at, bad) for entry, at in trajectory_tables]
+    candidates = [_candidate(entry, at, bad) for entry, at in candidate_tables]
     if bad:
         raise ScenarioError(bad, during=f"Errors in the pathway of {label}")
     return Pathway(
@@ -258,6 +255,68 @@ def load_pathway(path: str | Path) -> Pathway:
         trajectories=tuple(t for t in trajectories if t is not None),
         candidates=tuple(c for c in candidates if c is not None),
     )
+
+
+#: Keys of ``[pathway]`` that set the years; a file giving any replaces them all.
+_YEAR_KEYS = ("years", "start", "end", "step", "weights")
+
+
+def _inherited(
+    path: Path,
+) -> tuple[dict[str, Any] | None, list[tuple[Any, str]], list[tuple[Any, str]]]:
+    """Return the pathway tables of ``path`` and the files it extends, root first, merged.
+
+    ``[pathway]``: a child's keys win (one that sets the years, ``years`` or ``start``,
+    drops the parent's years and weights). ``[[trajectory]]``: every file's, root first.
+    ``[[candidate]]``: every file's, root first, except that a child's candidate naming the
+    same ``plant`` and ``measure`` (as written) or the same ``source`` as an earlier one
+    changes that one, key by key (a variant marking a candidate ``integer = true`` needs
+    no other key). Each table is returned with where it comes from, for messages.
+    """
+    from resourcemodel.scenario import _Resolver
+
+    top = path.resolve()
+    files = _Resolver(top.parent).linearise(top, ())
+    table: dict[str, Any] | None = None
+    trajectories: list[tuple[Any, str]] = []
+    candidates: list[tuple[Any, str]] = []
+    keys: dict[tuple[str, ...], int] = {}
+    for file in files:
+        with file.open("rb") as handle:
+            raw = tomllib.load(handle)
+        label = file.name
+        own = raw.get("pathway")
+        if isinstance(own, dict):
+            table = dict(table or {})
+            if any(k in own for k in ("years", "start")):
+                table = {k: v for k, v in table.items() if k not in _YEAR_KEYS}
+            table.update(own)
+        elif file == top and "pathway" in raw:
+            table = None  # not a table: reported as missing
+        trajectories += [
+            (entry, f"{label}, [[trajectory]] #{i}")
+            for i, entry in enumerate(raw.get("trajectory", []), start=1)
+        ]
+        for i, entry in enumerate(raw.get("candidate", []), start=1):
+            at = f"{label}, [[candidate]] #{i}"
+            key = _candidate_key(entry)
+            if key is not None and key in keys:
+                k = keys[key]
+                earlier, where = candidates[k]
+                candidates[k] = ({**earlier, **entry}, f"{at} (changing {where})")
+                continue
+            if key is not None:
+                keys[key] = len(candidates)
+            candidates.append((entry, at))
+    return table, trajectories, candidates
+
+
+def _candidate_key(entry: object) -> tuple[str, ...] | None:
+    if not isinstance(entry, dict):
+        return None
+    if "source" in entry:
+        return ("source", str(entry["source"]))
+    return ("measure", str(entry.get("plant")), str(entry.get("measure")))
 
 
 def _unknown(raw: dict[str, Any], allowed: tuple[str, ...], at: str, bad: list[str]) -> None:

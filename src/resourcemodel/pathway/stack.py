@@ -280,8 +280,6 @@ def _add_capacity_builds(
     cands = [c for c in pathway.candidates if c.source]
     if not cands:
         return a, None
-    from resourcemodel.scenario import Change, locate
-
     ds = inputs[include[0]]
     sources = ds["source"].values
     pos = {s: i for i, s in enumerate(sources)}
@@ -297,19 +295,7 @@ def _add_capacity_builds(
     if bad:
         raise ScenarioError(bad, during="Errors in the pathway's candidates")
     s_idx = np.array([pos[c.source] for c in cands], dtype=int)
-    amount = np.array(
-        [
-            c.capacity
-            * float(
-                locate(
-                    ds, Change("source_cap", {"source": (c.source,)}, "set", 1.0, c.unit, c.origin)
-                )[1][pos[c.source], 0]
-            )
-            if c.unit
-            else c.capacity
-            for c in cands
-        ]
-    )
+    amount = _capacity_amounts(ds, cands)
     years = np.array(pathway.years)
     decide, modelled = years[: include[-1] + 1], years[include]
     lead = np.array([c.lead_time or 0.0 for c in cands])
@@ -365,6 +351,139 @@ def _add_capacity_builds(
     per_source = np.zeros(len(sources))
     per_source[s_idx] = amount
     return a, (lo, up, integ, charge, per_source, s_idx)
+
+
+def _capacity_amounts(ds: xr.Dataset, cands: list[Candidate]) -> np.ndarray:
+    """Return each source candidate's capacity per year in the case's canonical unit."""
+    from resourcemodel.scenario import Change, locate
+
+    pos = {s: i for i, s in enumerate(ds["source"].values)}
+    return np.array(
+        [
+            c.capacity
+            * float(
+                locate(
+                    ds, Change("source_cap", {"source": (c.source,)}, "set", 1.0, c.unit, c.origin)
+                )[1][pos[c.source], 0]
+            )
+            if c.unit
+            else c.capacity
+            for c in cands
+        ],
+        dtype=float,
+    )
+
+
+def candidate_data(ds: xr.Dataset, pathway: Pathway) -> xr.Dataset:
+    """Return the candidates' data on a ``candidate`` dim, for the results.
+
+    One entry per (plant, measure) a measure candidate matches (label ``plant/measure``)
+    and per source candidate (label: the source), with coords ``candidate_plant``,
+    ``candidate_measure``, ``candidate_source`` (``""`` where not one) and variables
+
+    - ``candidate_lifetime``, ``candidate_lead_time`` (the candidate's, else the case's
+      ``lead_time``), years;
+    - ``candidate_earliest``: first year a build may enter service, the later of the
+      candidate's ``earliest`` and the first year plus the lead time;
+    - ``candidate_capital_cost``: USD for the whole measure (adoption 1, as the file's
+      ``capital_cost``) or the whole capacity; without a ``capital_cost`` in the file,
+      the present value at the discount rate of the annual ``measure_cost`` charged over
+      the lifetime (``candidate_capital_given`` is then false);
+    - ``candidate_annuity``: USD charged per year in service for the same whole;
+    - ``candidate_capacity``: a source candidate's capacity per year (canonical unit);
+    - ``candidate_integer``: all-or-nothing builds.
+
+    A measure build of ``build`` (share of the whole measure) costs ``build x
+    candidate_capital_cost`` and is charged ``build x candidate_annuity`` a year in
+    service; a capacity build costs ``build_capacity / candidate_capacity x
+    candidate_capital_cost``.
+    """
+    years = np.array(pathway.years)
+    rate = pathway.discount_rate
+    labels: list[str] = []
+    plant: list[str] = []
+    measure: list[str] = []
+    source: list[str] = []
+    cols: dict[str, list[float]] = {
+        k: [] for k in ("lifetime", "lead_time", "earliest", "capital_cost", "annuity", "capacity")
+    }
+    given: list[bool] = []
+    integer: list[bool] = []
+    if any(not c.source for c in pathway.candidates):
+        b = _Builds(ds, pathway, years, years)
+        for i in range(b.count):
+            p, m = str(b.plants[b.p[i]]), str(b.measures[b.m[i]])
+            labels.append(f"{p}/{m}")
+            plant.append(p)
+            measure.append(m)
+            source.append("")
+            whole = float(b.annuity[i])
+            cols["lifetime"].append(float(b.life[i]))
+            cols["lead_time"].append(float(b.lead[i]))
+            cols["earliest"].append(max(float(b.earliest[i]), years[0] + float(b.lead[i])))
+            cols["annuity"].append(whole)
+            cols["capacity"].append(np.nan)
+            cost = b.capital[i]
+            given.append(cost is not None)
+            cols["capital_cost"].append(
+                cost if cost is not None else whole / annuity(1.0, rate, float(b.life[i]))
+            )
+            integer.append(bool(b.integer[i]))
+    sources = [c for c in pathway.candidates if c.source]
+    amounts = _capacity_amounts(ds, sources) if sources else np.zeros(0)
+    for c, amount in zip(sources, amounts, strict=True):
+        labels.append(c.source)
+        plant.append("")
+        measure.append("")
+        source.append(c.source)
+        lead = c.lead_time or 0.0
+        cost = c.capital_cost or 0.0
+        cols["lifetime"].append(c.lifetime)
+        cols["lead_time"].append(lead)
+        earliest = c.earliest if c.earliest is not None else -np.inf
+        cols["earliest"].append(max(earliest, years[0] + lead))
+        cols["capital_cost"].append(cost)
+        cols["annuity"].append(annuity(cost, rate, c.lifetime))
+        cols["capacity"].append(float(amount))
+        given.append(c.capital_cost is not None)
+        integer.append(c.integer)
+    coords = {
+        "candidate": np.array(labels, dtype=object),
+        "candidate_plant": ("candidate", np.array(plant, dtype=object)),
+        "candidate_measure": ("candidate", np.array(measure, dtype=object)),
+        "candidate_source": ("candidate", np.array(source, dtype=object)),
+    }
+    about = {
+        "lifetime": ("years", "Years a build is in service."),
+        "lead_time": ("years", "Years from the decision to service."),
+        "earliest": ("year", "First year a build may enter service."),
+        "capital_cost": (
+            "USD",
+            "Capital cost of the whole measure (at max_adoption) or capacity; without a "
+            "capital_cost in the file, the present value of the annual cost over the lifetime.",
+        ),
+        "annuity": ("USD/yr", "Charge per year in service for the whole measure or capacity."),
+        "capacity": ("{source.resource}/yr", "A source candidate's capacity per year."),
+    }
+    data: dict[str, Any] = {
+        f"candidate_{k}": (
+            "candidate",
+            np.array(v, dtype=float),
+            {"units": about[k][0], "description": about[k][1]},
+        )
+        for k, v in cols.items()
+    }
+    data["candidate_capital_given"] = (
+        "candidate",
+        np.array(given, dtype=bool),
+        {"description": "Whether the file gives the capital_cost (else the case's annual cost)."},
+    )
+    data["candidate_integer"] = (
+        "candidate",
+        np.array(integer, dtype=bool),
+        {"description": "All-or-nothing builds."},
+    )
+    return xr.Dataset(data, coords=coords)
 
 
 def _add_windows(
@@ -484,6 +603,9 @@ class _Builds:
         self.max_adoption = np.nan_to_num(ds["max_adoption"].values, nan=0.0)[self.p, self.m]
         self.integer = np.array([c.integer for c in cands], dtype=bool).reshape(-1)
         self.life = life
+        self.lead = lead
+        self.earliest = earliest
+        self.capital = [c.capital_cost for c in cands]
         online = decide[None, :] + lead[:, None]  # [candidate, decision year]
         yj = modelled[None, None, :]
         self.alive = (online[:, :, None] <= yj) & (yj < online[:, :, None] + life[:, None, None])

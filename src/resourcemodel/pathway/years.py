@@ -78,3 +78,58 @@ def _bases(base: xr.Dataset, pathway: Pathway) -> list[xr.Dataset]:
             loaded[key] = load(spec)[0]
         out.append(loaded[key])
     return out
+
+
+def dated_diff(pathway: Pathway) -> str:
+    """Return the values the pathway's dated changes set, with the years they apply in.
+
+    For every representative year, the diff records (:func:`resourcemodel.pipeline.load`
+    of the year's scenario) whose origin is a change with a ``years`` selector; a record
+    the same in several years is one row, its origin followed by those years. Then the
+    trajectories, each with its factor in every representative year. Used by
+    ``resourcemodel diff`` on a pathway file, whose main table is the first year's.
+    """
+    from resourcemodel.pipeline import load
+    from resourcemodel.scenario import format_diff
+
+    scenario = pathway.scenario
+    lines: list[str] = []
+    if scenario.dated and scenario.path is not None:
+        origins = {c.origin for c in scenario.dated}
+        rows: dict[tuple[object, ...], tuple[dict[str, object], list[int]]] = {}
+        for year in pathway.years:
+            _, _, diff = load(load_scenario(scenario.path, year=int(year)))
+            for record in diff:
+                if record["origin"] not in origins:
+                    continue
+                key = (
+                    record["parameter"],
+                    tuple(record["labels"].items()),
+                    record["before"],
+                    record["after"],
+                    record["unit"],
+                    record["origin"],
+                )
+                rows.setdefault(key, (record, []))[1].append(int(year))
+        dated = [
+            {**record, "origin": f"{record['origin']}, in {_years_text(years)}"}
+            for record, years in rows.values()
+        ]
+        lines += [
+            f"Dated changes ({len(scenario.dated)}), with the representative years they "
+            f"apply in ({_years_text(list(pathway.years))}):",
+            format_diff(dated) if dated else "No dated change alters a value.",
+        ]
+    if pathway.trajectories:
+        first = pathway.years[0]
+        lines.append("Trajectories (a factor on the year's values):")
+        for t in pathway.trajectories:
+            where = ", ".join(f"{d}={'|'.join(v)}" for d, v in t.change.where.items())
+            factors = ", ".join(f"{y}: {t.factor(y, first):.4g}" for y in pathway.years)
+            lines.append(f"  {t.change.parameter}[{where}]  {factors}")
+    return "\n".join(lines)
+
+
+def _years_text(years: list[int]) -> str:
+    """Return ``[1409, 1414, 1419]`` as ``"1409, 1414, 1419"``."""
+    return ", ".join(str(y) for y in years)

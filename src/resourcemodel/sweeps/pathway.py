@@ -122,6 +122,7 @@ def sweep_pathway(
     """
     from resourcemodel.pathway import assemble_pathway, load_pathway, prepare, solve_pathway
     from resourcemodel.pathway.plots import freshwater_drawn, output_and_jobs
+    from resourcemodel.pathway.run import run_card
 
     if lever not in LEVERS:
         msg = f"Unknown pathway lever {lever!r}; use one of {', '.join(LEVERS)}."
@@ -142,8 +143,7 @@ def sweep_pathway(
         if not result.status.is_ok:
             runs.append(None)
             continue
-        card = {"scenario": base.scenario.name, "backend": backend}
-        runs.append(assemble_pathway(pp, result, inputs, variant, card))
+        runs.append(assemble_pathway(pp, result, inputs, variant, run_card(base, backend)))
     years = np.array(base.years, dtype=int)
     labels = [f"{lever}={v}" for v in values]
     n, k = len(values), len(years)
