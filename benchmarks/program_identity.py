@@ -166,6 +166,9 @@ def main(argv: list[str]) -> int:
     saved = pickle.loads((where / "results.pkl").read_bytes())
     for name, ds in datasets.items():
         xr.testing.assert_identical(_timeless(saved[name]), _timeless(ds))
+        if list(saved[name].data_vars) != list(ds.data_vars):
+            print(f"{name}: the variables come in another order")
+            return 1
     print(f"identical: {len(prints)} programs, {len(datasets)} results Datasets")
     return 0
 
