@@ -63,7 +63,7 @@ import xarray as xr
 from resourcemodel import units
 
 if TYPE_CHECKING:
-    from resourcemodel.formulation import _Context
+    from resourcemodel.formulation.context import _Context
 
 #: Penalty per m3 short added by each priority tier of a user (USD/m3).
 PRIORITY_STEP_USD_PER_M3 = 1000.0
@@ -277,7 +277,7 @@ def add_water(ctx: _Context, objective: str, allocation: str = "decree") -> floa
 
 def _add_decree_credit(ctx: _Context) -> None:
     """``decree_draw[source, t]`` = industry's draws, earning the decree credit per unit."""
-    from resourcemodel.formulation import _measure_draws
+    from resourcemodel.formulation.measures import _measure_draws
 
     credit = decree_credit(ctx.ds)
     coords = {"source": ctx.coords["source"], "period": ctx.coords["period"]}
@@ -303,7 +303,7 @@ def _add_decree_credit(ctx: _Context) -> None:
 
 def _add_source_water(ctx: _Context, release: np.ndarray, delivery: np.ndarray) -> None:
     """``source-water[source, t]``: draws + deliveries - releases <= available."""
-    from resourcemodel.formulation import _measure_draws
+    from resourcemodel.formulation.measures import _measure_draws
 
     ds = ctx.ds
     ns, nt = len(ctx.coords["source"]), len(ctx.coords["period"])
